@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "bibkit",
+    products: [
+        .executable(name: "bibkit", targets: ["BibKitCLI"]),
+        .library(name: "BibKit", targets: ["BibKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .target(
+            name: "BibModel",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "ProfileTextFormat", dependencies: ["BibModel"]),
+        .target(name: "BibTeXFormat", dependencies: ["BibModel"]),
+        .target(
+            name: "BibKit",
+            dependencies: ["BibModel", "ProfileTextFormat", "BibTeXFormat"]),
+        .executableTarget(
+            name: "BibKitCLI",
+            dependencies: [
+                "BibKit", "BibModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "BibModelTests", dependencies: ["BibModel"]),
+        .testTarget(
+            name: "ProfileTextFormatTests", dependencies: ["ProfileTextFormat", "BibModel"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "BibTeXFormatTests", dependencies: ["BibTeXFormat", "BibModel"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "BibKitTests", dependencies: ["BibKit", "BibModel"]),
+        .testTarget(
+            name: "BibKitCLITests", dependencies: ["BibKit"],
+            exclude: ["Fixtures"]),
+    ]
+)

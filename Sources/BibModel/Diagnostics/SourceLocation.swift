@@ -1,0 +1,88 @@
+/// A point in a source file: 1-based line, 1-based column counted in UTF-8 bytes, and
+/// the 0-based byte offset.
+public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+    /// The file name as given by the user (`-` or `<stdin>` for standard input).
+    public var file: String
+    /// 1-based line.
+    public var line: Int
+    /// 1-based column in UTF-8 bytes.
+    public var column: Int
+    /// 0-based byte offset in the file.
+    public var offset: Int
+
+    /// Creates a location.
+    public init(file: String, line: Int, column: Int, offset: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
+
+    /// `file:line:column`.
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// A byte range in a source file, with the location of its start.
+public struct SourceRange: Hashable, Sendable {
+    /// Where the range starts.
+    public var start: SourceLocation
+    /// The byte offset one past the end.
+    public var endOffset: Int
+
+    /// Creates a range.
+    public init(start: SourceLocation, endOffset: Int) {
+        self.start = start
+        self.endOffset = endOffset
+    }
+}
+
+/// The offsets of line starts in a file, built in one pass, for turning byte offsets
+/// into lines and columns by binary search (never by re-scanning).
+public struct LineIndex: Sendable {
+    /// The file name used in locations.
+    public let file: String
+    /// Byte offsets at which lines start; the first is 0.
+    public private(set) var lineStarts: [Int]
+
+    /// Indexes the bytes of a file. `\n`, `\r\n` and a lone `\r` all end a line.
+    public init(file: String, bytes: [UInt8]) {
+        self.file = file
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 40 + 1)
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            let n = buf.count
+            while i < n {
+                let b = buf[i]
+                if b == 0x0A {
+                    starts.append(i + 1)
+                } else if b == 0x0D {
+                    if i + 1 < n && buf[i + 1] == 0x0A { i += 1 }
+                    starts.append(i + 1)
+                }
+                i += 1
+            }
+        }
+        self.lineStarts = starts
+    }
+
+    /// The location of a byte offset.
+    public func location(ofOffset offset: Int) -> SourceLocation {
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return SourceLocation(file: file, line: lo + 1, column: offset - lineStarts[lo] + 1, offset: offset)
+    }
+
+    /// The byte range of a 1-based line, without its line terminator.
+    public func byteRange(ofLine line: Int, in bytes: [UInt8]) -> Range<Int>? {
+        guard line >= 1, line <= lineStarts.count else { return nil }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+        while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        return start..<end
+    }
+}

@@ -1,0 +1,100 @@
+/// Options every reader may consult.
+public struct ReadOptions: Sendable {
+    /// The capture date for formats whose dates omit the year (profile text): a date
+    /// without a year is the latest such date not after this one. Nil means today.
+    public var asOf: DateParts?
+
+    /// Creates read options.
+    public init(asOf: DateParts? = nil) { self.asOf = asOf }
+}
+
+/// Options every writer may consult.
+public struct WriteOptions: Sendable {
+    /// Pretty-print where the format allows (JSON indentation).
+    public var pretty: Bool
+    /// Keep UTF-8 instead of encoding to the format's ASCII escapes (BibTeX for biber).
+    public var keepUnicode: Bool?
+
+    /// Creates write options.
+    public init(pretty: Bool = true, keepUnicode: Bool? = nil) {
+        self.pretty = pretty
+        self.keepUnicode = keepUnicode
+    }
+}
+
+/// The input could not be read at all (not text, wrong encoding beyond repair).
+public struct FatalReadError: Error, Sendable, CustomStringConvertible {
+    /// The diagnostic describing why.
+    public var diagnostic: Diagnostic
+    /// Creates the error.
+    public init(_ diagnostic: Diagnostic) { self.diagnostic = diagnostic }
+    /// The message.
+    public var description: String { diagnostic.message }
+}
+
+/// Reads one format into the model.
+public protocol BibliographyReader: Sendable {
+    /// Reads the bytes of one input. Problems go to `diagnostics`; the reader recovers
+    /// and goes on. It throws only when nothing at all can be read.
+    /// - Parameters:
+    ///   - bytes: the whole input.
+    ///   - source: the file name used in diagnostics and origins.
+    func read(
+        _ bytes: [UInt8], source: String, options: ReadOptions, diagnostics: inout Diagnostics
+    ) throws(FatalReadError) -> Library
+}
+
+/// Writes the model in one format.
+public protocol BibliographyWriter: Sendable {
+    /// Serialises a library. Whatever cannot be written is reported, never dropped silently.
+    func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8]
+}
+
+/// A format's description for the registry: names, extensions, sniffing and capabilities.
+public struct FormatDescriptor: Sendable {
+    /// The canonical name.
+    public var id: FormatID
+    /// Other names accepted on the command line.
+    public var aliases: [String]
+    /// File extensions, lower case, without dot.
+    public var extensions: [String]
+    /// One line for `bibkit formats`.
+    public var summary: String
+    /// What is lossy about writing this format, for `bibkit formats`.
+    public var lossiness: String
+    /// Guesses from the first bytes of a file how likely it is in this format (0–100).
+    public var sniff: @Sendable (ArraySlice<UInt8>) -> Int
+
+    /// Creates a descriptor.
+    public init(
+        id: FormatID, aliases: [String] = [], extensions: [String], summary: String,
+        lossiness: String = "", sniff: @escaping @Sendable (ArraySlice<UInt8>) -> Int
+    ) {
+        self.id = id
+        self.aliases = aliases
+        self.extensions = extensions
+        self.summary = summary
+        self.lossiness = lossiness
+        self.sniff = sniff
+    }
+}
+
+/// A format plug-in: a descriptor and a reader and/or a writer.
+public struct FormatPlugin: Sendable {
+    /// The description.
+    public var descriptor: FormatDescriptor
+    /// The reader, if the format can be read.
+    public var reader: (any BibliographyReader)?
+    /// The writer, if the format can be written.
+    public var writer: (any BibliographyWriter)?
+
+    /// Creates a plug-in.
+    public init(
+        _ descriptor: FormatDescriptor, reader: (any BibliographyReader)? = nil,
+        writer: (any BibliographyWriter)? = nil
+    ) {
+        self.descriptor = descriptor
+        self.reader = reader
+        self.writer = writer
+    }
+}
