@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(
             name: "BibKitTests", dependencies: ["BibKit", "BibModel"]),
         .testTarget(
-            name: "BibKitCLITests", dependencies: ["BibKit"],
+            name: "BibKitCLITests", dependencies: ["BibKit", "BibKitCLI"],
             exclude: ["Fixtures"]),
     ]
 )

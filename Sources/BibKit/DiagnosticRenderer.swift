@@ -1,0 +1,118 @@
+/// Renders diagnostics for people and tools: gcc/errorformat text with the source line
+/// and a caret, JSON lines, or GitHub Actions workflow commands.
+public struct DiagnosticRenderer: Sendable {
+    /// Output styles.
+    public enum Style: String, Sendable, CaseIterable {
+        /// `file:line:col: severity: message [code]`, the source line and a caret.
+        case text
+        /// One JSON object per line.
+        case json
+        /// GitHub Actions `::error file=…,line=…,col=…::message`.
+        case github
+    }
+
+    /// The style.
+    public var style: Style
+    /// Colour with ANSI escapes (terminals only, never when `NO_COLOR` is set).
+    public var color: Bool
+
+    /// Creates a renderer.
+    public init(style: Style = .text, color: Bool = false) {
+        self.style = style
+        self.color = color
+    }
+
+    /// Renders one diagnostic, ending in a newline.
+    public func render(_ d: Diagnostic, sources: inout SourceStore) -> String {
+        switch style {
+        case .text: return text(d, sources: &sources)
+        case .json: return json(d) + "\n"
+        case .github: return github(d) + "\n"
+        }
+    }
+
+    private func text(_ d: Diagnostic, sources: inout SourceStore) -> String {
+        var out = ""
+        if let loc = d.location { out += "\(loc.file):\(loc.line):\(loc.column): " } else { out += "bibkit: " }
+        let sev = d.severity.rawValue
+        if color {
+            let c = d.severity == .error ? "\u{1B}[1;31m" : d.severity == .warning ? "\u{1B}[1;35m" : "\u{1B}[1;36m"
+            out += "\(c)\(sev):\u{1B}[0m \u{1B}[1m\(d.message)\u{1B}[0m [\(d.code)]\n"
+        } else {
+            out += "\(sev): \(d.message) [\(d.code)]\n"
+        }
+        if let loc = d.location, let line = sources.line(loc.line, of: loc.file) {
+            let shown = line.replacingTabs()
+            out += "  \(shown.count > 200 ? String(shown.prefix(200)) + "…" : shown)\n"
+            // Column counts UTF-8 bytes; the caret goes under the character that byte starts.
+            let prefix = String(decoding: Array(line.utf8.prefix(max(loc.column - 1, 0))), as: UTF8.self)
+            let pad = min(prefix.replacingTabs().count, 200)
+            out += "  " + String(repeating: " ", count: pad) + (color ? "\u{1B}[1;32m^\u{1B}[0m" : "^") + "\n"
+        }
+        for note in d.notes { out += "  note: \(note)\n" }
+        return out
+    }
+
+    private func json(_ d: Diagnostic) -> String {
+        var fields: [(String, String)] = [
+            ("severity", quote(d.severity.rawValue)), ("code", quote(d.code)), ("message", quote(d.message)),
+        ]
+        if let loc = d.location {
+            fields += [("file", quote(loc.file)), ("line", String(loc.line)), ("column", String(loc.column))]
+        }
+        if let key = d.entryKey { fields.append(("key", quote(key))) }
+        if let field = d.field { fields.append(("field", quote(field))) }
+        if !d.notes.isEmpty { fields.append(("notes", "[" + d.notes.map(quote).joined(separator: ",") + "]")) }
+        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    private func github(_ d: Diagnostic) -> String {
+        let kind = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "notice"
+        var props: [String] = []
+        if let loc = d.location {
+            props += ["file=\(escapeProperty(loc.file))", "line=\(loc.line)", "col=\(loc.column)"]
+        }
+        props.append("title=\(escapeProperty(d.code))")
+        return "::\(kind) \(props.joined(separator: ","))::\(escapeData(d.message))"
+    }
+
+    private func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    private func escapeData(_ s: String) -> String {
+        s.replacingOccurrences("%", "%25").replacingOccurrences("\r", "%0D").replacingOccurrences("\n", "%0A")
+    }
+
+    private func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(":", "%3A").replacingOccurrences(",", "%2C")
+    }
+}
+
+extension String {
+    fileprivate func replacingTabs() -> String { replacingOccurrences("\t", " ") }
+
+    fileprivate func replacingOccurrences(_ target: Character, _ replacement: String) -> String {
+        guard contains(target) else { return self }
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

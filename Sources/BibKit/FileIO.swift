@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reading inputs and writing outputs safely: whole-file reads with precise errors, and
+/// writes that go to a temporary file first and replace the target by renaming, so a
+/// failed run never truncates or half-writes an existing file.
+public enum FileIO {
+    /// Reads a whole file, or standard input for `-`.
+    public static func read(path: String) throws(BibKitError) -> [UInt8] {
+        if path == "-" {
+            guard let bytes = readAll(fd: 0) else { throw .cannotRead(path: "<stdin>", reason: errnoText()) }
+            return bytes
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw .cannotRead(path: path, reason: errnoText()) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+            throw .cannotRead(path: path, reason: "it is a directory")
+        }
+        guard let bytes = readAll(fd: fd, sizeHint: Int(st.st_size)) else {
+            throw .cannotRead(path: path, reason: errnoText())
+        }
+        return bytes
+    }
+
+    /// Reads to end of file; nil on a read error (errno tells which).
+    private static func readAll(fd: Int32, sizeHint: Int = 0) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(max(sizeHint, 0) + 1)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                out.append(contentsOf: chunk[0..<n])
+            } else if n == 0 {
+                break
+            } else if errno == EINTR {
+                continue
+            } else {
+                return nil
+            }
+        }
+        return out
+    }
+
+    /// Writes bytes to standard output.
+    public static func writeStdout(_ bytes: [UInt8]) throws(BibKitError) {
+        if !writeAll(fd: 1, bytes) { throw .cannotWrite(path: "<stdout>", reason: errnoText()) }
+    }
+
+    /// Writes bytes to `path` atomically: a temporary file in the same directory, flushed,
+    /// then renamed over the target. An existing target keeps its permissions.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(BibKitError) {
+        if path == "-" { return try writeStdout(bytes) }
+        let dir = directory(of: path)
+        var template = Array((dir + "/.bibkit-XXXXXX.tmp").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buf -> Int32 in
+            guard let base = buf.baseAddress else { return -1 }
+            return mkstemps(base, 4)
+        }
+        if fd < 0 { throw .cannotWrite(path: path, reason: errnoText()) }
+        let tmpPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var mode: mode_t = 0o644
+        var st = stat()
+        if stat(path, &st) == 0 {
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                unlink(tmpPath)
+                throw .cannotWrite(path: path, reason: "it is a directory")
+            }
+            mode = st.st_mode & 0o7777
+        } else {
+            let mask = umask(0)
+            umask(mask)
+            mode = 0o666 & ~mask
+        }
+        let ok = writeAll(fd: fd, bytes) && fchmod(fd, mode) == 0 && fsync(fd) == 0
+        let reason = ok ? "" : errnoText()
+        close(fd)
+        if !ok {
+            unlink(tmpPath)
+            throw .cannotWrite(path: path, reason: reason)
+        }
+        if rename(tmpPath, path) != 0 {
+            let reason = errnoText()
+            unlink(tmpPath)
+            throw .cannotWrite(path: path, reason: reason)
+        }
+    }
+
+    /// Copies a file byte for byte (for backups), atomically at the destination.
+    public static func copy(_ source: String, to destination: String) throws(BibKitError) {
+        let bytes = try read(path: source)
+        try writeAtomically(bytes, to: destination)
+    }
+
+    /// True when the file descriptor is a terminal.
+    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    private static func writeAll(fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        return bytes.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return true }
+            while offset < raw.count {
+                let n = Glibc.write(fd, base + offset, raw.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    private static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+
+    private static func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+}

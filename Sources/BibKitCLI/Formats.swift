@@ -1,0 +1,38 @@
+import ArgumentParser
+import BibKit
+
+/// `bibkit formats`: the capability matrix.
+struct Formats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the formats bibkit reads and writes.",
+        discussion: """
+            Prints one row per format: its name (for --from/--to), whether it can be read \
+            and written, the file extensions that select it, other accepted names, and what \
+            is lossy about writing it.
+
+            Example:
+              bibkit formats
+            """
+    )
+
+    func run() {
+        var rows: [[String]] = [["FORMAT", "READ", "WRITE", "EXTENSIONS", "ALIASES", "NOTES"]]
+        for plugin in FormatRegistry.plugins {
+            let d = plugin.descriptor
+            rows.append([
+                d.id.rawValue, plugin.reader == nil ? "-" : "yes", plugin.writer == nil ? "-" : "yes",
+                d.extensions.map { "." + $0 }.joined(separator: " "), d.aliases.joined(separator: " "),
+                d.summary + (d.lossiness.isEmpty ? "" : " " + d.lossiness),
+            ])
+        }
+        var widths = [Int](repeating: 0, count: 6)
+        for row in rows { for (i, cell) in row.enumerated() where i < 5 { widths[i] = max(widths[i], cell.count) } }
+        for row in rows {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += i < 5 ? cell + String(repeating: " ", count: widths[i] - cell.count + 2) : cell
+            }
+            print(line)
+        }
+    }
+}
