@@ -17,9 +17,16 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "ProfileTextFormat", dependencies: ["BibModel"]),
         .target(name: "BibTeXFormat", dependencies: ["BibModel"]),
+        .target(name: "RISFormat", dependencies: ["BibModel"]),
+        .target(name: "CSLJSONFormat", dependencies: ["BibModel"]),
+        .target(
+            name: "BibSchemas", path: "Schemas",
+            resources: [.embedInCode("csl-data.bibkit.json")]),
         .target(
             name: "BibKit",
-            dependencies: ["BibModel", "ProfileTextFormat", "BibTeXFormat"]),
+            dependencies: [
+                "BibModel", "BibSchemas", "ProfileTextFormat", "BibTeXFormat", "RISFormat", "CSLJSONFormat",
+            ]),
         .executableTarget(
             name: "BibKitCLI",
             dependencies: [
@@ -32,6 +39,12 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "BibTeXFormatTests", dependencies: ["BibTeXFormat", "BibModel"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "RISFormatTests", dependencies: ["RISFormat", "BibModel"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CSLJSONFormatTests", dependencies: ["CSLJSONFormat", "BibModel", "BibSchemas"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "BibKitTests", dependencies: ["BibKit", "BibModel"]),

@@ -1,0 +1,6 @@
+/// The schemas bibkit writes against, embedded in the binary so the installed CLI needs
+/// nothing beside it.
+public enum BibSchemas {
+    /// Our JSON Schema for the CSL-JSON bibkit writes (`Schemas/csl-data.bibkit.json`).
+    public static var cslJSON: [UInt8] { PackageResources.csl_data_bibkit_json }
+}
