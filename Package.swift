@@ -19,6 +19,13 @@ let package = Package(
         .target(name: "BibTeXFormat", dependencies: ["BibModel"]),
         .target(name: "RISFormat", dependencies: ["BibModel"]),
         .target(name: "CSLJSONFormat", dependencies: ["BibModel"]),
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        .target(name: "BibXML", dependencies: ["CLibXML2"]),
+        .target(name: "JATSFormat", dependencies: ["BibModel", "BibXML", "BibSchemas"]),
         .target(
             name: "BibSchemas", path: "Schemas",
             resources: [.embedInCode("csl-data.bibkit.json")]),
@@ -26,6 +33,7 @@ let package = Package(
             name: "BibKit",
             dependencies: [
                 "BibModel", "BibSchemas", "ProfileTextFormat", "BibTeXFormat", "RISFormat", "CSLJSONFormat",
+                "JATSFormat", "BibXML",
             ]),
         .executableTarget(
             name: "BibKitCLI",
@@ -45,6 +53,12 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "CSLJSONFormatTests", dependencies: ["CSLJSONFormat", "BibModel", "BibSchemas"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "BibXMLTests", dependencies: ["BibXML"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "JATSFormatTests", dependencies: ["JATSFormat", "BibModel", "BibXML", "BibSchemas"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "BibKitTests", dependencies: ["BibKit", "BibModel"]),
