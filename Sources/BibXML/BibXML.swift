@@ -2,6 +2,6 @@ import CLibXML2
 
 /// The only module that touches libxml2 (arrives with the JATS issue).
 public enum BibXML {
-    /// The libxml2 version in use.
-    public static var libxmlVersion: String { String(cString: xmlParserVersion) }
+    /// The libxml2 version number, e.g. 20914.
+    public static var libxmlVersion: Int { Int(LIBXML_VERSION) }
 }
