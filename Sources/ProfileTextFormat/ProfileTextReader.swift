@@ -283,22 +283,21 @@ struct ProfileMapper {
         let firstText = ProfileBytes.joined(bytes, first)
         let secondIsAuthors = blocks.first.map { ProfileAuthors.looksLikeAuthors(ProfileBytes.joined(bytes, $0)) } ?? false
 
+        if !secondIsAuthors, let k = authorLineInside(first) {
+            // Title and authors (and maybe the abstract) with no blank line between them.
+            parts.title = Array(first[..<k])
+            parts.authors = [first[k]]
+            if k + 1 < first.count { parts.abstract.append(Array(first[(k + 1)...])) }
+            parts.abstract.append(contentsOf: blocks)
+            diagnostics.warning(
+                "profile.missing-blank-line", "no blank line between the title and the authors",
+                at: location(first[k].contentStart))
+            return parts
+        }
         if !secondIsAuthors && ProfileAuthors.isStronglyAuthors(firstText) {
             // No title: the first block is the author list.
             parts.authors = first
             parts.abstract = Array(blocks)
-            return parts
-        }
-        if !secondIsAuthors, first.count >= 2, let last = first.last,
-            ProfileAuthors.isStronglyAuthors(text(last.content))
-        {
-            // Title and authors with no blank line between them.
-            parts.title = Array(first.dropLast())
-            parts.authors = [last]
-            parts.abstract = Array(blocks)
-            diagnostics.warning(
-                "profile.missing-blank-line", "no blank line between the title and the authors",
-                at: location(last.contentStart))
             return parts
         }
         parts.title = first
@@ -317,6 +316,18 @@ struct ProfileMapper {
         }
         parts.abstract.append(contentsOf: blocks)
         return parts
+    }
+
+    /// The index of a line, after the first, that is clearly an author list and does not
+    /// continue a list wrapped from the line before (which would end in a comma).
+    private func authorLineInside(_ block: [SourceLine]) -> Int? {
+        guard block.count >= 2 else { return nil }
+        for k in 1..<block.count {
+            let previous = block[k - 1]
+            if previous.contentEnd > previous.contentStart, bytes[previous.contentEnd - 1] == UInt8(ascii: ",") { continue }
+            if ProfileAuthors.isStronglyAuthors(text(block[k].content)) { return k }
+        }
+        return nil
     }
 
     // MARK: Counts
