@@ -78,6 +78,7 @@ enum ProfileBytes {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(range.count)
         var pendingSpace = false
+        var ascii = true
         var i = range.lowerBound
         let end = range.upperBound
         while i < end {
@@ -94,10 +95,13 @@ enum ProfileBytes {
             }
             if pendingSpace, !buffer.isEmpty { buffer.append(0x20) }
             pendingSpace = false
+            if b >= 0x80 { ascii = false }
             buffer.append(b)
             i += 1
         }
-        return String(decoding: buffer, as: UTF8.self).nfc
+        let decoded = String(decoding: buffer, as: UTF8.self)
+        // ASCII text is already in NFC; only the rest goes through normalisation.
+        return ascii ? decoded : decoded.nfc
     }
 
     /// The text of several lines joined with single spaces (a wrapped paragraph).

@@ -8,6 +8,16 @@ struct RawProfile: Hashable, Sendable {
     var headerLines: [SourceLine]
     /// The papers in order.
     var papers: [RawPaper]
+    /// Damaged meta lines (`LGJux 12`) inside a block, read as text.
+    var metaLikeText: [RawMetaLike] = []
+}
+
+/// A line inside a block that has the shape of a damaged meta line; it is read as text.
+struct RawMetaLike: Hashable, Sendable {
+    /// The line.
+    var line: SourceLine
+    /// Its parts.
+    var meta: MetaLine
 }
 
 /// One paper as scanned: its meta line and the blank-line separated blocks after it.
@@ -30,6 +40,7 @@ enum ProfileScanner {
     static func scan(_ bytes: [UInt8], _ lines: [SourceLine]) -> RawProfile {
         var header: [SourceLine] = []
         var papers: [RawPaper] = []
+        var metaLike: [RawMetaLike] = []
         var current: RawPaper?
         var block: [SourceLine] = []
         var atBlockStart = true
@@ -50,24 +61,31 @@ enum ProfileScanner {
                 atBlockStart = true
                 continue
             }
-            if let meta = startOfPaper(bytes, line.content, atBlockStart: atBlockStart) {
+            let meta = MetaLine.parse(bytes, line.content)
+            if let meta, startsPaper(meta, atBlockStart: atBlockStart) {
                 flushBlock()
                 if let done = current { papers.append(done) }
                 current = RawPaper(metaLine: line, meta: meta, blocks: [])
             } else {
+                if let meta, meta.hasPrefix { metaLike.append(RawMetaLike(line: line, meta: meta)) }
                 block.append(line)
             }
             atBlockStart = false
         }
         flushBlock()
         if let done = current { papers.append(done) }
-        return RawProfile(headerLines: header, papers: papers)
+        return RawProfile(headerLines: header, papers: papers, metaLikeText: metaLike)
     }
 
     /// The meta line when this line starts a paper: a well-formed one anywhere, a damaged
     /// one (unknown month, but a score or subject before it) only at the start of a block.
     static func startOfPaper(_ bytes: [UInt8], _ content: Range<Int>, atBlockStart: Bool) -> MetaLine? {
-        guard let meta = MetaLine.parse(bytes, content) else { return nil }
-        return meta.isWellFormed || (atBlockStart && meta.hasPrefix) ? meta : nil
+        guard let meta = MetaLine.parse(bytes, content), startsPaper(meta, atBlockStart: atBlockStart) else { return nil }
+        return meta
+    }
+
+    /// The rule of ``startOfPaper(_:_:atBlockStart:)`` for a parsed line.
+    static func startsPaper(_ meta: MetaLine, atBlockStart: Bool) -> Bool {
+        meta.isWellFormed || (atBlockStart && meta.hasPrefix)
     }
 }

@@ -32,12 +32,20 @@ public struct ProfileTextReader: BibliographyReader {
 
         var library = Library()
         library.metadata = mapper.metadata(raw.headerLines)
+        mapper.reportMetaLikeText(raw.metaLikeText)
         library.entries.reserveCapacity(raw.papers.count)
         for paper in raw.papers {
             if let entry = mapper.entry(paper) { library.entries.append(entry) }
         }
         mapper.checkCount(found: library.entries.count, papersSeen: raw.papers.count)
-        diagnostics.append(contentsOf: mapper.diagnostics)
+        // In source order (a stable sort: diagnostics of one line keep their order); those
+        // without a location come last.
+        let ordered = mapper.diagnostics.all.enumerated().sorted { a, b in
+            let x = a.element.location?.offset ?? Int.max
+            let y = b.element.location?.offset ?? Int.max
+            return x != y ? x < y : a.offset < b.offset
+        }
+        for (_, d) in ordered { diagnostics.report(d) }
         return library
     }
 }
@@ -99,6 +107,17 @@ struct ProfileMapper {
         }
         if more > 0 {
             diagnostics.note(code, "\(more) more lines have the same problem")
+        }
+    }
+
+    /// A warning for each damaged meta line read as text because it is inside a block.
+    mutating func reportMetaLikeText(_ suspects: [RawMetaLike]) {
+        for s in suspects {
+            diagnostics.warning(
+                "profile.bad-meta-line",
+                "“\(text(s.line.content))” looks like a paper line but its month “\(text(s.meta.monthToken))” is unknown; it is read as text",
+                at: location(s.meta.monthToken.lowerBound),
+                notes: ["a paper line starts a block: [score][SUBJECT]Mon D[, YYYY][Code]"])
         }
     }
 

@@ -80,13 +80,15 @@ import Testing
             "Compression-aware Training of Neural Networks using Frank-Wolfe",
             "Deep Neural Network Training with Frank-Wolfe",
         ])
+        // In source order: the heading's count first.
         #expect(r.codes(atLeast: .warning) == [
-            "profile.bad-meta-line", "profile.bad-date", "profile.missing-authors", "profile.missing-title",
-            "profile.count-mismatch",
+            "profile.count-mismatch", "profile.bad-meta-line", "profile.bad-date", "profile.missing-authors",
+            "profile.missing-title",
         ])
         let located = r.diagnostics.filter { $0.severity >= .warning }.map { ($0.code, $0.location?.line, $0.location?.column) }
-        #expect(located.map(\.1) == [16, 21, 26, 31, 7])
-        #expect(located.map(\.2) == [3, 3, 1, 1, 1])
+        #expect(located.map(\.1) == [7, 16, 21, 26, 31])
+        #expect(located.map(\.2) == [1, 3, 3, 1, 1])
+        #expect(r.diagnostics.filter { $0.severity == .error }.count == 4)
         for d in r.diagnostics where d.severity >= .warning {
             #expect(d.location?.file == "broken-papers.txt")
         }
@@ -125,7 +127,7 @@ import Testing
         #expect(d.location?.line == 5)
 
         let disagreeing = Support.read("Ada\n\n2papers\n\n3 Papers\n\nLGJun 1, 2022\nA Title\n\nAda Lovelace\n")
-        #expect(disagreeing.with("profile.count-mismatch").map { $0.location?.line } == [5, 3])
+        #expect(disagreeing.with("profile.count-mismatch").map { $0.location?.line } == [3, 5])
 
         let statOnly = Support.read("Ada\n\n2papers\n\nLGJun 1, 2022\nA Title\n\nAda Lovelace\n")
         #expect(statOnly.with("profile.count-mismatch").map { $0.location?.line } == [3])
@@ -323,10 +325,25 @@ import Testing
         #expect(r.diagnostics.isEmpty)
     }
 
-    @Test func damagedMetaLineInsideABlockIsText() {
+    @Test func damagedMetaLineInsideABlockIsTextAndReported() throws {
         let r = Support.read("LGJun 1, 2022\nA Title\n\nAda Lovelace\n\nAn abstract.\nLGJux 2\n")
         #expect(r.entries.count == 1)
         #expect(r.entries[0].abstract?.plainText == "An abstract. LGJux 2")
+        let d = try #require(r.diagnostics.first)
+        #expect(r.diagnostics.count == 1)
+        #expect(d.code == "profile.bad-meta-line")
+        #expect(d.severity == .warning)
+        #expect(d.location?.line == 7)
+        #expect(d.location?.column == 3)
+    }
+
+    @Test func blankLinesBetweenEveryPart() throws {
+        let r = Support.read("\n\n\nLGJun 1, 2022\n\n\n\nA Title\n\n\nAda Lovelace et al.\n\n\n\nAn abstract.\n\n\n\n\nLGJun 2, 2022\n\nB Title\n\n\nAlan Turing\n\n\n")
+        #expect(r.diagnostics.isEmpty)
+        #expect(r.entries.map { $0.title?.plainText } == ["A Title", "B Title"])
+        #expect(r.entries.map { $0.abstract?.plainText } == ["An abstract.", nil])
+        #expect(r.entries.map { $0.authors.truncated } == [true, false])
+        #expect(r.entries.first?.origin?.start.line == 4)
     }
 
     /// Large input: linear time (a 24-paper sample repeated 400 times, about 13 MB).
