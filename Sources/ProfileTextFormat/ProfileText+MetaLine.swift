@@ -1,7 +1,8 @@
 import BibModel
 
 /// The line that starts a paper: `[score][SUBJECT]Mon D[, YYYY][Code]`, e.g.
-/// `99.8CLMar 16Code`, `LGJun 29, 2023`, `97.5NEMay 19`, `CVFeb 24Code`.
+/// `99.8CLMar 16Code`, `LGJun 29, 2023`, `97.5NEMay 19`, `CVFeb 24Code`. Flags other than
+/// `Code` written straight after the date (`LGJun 1Slides`) are accepted and reported.
 ///
 /// The subject's capitals run straight into the month's capital (`CLMar` is `CL` + `Mar`),
 /// so the month is the last capital of the run plus the lower-case letters after it.
@@ -21,6 +22,8 @@ struct MetaLine: Hashable, Sendable {
     var yearDigits: Range<Int>?
     /// True when the `Code` flag follows the date.
     var code: Bool
+    /// Other flags written after the date (`Slides` in `LGJun 1Slides`), kept as written.
+    var otherFlags: [Range<Int>] = []
     /// The date as shown: from the month through the day or the year (`Mar 16`, `Jun 29, 2023`).
     var dateText: Range<Int>
 
@@ -96,16 +99,30 @@ struct MetaLine: Hashable, Sendable {
             i = j
         }
 
-        // Optional `Code` flag, then the end of the line.
+        // Flags to the end of the line: `Code` (blanks may precede it) and other capitalised
+        // words written straight after the date or another flag (`Slides`), at most four.
         var code = false
-        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
-        if i < end {
-            guard ProfileBytes.matches(bytes, at: i, "Code"), i + 4 == end else { return nil }
-            code = true
-            i = end
+        var flags: [Range<Int>] = []
+        while i < end {
+            var k = i
+            while k < end, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
+            guard k < end else { break }
+            if k > i, !ProfileBytes.matches(bytes, at: k, "Code") { return nil }
+            i = k
+            guard ProfileBytes.isUpper(bytes[i]) else { return nil }
+            let flagStart = i
+            i += 1
+            while i < end, ProfileBytes.isLower(bytes[i]), i - flagStart < 16 { i += 1 }
+            guard i - flagStart >= 3, i - flagStart <= 15, flags.count + (code ? 1 : 0) < 4 else { return nil }
+            if i - flagStart == 4, ProfileBytes.matches(bytes, at: flagStart, "Code") {
+                code = true
+            } else {
+                flags.append(flagStart..<i)
+            }
         }
         return MetaLine(
             score: score, subject: subject, monthToken: monthToken, month: month,
-            dayDigits: dayDigits, yearDigits: yearDigits, code: code, dateText: monthStart..<dateEnd)
+            dayDigits: dayDigits, yearDigits: yearDigits, code: code, otherFlags: flags,
+            dateText: monthStart..<dateEnd)
     }
 }

@@ -233,6 +233,17 @@ struct ProfileMapper {
                 notes: ["paper lines are [score][SUBJECT]Mon D[, YYYY][Code]", "the paper is read with its date kept as written"])
         }
 
+        // Flags other than `Code`: kept, and noted.
+        if !meta.otherFlags.isEmpty {
+            let flags = meta.otherFlags.map(text)
+            entry.extra[FieldKey("profile", "flags")] = flags.joined(separator: ", ")
+            if let first = meta.otherFlags.first {
+                diagnostics.note(
+                    "profile.unknown-flag", "unknown flag “\(flags.joined(separator: "”, “"))” after the date; kept as profile:flags",
+                    at: location(first.lowerBound))
+            }
+        }
+
         // Title, authors, abstract.
         let parts = interpret(paper, at: metaLocation)
         guard parts.title != nil || parts.authors != nil else {

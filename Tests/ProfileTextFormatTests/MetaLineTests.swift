@@ -93,11 +93,26 @@ import Testing
         "24 Papers", "Llama 2", "Top 10 Tips", "When Does Sparsity Mitigate the Curse of Depth in LLMs",
         "LGJun 29, 2023 extra", "LGJun 29 2023", "LGJun", "LGJun 29,", "LGJun29", "99.8", "99.8CL",
         "ABCDEFGMar 1", "12345LGMar 1", "99.8765LGMar 1", "LGJun 29, 20231", "LGJun 1234",
-        "LGJun 29Codes", "LGJun 29code", "lgJun 29", "LG Jun 29", "99.LGMar 16", "Dilxat Muhtar, Xinyuan Song",
+        "LGJun 29code", "LGJun 29 Slides", "LGJun 29Code Slides", "LGJun 29CodeX", "LGJun 29AbCdEfGh",
+        "LGJun 29SlidesVideoDataCodeMore", "lgJun 29", "LG Jun 29", "99.LGMar 16", "Dilxat Muhtar, Xinyuan Song",
         "Mar", "March", "LGMarch", "GPT 4", "ÄGJun 29",
     ])
     func rejectsOtherLines(_ line: String) {
         #expect(Support.meta(line) == nil)
+    }
+
+    @Test(arguments: [
+        ("LGJun 29Slides", false, ["Slides"]),
+        ("LGJun 29, 2023CodeSlides", true, ["Slides"]),
+        ("LGJun 29, 2023SlidesCode", true, ["Slides"]),
+        ("LGJun 29, 2023Slides Code", true, ["Slides"]),
+        ("LGJun 29Codes", false, ["Codes"]),
+        ("LGJun 29", false, []),
+    ])
+    func flags(_ line: String, _ code: Bool, _ others: [String]) throws {
+        let (meta, bytes) = try #require(Support.meta(line))
+        #expect(meta.code == code)
+        #expect(meta.otherFlags.compactMap { Support.string(bytes, $0) } == others)
     }
 
     /// Trimming happens before parsing: the scanner passes trimmed content.

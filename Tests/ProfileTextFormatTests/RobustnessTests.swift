@@ -195,6 +195,15 @@ import Testing
         #expect(r.diagnostics.first?.location?.column == 1)
     }
 
+    @Test func unknownFlagsAreKeptAndNoted() throws {
+        let r = Support.read("LGJun 1, 2022CodeSlides\nA Title\n\nAda Lovelace\n")
+        let e = try #require(r.entries.first)
+        #expect(Array(e.extra.keys.map(\.name)) == ["subject", "code", "flags"])
+        #expect(e.profile("flags") == "Slides")
+        #expect(r.codes() == ["profile.unknown-flag"])
+        #expect(r.diagnostics.first?.location?.column == 18)
+    }
+
     @Test func invalidDateKeepsThePaper() throws {
         let r = Support.read("LGJun 31\nA Title\n\nAda Lovelace\n\nAn abstract.\n")
         let e = try #require(r.entries.first)
