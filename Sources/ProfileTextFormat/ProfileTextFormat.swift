@@ -2,6 +2,26 @@ import BibModel
 
 /// The profile-text format: plain text copied from a researcher's profile page (name,
 /// h-index, then each paper as a `LGJun 29, 2023` line, title, authors and abstract).
+///
+/// What the reader produces:
+/// - `Library.metadata`: `title` and `owner` from the name line; `properties` in the
+///   `profile` namespace: `subject`, `h-index`, `papers`, `citations`, `novelty`,
+///   `ai-score`, `paper-count` (from the `24 Papers` heading); unknown header lines in
+///   `comments`.
+/// - Each paper: type `article` (original `profile:paper`, genre `preprint`); `title` and
+///   `abstract` as rich text with `$…$` as math; `author` list with `truncated` for
+///   `et al.`; `issued` date; `keywords` = the arXiv class (`cs.LG`); `links` from the
+///   title and abstract (`code` or `related`); `extra` in the `profile` namespace:
+///   `subject`, `score`, `code` (`yes`), `date` (the text shown when the year was
+///   inferred), `flags` (other flags); `origin` from the paper line to its last line.
+///
+/// Diagnostic codes: errors `profile.bad-date`, `profile.bad-meta-line`,
+/// `profile.missing-title`, `profile.missing-authors`, `profile.not-text` (fatal);
+/// warnings `profile.count-mismatch`, `profile.no-papers`, `profile.invalid-utf8`,
+/// `profile.nul-byte`, `profile.unknown-header-line`, `profile.duplicate-header-line`,
+/// `profile.missing-blank-line`, `profile.extra-paragraph`, `profile.empty-author`,
+/// `profile.bad-meta-line` (a damaged paper line read as text); notes
+/// `profile.unknown-subject`, `profile.unknown-flag`, `profile.utf16`.
 public enum ProfileTextFormat {
     /// The registry entry: descriptor and reader (the format is read-only).
     public static let plugin = FormatPlugin(descriptor, reader: ProfileTextReader())

@@ -10,7 +10,7 @@ import BibModel
 ///     diagnostics: &diagnostics)
 /// ```
 ///
-/// Reading goes in two stages: ``ProfileScanner`` finds the header lines and each paper's
+/// Reading goes in two stages: a scanner finds the header lines and each paper's
 /// meta line and text blocks (byte ranges), then the mapping interprets them. Problems are
 /// reported to `diagnostics` with stable codes (`profile.bad-date`, `profile.missing-authors`,
 /// …) and the other papers are still read. Only input that is not text at all throws.
@@ -27,7 +27,7 @@ public struct ProfileTextReader: BibliographyReader {
         let index = LineIndex(file: source, bytes: input)
         let lines = ProfileBytes.lines(input, index: index)
         var mapper = ProfileMapper(bytes: input, index: index, asOf: options.asOf ?? ProfileDates.today())
-        mapper.reportEncodingProblems(lines)
+        mapper.reportEncodingProblems()
         let raw = ProfileScanner.scan(input, lines)
 
         var library = Library()
@@ -79,7 +79,7 @@ struct ProfileMapper {
     // MARK: Encoding
 
     /// One warning per line with invalid UTF-8, and per line with NUL bytes.
-    mutating func reportEncodingProblems(_ lines: [SourceLine]) {
+    mutating func reportEncodingProblems() {
         report(
             offsets: ProfileBytes.invalidUTF8Offsets(bytes), code: "profile.invalid-utf8",
             message: "invalid UTF-8; the bytes were replaced with U+FFFD",
