@@ -37,6 +37,16 @@ import Testing
         #expect(b.diagnostics.isEmpty)
     }
 
+    @Test func crlfGivesTheSameDiagnostics() {
+        let lf = Support.bytes(Support.fixture("broken-papers.txt"))
+        let a = Support.read(bytes: lf)
+        let b = Support.read(bytes: Self.replacingNewlines(lf, with: [0x0D, 0x0A]))
+        #expect(a.library == b.library)
+        #expect(a.diagnostics.count == 5)
+        #expect(a.diagnostics.map { [$0.code, $0.message, "\($0.location?.line ?? 0):\($0.location?.column ?? 0)"] }
+            == b.diagnostics.map { [$0.code, $0.message, "\($0.location?.line ?? 0):\($0.location?.column ?? 0)"] })
+    }
+
     @Test func byteOrderMarkTrailingBlanksAndExtraBlankLines() throws {
         let r = Support.read(bytes: Support.bytes(Support.fixture("messy.txt")), source: "messy.txt")
         #expect(r.library.metadata.title == "Max Zimmer")
