@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "JATSFormat", dependencies: ["BibModel", "BibXML", "BibSchemas"]),
         .target(
             name: "BibSchemas", path: "Schemas",
-            resources: [.embedInCode("csl-data.bibkit.json")]),
+            resources: [.embedInCode("csl-data.bibkit.json"), .embedInCode("jats-ref-list.bibkit.xsd")]),
         .target(
             name: "BibKit",
             dependencies: [
