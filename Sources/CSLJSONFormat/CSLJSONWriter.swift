@@ -1,0 +1,517 @@
+import BibModel
+
+/// Writes CSL-JSON 1.0.2: an array of items, valid against the official schema and
+/// bibkit's own (`Schemas/csl-data.bibkit.json`).
+///
+/// Items are written with a fixed key order (`id`, `type`, `citation-key`, titles, names,
+/// dates, container and series, the other variables in ``BibModel/Field`` order,
+/// identifiers, `URL`, language, keywords, abstract, note, then `custom`). Whatever CSL
+/// has no variable for goes to `custom` (see ``CSLCustomKey``), so reading the output back
+/// gives the same model. Entries without a key get one from ``BibModel/CitationKeyGenerator``;
+/// ids are made unique.
+public struct CSLJSONWriter: BibliographyWriter {
+    /// Creates a writer.
+    public init() {}
+
+    /// Writes a library as a CSL-JSON array, pretty (two-space indentation) or compact
+    /// according to ``BibModel/WriteOptions/pretty``; the output ends with a newline.
+    public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
+        var library = library
+        let unkeyed = library.entries.reduce(0) { $0 + (($1.key ?? "").isEmpty ? 1 : 0) }
+        if unkeyed > 0 {
+            CitationKeyGenerator().assignMissingKeys(in: &library)
+            diagnostics.note(
+                "csl.generated-key",
+                "\(unkeyed) \(unkeyed == 1 ? "entry has" : "entries have") no citation key; generated \(unkeyed == 1 ? "one" : "them") for `id` and `citation-key`")
+        }
+        Self.reportMetadata(library.metadata, &diagnostics)
+
+        var usedIDs = Set<String>()
+        usedIDs.reserveCapacity(library.entries.count)
+        var emitter = JSONEmitter(pretty: options.pretty, reserving: library.entries.count * 1024 + 16)
+        emitter.bytes.append(UInt8(ascii: "["))
+        for (i, entry) in library.entries.enumerated() {
+            let key = entry.key ?? ""
+            let preferred = entry.extra[FieldKey("csl", "id")] ?? key
+            let id = CitationKeyGenerator.unique(preferred, used: &usedIDs)
+            if id != preferred {
+                diagnostics.warning(
+                    "csl.duplicate-id", "duplicate key `\(preferred)`: written with id `\(id)` (CSL ids must be unique)",
+                    entryKey: key, field: "id")
+            }
+            var item = CSLItemWriter(entry: entry, key: key, id: id)
+            let output = item.build()
+            diagnostics.append(contentsOf: item.diagnostics)
+            if i > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
+            if options.pretty { emitter.newline(1) }
+            emitter.emit(output, level: 1)
+        }
+        if options.pretty && !library.entries.isEmpty { emitter.newline(0) }
+        emitter.bytes.append(UInt8(ascii: "]"))
+        emitter.bytes.append(0x0A)
+        return emitter.bytes
+    }
+
+    private static func reportMetadata(_ metadata: CollectionMetadata, _ diagnostics: inout Diagnostics) {
+        var lost: [String] = []
+        if let title = metadata.title { lost.append("title “\(title)”") }
+        if let owner = metadata.owner { lost.append("owner “\(owner.displayName)”") }
+        if !metadata.properties.isEmpty {
+            lost.append(metadata.properties.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        if !lost.isEmpty {
+            diagnostics.warning(
+                "csl.collection-metadata",
+                "CSL-JSON has no place for collection metadata; not written: " + lost.joined(separator: "; "))
+        }
+        var bibtexOnly: [String] = []
+        if !metadata.preambles.isEmpty { bibtexOnly.append("\(metadata.preambles.count) @preamble") }
+        if !metadata.macros.isEmpty { bibtexOnly.append("\(metadata.macros.count) @string") }
+        if !metadata.comments.isEmpty { bibtexOnly.append("\(metadata.comments.count) comment(s)") }
+        if !bibtexOnly.isEmpty {
+            diagnostics.note(
+                "csl.collection-metadata",
+                "not written to CSL-JSON (values are already expanded in the entries): " + bibtexOnly.joined(separator: ", "))
+        }
+    }
+}
+
+/// Builds the CSL item for one entry.
+struct CSLItemWriter {
+    let entry: Entry
+    let key: String
+    let id: String
+    var diagnostics = Diagnostics()
+
+    private var members: [JSONOutputMember] = []
+    private var written: Set<String> = []
+    private var custom: [String: JSONOutput] = [:]
+    private var derived: [String] = []
+    private var truncated: [String] = []
+
+    init(entry: Entry, key: String, id: String) {
+        self.entry = entry
+        self.key = key
+        self.id = id
+    }
+
+    private mutating func put(_ name: String, _ value: JSONOutput) {
+        members.append(JSONOutputMember(name, value))
+        written.insert(name)
+    }
+
+    private mutating func putString(_ name: String, _ value: String?) {
+        if let value { put(name, .string(value)) }
+    }
+
+    mutating func build() -> JSONOutput {
+        let cslType = CSLTypes.cslType(for: entry.type.kind)
+        put("id", .string(id))
+        put("type", .string(cslType))
+        if !key.isEmpty { put("citation-key", .string(key)) }
+        if let original = entry.type.original, !(original.namespace == "csl" && original.name == cslType) {
+            custom[CSLCustomKey.originalType] = .string(original.description)
+        }
+        if let genre = entry.type.genre { custom[CSLCustomKey.typeGenre] = .string(genre) }
+
+        if let title = entry.title, !title.isEmpty { put("title", markup(title, field: "title")) }
+        if let short = entry.shortTitle, !short.isEmpty { put("title-short", markup(short, field: "title-short")) }
+
+        writeNames()
+        writeDates()
+        writeLevels()
+        writeFields()
+        writeIdentifiers()
+        writeLinks()
+
+        putString("language", entry.language)
+        writeKeywords()
+        if let abstract = entry.abstract, !abstract.isEmpty { put("abstract", markup(abstract, field: "abstract")) }
+        writeNotes()
+        writeExtras()
+        writeCustom()
+        return .object(members)
+    }
+
+    // MARK: Text
+
+    private mutating func markup(_ text: RichText, field: String) -> JSONOutput {
+        var losses = CSLMarkup.Losses()
+        let s = CSLMarkup.render(text, losses: &losses)
+        if losses.contains(.code) {
+            diagnostics.note(
+                "csl.markup-lost", "CSL markup has no monospace: `\(field)` written as plain text", entryKey: key, field: field)
+        }
+        if losses.contains(.link) {
+            diagnostics.warning(
+                "csl.markup-lost", "CSL markup has no links: a link target in `\(field)` was dropped (its text kept)",
+                entryKey: key, field: field)
+        }
+        return .string(s)
+    }
+
+    // MARK: Names
+
+    private mutating func nameArray(_ list: NameList, field: String) -> JSONOutput {
+        var out: [JSONOutput] = []
+        for name in list.names {
+            if let object = nameObject(name, field: field) { out.append(object) }
+        }
+        return .array(out)
+    }
+
+    private mutating func nameObject(_ name: PersonName, field: String) -> JSONOutput? {
+        func part(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
+        var m: [JSONOutputMember] = []
+        let family = part(name.family)
+        let literal = part(name.literal)
+        if family == nil && literal == nil {
+            let text = name.displayName.trimmingSpaces
+            guard !text.isEmpty else {
+                diagnostics.warning("csl.empty-name", "an empty name in `\(field)` was not written", entryKey: key, field: field)
+                return nil
+            }
+            diagnostics.note(
+                "csl.name-as-literal", "name “\(text)” has no family name: written as a literal name", entryKey: key, field: field)
+            return .object([JSONOutputMember("literal", .string(text))])
+        }
+        if let family { m.append(JSONOutputMember("family", .string(family))) }
+        if let v = part(name.given) { m.append(JSONOutputMember("given", .string(v))) }
+        if let v = part(name.droppingParticle) { m.append(JSONOutputMember("dropping-particle", .string(v))) }
+        if let v = part(name.nonDroppingParticle) { m.append(JSONOutputMember("non-dropping-particle", .string(v))) }
+        if let v = part(name.suffix) { m.append(JSONOutputMember("suffix", .string(v))) }
+        if let literal { m.append(JSONOutputMember("literal", .string(literal))) }
+        return .object(m)
+    }
+
+    private mutating func writeNames() {
+        var otherRoles: [JSONOutputMember] = []
+        for (role, list) in entry.contributors {
+            if CSLVariables.kinds[role.rawValue] == .names, !written.contains(role.rawValue) {
+                if !list.names.isEmpty { put(role.rawValue, nameArray(list, field: role.rawValue)) }
+                if list.truncated { truncated.append(role.rawValue) }
+            } else {
+                otherRoles.append(JSONOutputMember(role.rawValue, nameArray(list, field: role.rawValue)))
+                if list.truncated { truncated.append(CSLCustomKey.names + "/" + role.rawValue) }
+            }
+        }
+        if !otherRoles.isEmpty { custom[CSLCustomKey.names] = .object(otherRoles) }
+
+        var from: [JSONOutputMember] = []
+        for (levelName, level, customKey) in [
+            ("container", entry.container, CSLCustomKey.containerNames), ("series", entry.series, CSLCustomKey.seriesNames),
+        ] {
+            guard let level, !level.contributors.isEmpty else { continue }
+            var leftover: [JSONOutputMember] = []
+            for (role, list) in level.contributors {
+                let target = CSLVariables.levelNameVariables.first { $0.level == levelName && $0.role == role }?.variable
+                if let target, !written.contains(target), !truncated.contains(target) {
+                    if !list.names.isEmpty { put(target, nameArray(list, field: target)) }
+                    if list.truncated { truncated.append(target) }
+                    written.insert(target)
+                    from.append(JSONOutputMember(target, .string(levelName)))
+                } else {
+                    leftover.append(JSONOutputMember(role.rawValue, nameArray(list, field: customKey)))
+                    if list.truncated { truncated.append(customKey + "/" + role.rawValue) }
+                }
+            }
+            if !leftover.isEmpty { custom[customKey] = .object(leftover) }
+        }
+        if !from.isEmpty { custom[CSLCustomKey.namesFrom] = .object(from) }
+    }
+
+    // MARK: Dates
+
+    private mutating func writeDates() {
+        var otherRoles: [JSONOutputMember] = []
+        var edtf: [JSONOutputMember] = []
+        for (role, value) in entry.dates {
+            var value = value
+            if case .typed(let d) = value, !(d.start?.isValid ?? true) || !(d.end?.isValid ?? true) {
+                diagnostics.warning(
+                    "csl.invalid-date", "date \(d.edtf) has an impossible month or day: written as a literal",
+                    entryKey: key, field: role.rawValue)
+                value = .raw(d.edtf)
+            }
+            let (object, exact) = CSLDates.output(value)
+            if CSLVariables.kinds[role.rawValue] == .date {
+                put(role.rawValue, object)
+            } else {
+                otherRoles.append(JSONOutputMember(role.rawValue, object))
+            }
+            if let exact { edtf.append(JSONOutputMember(role.rawValue, .string(exact))) }
+        }
+        if !otherRoles.isEmpty { custom[CSLCustomKey.dates] = .object(otherRoles) }
+        if !edtf.isEmpty { custom[CSLCustomKey.edtf] = .object(edtf) }
+    }
+
+    // MARK: Container and series
+
+    private mutating func writeLevels() {
+        if let container = entry.container {
+            if let t = container.title, !t.isEmpty { put("container-title", markup(t, field: "container-title")) }
+            putString("container-title-short", container.shortTitle)
+            if let n = container.number { custom[CSLCustomKey.containerNumber] = .string(n) }
+        }
+        if let series = entry.series {
+            if let t = series.title, !t.isEmpty { put("collection-title", markup(t, field: "collection-title")) }
+            putString("collection-number", series.number)
+            if let s = series.shortTitle { custom[CSLCustomKey.collectionTitleShort] = .string(s) }
+        }
+    }
+
+    // MARK: Fields
+
+    private var arXiv: Identifier? { entry.identifiers.first { $0.kind == .arxiv } }
+
+    /// The value written for a field the entry lacks, derived from other data, if any.
+    private func derivedValue(_ field: Field) -> String? {
+        switch field {
+        case .publisher:
+            // CSL's publisher is the degree-granting or issuing institution of theses and
+            // reports (Zotero and pandoc do the same with `school`/`institution`).
+            if let v = entry.fields[.institution] ?? entry.fields[.organization] { return v }
+            if let v = entry.fields[.howPublished], !Self.looksLikeURL(v) { return v }
+            if entry.type.kind == .article, arXiv != nil { return "arXiv" }
+            return nil
+        case .number:
+            if entry.type.kind == .article, let id = arXiv { return "arXiv:" + id.value }
+            return nil
+        case .genre:
+            return entry.type.genre.flatMap { CSLTypes.genreText[$0.lowercased()] }
+        default:
+            return nil
+        }
+    }
+
+    static func looksLikeURL(_ s: String) -> Bool {
+        let t = s.trimmingSpaces.lowercased()
+        return t.hasPrefix("http://") || t.hasPrefix("https://") || t.hasPrefix("\\url") || t.hasPrefix("www.")
+    }
+
+    private mutating func writeFields() {
+        for field in Field.allCases {
+            if let variable = CSLVariables.fieldVariable[field] {
+                if let value = entry.fields[field] {
+                    put(variable, .string(value))
+                } else if let value = derivedValue(field) {
+                    put(variable, .string(value))
+                    derived.append(variable)
+                }
+            } else if let value = entry.fields[field] {
+                custom[Self.customKey(for: field)] = .string(value)
+            }
+        }
+    }
+
+    static func customKey(for field: Field) -> String {
+        switch field {
+        case .institution: return CSLCustomKey.institution
+        case .organization: return CSLCustomKey.organization
+        case .howPublished: return CSLCustomKey.howPublished
+        default: return CSLCustomKey.rights
+        }
+    }
+
+    // MARK: Identifiers
+
+    private static func identifierObject(_ id: Identifier, level: String?) -> JSONOutput {
+        var m = [JSONOutputMember("kind", .string(id.kind.rawValue)), JSONOutputMember("value", .string(id.value))]
+        if let q = id.qualifier { m.append(JSONOutputMember("qualifier", .string(q))) }
+        if let level { m.append(JSONOutputMember("level", .string(level))) }
+        return .object(m)
+    }
+
+    private mutating func writeIdentifiers() {
+        let containerIDs = entry.container?.identifiers ?? []
+        let seriesIDs = entry.series?.identifiers ?? []
+        var top: [(variable: String, id: Identifier)] = []
+        var usedEntry = Set<Int>()
+        var usedContainer = Set<Int>()
+        var usedSeries = Set<Int>()
+        for (kind, variable) in CSLVariables.identifierVariables {
+            if let i = entry.identifiers.firstIndex(where: { $0.kind == kind }) {
+                top.append((variable, entry.identifiers[i]))
+                usedEntry.insert(i)
+            } else if let i = containerIDs.firstIndex(where: { $0.kind == kind }) {
+                top.append((variable, containerIDs[i]))
+                usedContainer.insert(i)
+            } else if let i = seriesIDs.firstIndex(where: { $0.kind == kind }) {
+                top.append((variable, seriesIDs[i]))
+                usedSeries.insert(i)
+            }
+        }
+        let restEntry = entry.identifiers.enumerated().filter { !usedEntry.contains($0.offset) }.map(\.element)
+        let restContainer = containerIDs.enumerated().filter { !usedContainer.contains($0.offset) }.map(\.element)
+        let restSeries = seriesIDs.enumerated().filter { !usedSeries.contains($0.offset) }.map(\.element)
+        // What the reader rebuilds: the top-level variables (as bare entry identifiers, in
+        // the fixed order) followed by the listed ones.
+        let rebuilt = top.map { Identifier($0.id.kind, $0.id.value) } + restEntry
+        let exact = rebuilt == entry.identifiers && restContainer == containerIDs && restSeries == seriesIDs
+        for (variable, id) in top { put(variable, .string(id.value)) }
+        var list: [JSONOutput] = []
+        if exact {
+            list = restEntry.map { Self.identifierObject($0, level: nil) }
+                + restContainer.map { Self.identifierObject($0, level: "container") }
+                + restSeries.map { Self.identifierObject($0, level: "series") }
+        } else {
+            list = entry.identifiers.map { Self.identifierObject($0, level: nil) }
+                + containerIDs.map { Self.identifierObject($0, level: "container") }
+                + seriesIDs.map { Self.identifierObject($0, level: "series") }
+            derived.append(contentsOf: top.map(\.variable))
+        }
+        if !list.isEmpty { custom[CSLCustomKey.identifiers] = .array(list) }
+    }
+
+    // MARK: Links
+
+    private static func linkObject(_ link: Link) -> JSONOutput {
+        .object([JSONOutputMember("url", .string(link.url)), JSONOutputMember("kind", .string(link.kind.rawValue))])
+    }
+
+    private mutating func writeLinks() {
+        let links = entry.links
+        let urlIndex = links.firstIndex { $0.kind == .work } ?? links.firstIndex { $0.kind == .fullText }
+        if let i = urlIndex {
+            put("URL", .string(links[i].url))
+            if i == 0 && links[0].kind == .work {
+                if links.count > 1 { custom[CSLCustomKey.links] = .array(links.dropFirst().map(Self.linkObject)) }
+            } else {
+                custom[CSLCustomKey.links] = .array(links.map(Self.linkObject))
+                derived.append("URL")
+            }
+        } else {
+            if let id = arXiv {
+                // pandoc does the same for an eprint without a url.
+                put("URL", .string("https://arxiv.org/abs/" + id.value))
+                derived.append("URL")
+            }
+            if !links.isEmpty { custom[CSLCustomKey.links] = .array(links.map(Self.linkObject)) }
+        }
+    }
+
+    // MARK: Keywords and notes
+
+    /// How the reader splits `keyword`: at commas, trimmed, empty pieces dropped.
+    static func splitKeywords(_ s: String) -> [String] {
+        s.split(separator: ",", omittingEmptySubsequences: true).map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+    }
+
+    private mutating func writeKeywords() {
+        guard !entry.keywords.isEmpty else { return }
+        let joined = entry.keywords.joined(separator: ", ")
+        put("keyword", .string(joined))
+        if Self.splitKeywords(joined) != entry.keywords {
+            custom[CSLCustomKey.keywords] = .array(entry.keywords.map { .string($0) })
+            derived.append("keyword")
+        }
+    }
+
+    private mutating func writeNotes() {
+        let notes = entry.notes
+        guard !notes.isEmpty else { return }
+        let rendered = notes.map { markup($0, field: "note") }
+        if rendered.count == 1 {
+            put("note", rendered[0])
+        } else {
+            let texts = rendered.compactMap { value -> String? in
+                if case .string(let s) = value { return s }
+                return nil
+            }
+            put("note", .string(texts.joined(separator: "\n")))
+            custom[CSLCustomKey.notes] = .array(rendered)
+            derived.append("note")
+        }
+    }
+
+    // MARK: Extra and custom
+
+    private var extraCustom: [JSONOutputMember] = []
+    private var extraCustomKeys: Set<String> = []
+
+    private mutating func addExtraCustom(_ key: String, _ value: JSONOutput) {
+        if extraCustomKeys.contains(key) || CSLCustomKey.reserved.contains(key) {
+            diagnostics.warning(
+                "csl.extra-collision", "extra field `\(key)` collides with another custom key and was not written",
+                entryKey: self.key, field: key)
+            return
+        }
+        extraCustomKeys.insert(key)
+        extraCustom.append(JSONOutputMember(key, value))
+    }
+
+    /// A `-json` extra's value parsed, or nil (reported) when it is not valid JSON.
+    private mutating func jsonValue(_ text: String, field: String) -> JSONNode? {
+        var parser = JSONParser(bytes: Array(text.utf8))
+        guard let node = try? parser.parseValue(), ({ parser.skipWhitespace(); return parser.atEnd }()) else {
+            diagnostics.warning(
+                "csl.extra-not-json", "extra field `\(field)` should hold JSON but does not: written as a string",
+                entryKey: key, field: field)
+            return nil
+        }
+        return node
+    }
+
+    private mutating func writeExtras() {
+        for (fieldKey, value) in entry.extra {
+            let ns = fieldKey.namespace
+            let name = fieldKey.name
+            let full = fieldKey.description
+            switch ns {
+            case "csl":
+                if name == "id" { continue }  // used for `id`
+                let kind = CSLVariables.kinds[name]
+                if (kind == .string || kind == .numberOrString), !written.contains(name) {
+                    put(name, .string(value))
+                } else {
+                    addExtraCustom(full, .string(value))
+                }
+            case "csl-json":
+                guard let node = jsonValue(value, field: full) else {
+                    addExtraCustom(full, .string(value))
+                    continue
+                }
+                if let kind = CSLVariables.kinds[name], kind != .type, kind != .identifier, kind != .object,
+                    kind != .names, kind != .date, kind.accepts(node), !written.contains(name)
+                {
+                    put(name, JSONOutput(node))
+                } else {
+                    addExtraCustom(full, JSONOutput(node))
+                }
+            case "custom":
+                if !name.contains(":"), !CSLCustomKey.reserved.contains(name), !extraCustomKeys.contains(name) {
+                    addExtraCustom(name, .string(value))
+                } else {
+                    addExtraCustom(full, .string(value))
+                }
+            case "custom-json":
+                guard let node = jsonValue(value, field: full) else {
+                    addExtraCustom(full, .string(value))
+                    continue
+                }
+                if !name.contains(":"), !CSLCustomKey.reserved.contains(name), !extraCustomKeys.contains(name) {
+                    addExtraCustom(name, JSONOutput(node))
+                } else {
+                    addExtraCustom(full, JSONOutput(node))
+                }
+            default:
+                if ns.hasSuffix("-json"), let node = jsonValue(value, field: full) {
+                    addExtraCustom(full, JSONOutput(node))
+                } else {
+                    addExtraCustom(full, .string(value))
+                }
+            }
+        }
+    }
+
+    private mutating func writeCustom() {
+        if !truncated.isEmpty { custom[CSLCustomKey.truncated] = .array(truncated.map { .string($0) }) }
+        if !derived.isEmpty { custom[CSLCustomKey.derived] = .array(derived.map { .string($0) }) }
+        var m: [JSONOutputMember] = []
+        for k in CSLCustomKey.all {
+            if let v = custom[k] { m.append(JSONOutputMember(k, v)) }
+        }
+        m.append(contentsOf: extraCustom)
+        if !m.isEmpty { put("custom", .object(m)) }
+    }
+}
