@@ -68,7 +68,7 @@ final class ErrorSink {
     static func diagnostic(from error: xmlError, validityKind: XMLDiagnostic.Kind) -> XMLDiagnostic {
         var message = error.message.map { String(cString: $0) } ?? "unknown libxml2 error"
         while let last = message.last, last == "\n" || last == " " { message.removeLast() }
-        let severity: XMLDiagnostic.Severity
+        var severity: XMLDiagnostic.Severity
         switch error.level {
         case XML_ERR_WARNING: severity = .warning
         case XML_ERR_FATAL: severity = .fatal
@@ -96,6 +96,11 @@ final class ErrorSink {
             kind = .tooLarge
         } else if message.contains("amplification") || message.contains("entity reference loop") {
             kind = .entityExpansion
+        }
+        if domain == XML_FROM_NAMESPACE {
+            // Undeclared prefixes (`ali:license_ref` without xmlns:ali) do not stop the parse.
+            kind = .namespace
+            if severity == .error { severity = .warning }
         }
         // For parser errors libxml2 puts the column in `int2`; elsewhere `int2` means other things.
         let column: Int? = domain == XML_FROM_PARSER && error.int2 > 0 ? Int(error.int2) : nil

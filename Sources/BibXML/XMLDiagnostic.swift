@@ -32,6 +32,8 @@ public struct XMLDiagnostic: Error, Sendable, Hashable, CustomStringConvertible 
         case schemaLoading = "schema-load"
         /// An attempt to load something over the network (always refused).
         case network = "network"
+        /// A namespace problem (an undeclared prefix); the tree is still built.
+        case namespace = "namespace"
         /// Anything else libxml2 reported.
         case other = "other"
     }

@@ -9,12 +9,16 @@ public struct XMLParseOptions: Sendable, Hashable {
     /// The most bytes one entity declared in the document may expand to (counting nested
     /// references); a document declaring a bigger one is refused before it is used.
     public var maxEntityExpansion: Int
+    /// The most bytes one text node may hold; a document with a bigger one is refused
+    /// (libxml2 enforces its 10 MB only when text arrives in pieces, so we check ourselves).
+    public var maxTextLength: Int
     /// The most diagnostics kept from one parse; further ones are counted in a final note.
     public var maxDiagnostics: Int
 
-    /// Creates options (defaults: 64 KiB per entity expansion, 1000 diagnostics).
-    public init(maxEntityExpansion: Int = 64 * 1024, maxDiagnostics: Int = 1000) {
+    /// Creates options (defaults: 64 KiB per entity expansion, 10 MB per text node, 1000 diagnostics).
+    public init(maxEntityExpansion: Int = 64 * 1024, maxTextLength: Int = 10_000_000, maxDiagnostics: Int = 1000) {
         self.maxEntityExpansion = maxEntityExpansion
+        self.maxTextLength = maxTextLength
         self.maxDiagnostics = maxDiagnostics
     }
 
@@ -94,9 +98,43 @@ public final class XMLTree {
             return XMLParseResult(tree: nil, diagnostics: diagnostics)
         }
         let tree = XMLTree(doc: parsed)
+        if let oversized = tree.firstOversizedText(limit: options.maxTextLength) {
+            diagnostics.append(XMLDiagnostic(
+                .fatal, kind: .tooLarge, line: oversized.line,
+                message: "a text node of \(oversized.length) bytes exceeds the limit of \(options.maxTextLength) bytes; the document is refused"))
+            return XMLParseResult(tree: nil, diagnostics: diagnostics)
+        }
         let guardResult = EntityGuard.inspect(tree, bytes: bytes, limit: options.maxEntityExpansion)
         diagnostics.append(contentsOf: guardResult.diagnostics)
         return XMLParseResult(tree: guardResult.refused ? nil : tree, diagnostics: diagnostics)
+    }
+
+    /// The first text or CDATA node longer than `limit` bytes (a walk without recursion that
+    /// never enters entity references).
+    private func firstOversizedText(limit: Int) -> (line: Int, length: Int)? {
+        guard let root = xmlDocGetRootElement(doc) else { return nil }
+        var current: xmlNodePtr? = root
+        while let node = current {
+            let type = node.pointee.type
+            if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE, let content = node.pointee.content {
+                let length = Int(xmlStrlen(content))
+                if length > limit { return (Int(xmlGetLineNo(node)), length) }
+            }
+            if type == XML_ELEMENT_NODE, let child = node.pointee.children {
+                current = child
+                continue
+            }
+            var climb: xmlNodePtr? = node
+            current = nil
+            while let up = climb, up != root {
+                if let next = up.pointee.next {
+                    current = next
+                    break
+                }
+                climb = up.pointee.parent
+            }
+        }
+        return nil
     }
 
     /// The root element, if the document has one.

@@ -5,8 +5,22 @@ import BibXML
 /// `<monospace>`, `<inline-formula><tex-math>`, `<ext-link>`. Case-protected spans become
 /// plain text (JATS has no "no case change" markup).
 enum JATSInline {
-    static func write(_ inlines: [Inline], into w: inout XMLWriter) {
+    /// Writes runs into the open element. `restricted` is for parents whose content model
+    /// lacks `<inline-formula>` and `<ext-link>` (`<data-title>`, `<series>`, `<ext-link>`):
+    /// there those are wrapped in a neutral `<roman>`, which allows them.
+    static func write(_ inlines: [Inline], into w: inout XMLWriter, restricted: Bool = false) {
         for inline in inlines {
+            if restricted {
+                switch inline {
+                case .math, .link:
+                    w.start("roman", mixed: true)
+                    write([inline], into: &w)
+                    w.end()
+                    continue
+                default:
+                    break
+                }
+            }
             switch inline {
             case .text(let s): w.text(s)
             case .italic(let c): wrap("italic", c, into: &w)
@@ -22,7 +36,7 @@ enum JATSInline {
             case .code(let s): w.element("monospace", text: s)
             case .link(let url, let c):
                 w.start("ext-link", [("ext-link-type", "uri"), ("xlink:href", url)], mixed: true)
-                write(c, into: &w)
+                write(c, into: &w, restricted: true)
                 w.end()
             case .raw(_, let s): w.text(s)
             }

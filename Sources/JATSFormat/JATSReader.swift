@@ -156,6 +156,7 @@ public struct JATSReader: BibliographyReader {
             }
         }
         var entry = Entry(type: EntryType(kind, original: publicationType.map { FieldKey("jats", $0) }))
+        entry.language = citation.attribute("lang", namespace: XMLNames.xml)
         var builder = CitationBuilder()
 
         for child in children {
@@ -362,7 +363,10 @@ public struct JATSReader: BibliographyReader {
     // MARK: - Dates, identifiers, links
 
     private func readDateElement(_ node: XMLNodeHandle) -> Parsed<BibDate>? {
-        if let iso = node.attribute("iso-8601-date"), let date = JATSDates.parseEDTF(iso) { return .typed(date) }
+        if let iso = node.attribute("iso-8601-date"), var date = JATSDates.parseEDTF(iso) {
+            date.season = node.firstElement("season").flatMap { JATSDates.season($0.textContent) }
+            return .typed(date)
+        }
         guard let yearText = node.firstElement("year")?.textContent, let year = JATSDates.year(yearText) else {
             let text = node.textContent.collapsingXMLSpace
             return text.isEmpty ? nil : .raw(text)
@@ -376,8 +380,13 @@ public struct JATSReader: BibliographyReader {
     }
 
     private func textDate(_ node: XMLNodeHandle) -> Parsed<BibDate> {
-        if let iso = node.attribute("iso-8601-date"), let date = JATSDates.parseEDTF(iso) { return .typed(date) }
         let text = node.textContent.collapsingXMLSpace
+        if let iso = node.attribute("iso-8601-date"), var date = JATSDates.parseEDTF(iso) {
+            if let first = text.split(separator: " ").first, text.contains(" ") {
+                date.season = JATSDates.season(String(first))
+            }
+            return .typed(date)
+        }
         if let date = JATSDates.parseEDTF(text) { return .typed(date) }
         return .raw(text)
     }

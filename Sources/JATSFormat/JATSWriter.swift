@@ -254,24 +254,21 @@ public struct JATSWriter: BibliographyWriter {
     }
 
     private func writeOtherDates(_ entry: Entry, into w: inout XMLWriter) {
-        for (role, value) in entry.dates where ![.issued, .accessed, .eventDate].contains(role) {
-            switch value {
-            case .raw(let text):
-                w.element("string-date", [("content-type", role.rawValue)], text: text)
-            case .typed(let date):
-                guard let parts = date.start ?? date.end else { continue }
-                w.start("date", [("date-type", role.rawValue), ("iso-8601-date", date.edtf)])
-                if date.start != nil, let month = parts.month {
-                    if let day = parts.day { w.element("day", text: String(day)) }
-                    w.element("month", text: String(month))
-                } else if let season = date.season,
-                    let name = JATSTables.seasons.first(where: { $0.0 == season })?.1
-                {
-                    w.element("season", text: name)
-                }
-                w.element("year", text: String(parts.year))
-                w.end()
+        let others = entry.dates.filter { ![.issued, .accessed, .eventDate].contains($0.key) }
+        for (role, value) in others {
+            if case .raw(let text) = value { w.element("string-date", [("content-type", role.rawValue)], text: text) }
+        }
+        for (role, value) in others {
+            guard case .typed(let date) = value, let parts = date.start ?? date.end else { continue }
+            w.start("date", [("date-type", role.rawValue), ("iso-8601-date", date.edtf)])
+            if date.start != nil, let month = parts.month {
+                if let day = parts.day { w.element("day", text: String(day)) }
+                w.element("month", text: String(month))
+            } else if let season = date.season, let name = JATSTables.seasons.first(where: { $0.0 == season })?.1 {
+                w.element("season", text: name)
             }
+            w.element("year", text: String(parts.year))
+            w.end()
         }
     }
 
@@ -280,7 +277,12 @@ public struct JATSWriter: BibliographyWriter {
     ) {
         switch value {
         case .raw(let text): w.element(element, attributes, text: text)
-        case .typed(let date): w.element(element, attributes + [("iso-8601-date", date.edtf)], text: date.edtf)
+        case .typed(let date):
+            var text = date.edtf
+            if let season = date.season, let name = JATSTables.seasons.first(where: { $0.0 == season })?.1 {
+                text = name + " " + text
+            }
+            w.element(element, attributes + [("iso-8601-date", date.edtf)], text: text)
         }
     }
 
@@ -332,7 +334,7 @@ public struct JATSWriter: BibliographyWriter {
 
     private func writeRich(_ element: String, _ text: RichText, into w: inout XMLWriter) {
         w.start(element, mixed: true)
-        JATSInline.write(text.inlines, into: &w)
+        JATSInline.write(text.inlines, into: &w, restricted: element == "data-title" || element == "series")
         w.end()
     }
 
@@ -414,7 +416,9 @@ enum RefIDs {
                 continue
             }
             var base: String
-            if let key = entry.key, !key.isEmpty {
+            if let key = entry.key, XMLNames.isNCName(key) {
+                base = key
+            } else if let key = entry.key, !key.isEmpty {
                 base = "ref-" + String(String.UnicodeScalarView(key.unicodeScalars.map { s in
                     let ok = (s.value >= 0x61 && s.value <= 0x7A) || (s.value >= 0x41 && s.value <= 0x5A)
                         || (s.value >= 0x30 && s.value <= 0x39) || s == "-" || s == "." || s == "_"
