@@ -1,0 +1,124 @@
+import BibModel
+
+/// Recognising DOIs, ISBNs and ISSNs in RIS values.
+enum RISIdentifiers {
+    private static let doiPrefixes = [
+        "https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi.org/", "doi:",
+    ]
+
+    /// The DOI without a resolver or `doi:` prefix (`https://doi.org/10.1/x` → `10.1/x`).
+    static func bareDOI(_ raw: String) -> String {
+        var s = RISText.trimmed(raw)
+        var changed = true
+        while changed {
+            changed = false
+            let lower = s.lowercased()
+            for p in doiPrefixes where lower.hasPrefix(p) {
+                s = RISText.trimmed(String(s.dropFirst(p.count)))
+                changed = true
+                break
+            }
+        }
+        return s
+    }
+
+    /// Equality of DOIs: prefixes stripped, case-insensitive (DOIs are case-insensitive).
+    static func sameDOI(_ a: String, _ b: String) -> Bool {
+        bareDOI(a).lowercased() == bareDOI(b).lowercased()
+    }
+
+    /// True for `10.NNNN/suffix` with no spaces.
+    static func isDOI(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count >= 7, b[0] == UInt8(ascii: "1"), b[1] == UInt8(ascii: "0"), b[2] == UInt8(ascii: ".") else { return false }
+        var i = 3
+        while i < b.count, b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") || b[i] == UInt8(ascii: ".") { i += 1 }
+        guard i - 3 >= 4, i < b.count - 1, b[i] == UInt8(ascii: "/") else { return false }
+        return !b.contains(where: RISText.isSpace)
+    }
+
+    /// The DOI when the whole value is one (`10.1/x`, `doi: 10.1/x`, `https://doi.org/10.1/x`).
+    static func pureDOI(_ value: String) -> String? {
+        let bare = bareDOI(value)
+        return isDOI(bare) ? bare : nil
+    }
+
+    /// The first DOI inside free text (`… doi: 10.1063/1.4814070 …`), trailing punctuation removed.
+    static func doiInText(_ text: String) -> String? {
+        var searchStart = text.startIndex
+        while searchStart < text.endIndex {
+            guard let hit = text[searchStart...].firstRange(of: "10.") else { return nil }
+            var end = hit.lowerBound
+            while end < text.endIndex, !text[end].isWhitespace { end = text.index(after: end) }
+            var candidate = String(text[hit.lowerBound..<end])
+            while let last = candidate.last, ".,;:)]}>\"'".contains(last) { candidate.removeLast() }
+            if isDOI(candidate) { return candidate }
+            searchStart = hit.upperBound
+        }
+        return nil
+    }
+
+    /// The DOI of a `doi.org` URL.
+    static func doiInURL(_ url: String) -> String? {
+        let lower = url.lowercased()
+        guard lower.contains("doi.org/") else { return nil }
+        return pureDOI(url)
+    }
+
+    /// True for a local attachment (`internal-pdf://`, `file://`, a path) rather than a web URL.
+    static func isLocalFile(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("ftp://") { return false }
+        return true
+    }
+
+    private static func digits(_ s: String) -> [UInt8] {
+        s.utf8.filter { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "X") || $0 == UInt8(ascii: "x") }
+    }
+
+    /// `1234-567X` or `1234567X` (optionally followed by a parenthesised qualifier).
+    static func looksLikeISSN(_ s: String) -> Bool {
+        let head = s.split(separator: " ").first.map(String.init) ?? s
+        let b = Array(head.utf8)
+        let d = digits(head)
+        guard d.count == 8 else { return false }
+        return (b.count == 9 && b[4] == UInt8(ascii: "-")) || b.count == 8
+    }
+
+    /// Ten or thirteen digits (with hyphens or spaces), 13-digit ones starting 978/979.
+    static func looksLikeISBN(_ s: String) -> Bool {
+        let head = s.split(separator: " (").first.map(String.init) ?? s
+        guard head.utf8.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "X") || $0 == UInt8(ascii: "x") }) else {
+            return false
+        }
+        let d = digits(head)
+        if d.count == 13 { return d.starts(with: Array("978".utf8)) || d.starts(with: Array("979".utf8)) }
+        return d.count == 10
+    }
+
+    /// A short issue-like number: digits, letters, `-`, `/`, at most 10 characters, with a digit.
+    static func isShortNumber(_ s: String) -> Bool {
+        s.count <= 10 && s.contains(where: \.isNumber)
+            && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "/" || $0 == " " }
+    }
+}
+
+/// Page ranges.
+enum RISPages {
+    /// Splits `123-145`, `123–145`, `123--145`, `S1-S5` into start and end; nil when the
+    /// value is not one simple range (`e1234`, `12, 15-18`).
+    static func split(_ page: String) -> (String, String)? {
+        guard !page.contains(","), !page.contains(";") else { return nil }
+        let seps: [String] = ["--", "–", "—", "-"]
+        for sep in seps {
+            let parts = page.split(separator: sep, omittingEmptySubsequences: false)
+            if parts.count == 2 {
+                let a = RISText.trimmed(String(parts[0]))
+                let b = RISText.trimmed(String(parts[1]))
+                if !a.isEmpty, !b.isEmpty, !a.contains(" "), !b.contains(" ") { return (a, b) }
+                return nil
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,153 @@
+import BibModel
+
+/// RIS names: `Last, First, Suffix` per the specification, plus what exporters write
+/// instead (`Smith JA`, `A. Author-One`, `Shi,Yu`, several names joined by `;`).
+///
+/// Heuristics for a name without a comma:
+/// - `et al.`, `et al`, `others`, `and others` mark the list as truncated;
+/// - one word (`UNESCO`, `Cocke`) is kept whole (literal);
+/// - family name(s) followed by initials (`Smith J`, `van der Berg JA`, `Smith J.A.`) is a person;
+/// - initials followed by family name(s) (`A. Author-One`, `J. R. R. Tolkien`) is a person;
+/// - anything else (`World Health Organization`, `John Smith`) is kept whole, so that
+///   organisations are never split; the writer writes it back unchanged.
+enum RISNames {
+    /// One parsed item of a name tag.
+    enum Item: Equatable {
+        /// A name.
+        case name(PersonName)
+        /// "et al.": the list is truncated.
+        case etAl
+    }
+
+    /// Parses one name tag's value. Several names joined by `;` (Mendeley) are split.
+    static func parse(_ raw: String) -> [Item] {
+        let value = RISText.collapsed(raw)
+        guard !value.isEmpty else { return [] }
+        if value.utf8.contains(UInt8(ascii: ";")) {
+            let parts = value.split(separator: ";").map { RISText.trimmed(String($0)) }.filter { !$0.isEmpty }
+            if parts.count > 1 { return parts.compactMap(parseOne) }
+        }
+        return parseOne(value).map { [$0] } ?? []
+    }
+
+    static let etAlForms: Set<String> = ["et al", "et al.", "et. al.", "et.al.", "etal", "others", "and others", "u.a.", "u. a."]
+
+    private static func parseOne(_ value: String) -> Item? {
+        guard !value.isEmpty else { return nil }
+        if etAlForms.contains(value.lowercased()) { return .etAl }
+        if value.contains(",") { return .name(commaName(value)) }
+        let words = value.split(separator: " ").map(String.init)
+        if words.count >= 2 {
+            if let last = words.last, isInitials(last), words.dropLast().allSatisfy(isNameWord),
+                words.dropLast().contains(where: startsUpper)
+            {
+                var name = familyParts(words.dropLast().joined(separator: " "))
+                name.given = last
+                return .name(name)
+            }
+            if let split = words.firstIndex(where: { !isInitials($0) }), split > 0,
+                words[split...].allSatisfy(isNameWord), words[split...].contains(where: startsUpper)
+            {
+                var name = familyParts(words[split...].joined(separator: " "))
+                name.given = words[..<split].joined(separator: " ")
+                return .name(name)
+            }
+        }
+        return .name(.literal(value))
+    }
+
+    /// `Family, Given[, Suffix]`; also BibTeX's `Family, Jr., Given`.
+    private static func commaName(_ value: String) -> PersonName {
+        var parts = value.split(separator: ",", omittingEmptySubsequences: false).map { RISText.trimmed(String($0)) }
+        if parts.count >= 3, isSuffix(parts[1]), !isSuffix(parts[2]) { parts.swapAt(1, 2) }
+        var name = parts[0].isEmpty ? PersonName() : familyParts(parts[0])
+        if parts.count > 1, !parts[1].isEmpty {
+            var given = parts[1].split(separator: " ").map(String.init)
+            var dropping: [String] = []
+            while given.count > 1, let last = given.last, startsLower(last) {
+                dropping.insert(last, at: 0)
+                given.removeLast()
+            }
+            name.given = given.joined(separator: " ")
+            if !dropping.isEmpty { name.droppingParticle = dropping.joined(separator: " ") }
+        }
+        if parts.count > 2 {
+            let suffix = parts[2...].filter { !$0.isEmpty }.joined(separator: ", ")
+            if !suffix.isEmpty { name.suffix = suffix }
+        }
+        return name
+    }
+
+    /// Splits leading lower-case particles off a family name (`van der Berg`, `d'Aspremont`).
+    private static func familyParts(_ family: String) -> PersonName {
+        var words = family.split(separator: " ").map(String.init)
+        var particles: [String] = []
+        while words.count > 1, let first = words.first, startsLower(first) {
+            particles.append(first)
+            words.removeFirst()
+        }
+        var rest = words.joined(separator: " ")
+        // d'Aspremont, d’Alembert: an elided particle glued to the name.
+        if particles.isEmpty, words.count == 1, let apostrophe = rest.firstIndex(where: { $0 == "'" || $0 == "’" }),
+            rest[..<apostrophe].count <= 2, rest[..<apostrophe].allSatisfy(\.isLowercase),
+            rest.index(after: apostrophe) < rest.endIndex, rest[rest.index(after: apostrophe)].isUppercase
+        {
+            particles.append(String(rest[...apostrophe]))
+            rest = String(rest[rest.index(after: apostrophe)...])
+        }
+        var name = PersonName(family: rest.isEmpty ? nil : rest)
+        if !particles.isEmpty {
+            let joined = particles.joined(separator: " ")
+            name.nonDroppingParticle = joined
+            if rest.isEmpty { name.family = joined; name.nonDroppingParticle = nil }
+        }
+        return name
+    }
+
+    private static func startsLower(_ w: String) -> Bool { w.first?.isLowercase ?? false }
+    private static func startsUpper(_ w: String) -> Bool { w.first?.isUppercase ?? false }
+
+    /// A word of a personal name: letters (with hyphens and apostrophes), containing a
+    /// lower-case letter, or a lower-case particle.
+    private static func isNameWord(_ w: String) -> Bool {
+        guard w.contains(where: \.isLowercase) else { return false }
+        return w.allSatisfy { $0.isLetter || $0 == "-" || $0 == "'" || $0 == "’" }
+    }
+
+    /// `J`, `JA`, `J.`, `J.A.`, `J.-P.`, `JP`: at most three capitals, with optional dots/hyphens.
+    static func isInitials(_ w: String) -> Bool {
+        var letters = 0
+        for c in w {
+            if c.isUppercase && c.isLetter {
+                letters += 1
+            } else if c != "." && c != "-" {
+                return false
+            }
+        }
+        guard letters >= 1, letters <= 3 else { return false }
+        // Without dots, only short runs of capitals count ("WHO" is three: allowed only with another name word).
+        return true
+    }
+
+    static let suffixes: Set<String> = ["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd"]
+
+    private static func isSuffix(_ s: String) -> Bool { suffixes.contains(s.lowercased()) }
+
+    // MARK: Writing
+
+    /// The RIS form of a name: `Family, Given, Suffix` (particles kept: `van der Berg, Jan`;
+    /// a dropping particle after the given name: `Beethoven, Ludwig van`), a family name
+    /// alone as `Family,`, a literal name unchanged.
+    static func format(_ name: PersonName) -> String {
+        if let literal = name.literal { return RISText.oneLine(literal) }
+        let family = RISText.oneLine(name.familyWithParticle)
+        var given = name.given.map(RISText.oneLine) ?? ""
+        if let dp = name.droppingParticle { given += (given.isEmpty ? "" : " ") + RISText.oneLine(dp) }
+        var out = family + ","
+        if !given.isEmpty { out += " " + given }
+        if let suffix = name.suffix {
+            out += (given.isEmpty ? " ," : ",") + " " + RISText.oneLine(suffix)
+        }
+        return out
+    }
+}
