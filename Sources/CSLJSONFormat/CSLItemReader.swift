@@ -561,12 +561,12 @@ struct CSLItemReader {
             guard let year = numbers.first else { return nil }
             var month = numbers.count > 1 ? numbers[1] : nil
             var season: Season?
-            if let m = month, (13...16).contains(m) || (21...24).contains(m) {
+            if let m = month, numbers.count == 2, (13...16).contains(m) || (21...24).contains(m) {
                 season = Season(rawValue: m > 20 ? m - 20 : m - 12)
                 month = nil
             }
             let dp = DateParts(year: year, month: month, day: month == nil ? nil : (numbers.count > 2 ? numbers[2] : nil))
-            guard dp.isValid, month != nil || numbers.count < 3 || season != nil else {
+            guard dp.isValid, month != nil || numbers.count < 3 else {
                 report(.warning, "csl.bad-date", "impossible date \(numbers.map(String.init).joined(separator: "-")): kept as text", part, pp)
                 return nil
             }
@@ -745,8 +745,14 @@ struct CSLItemReader {
         var ids: [Identifier] = []
         var containerIDs: [Identifier] = []
         var seriesIDs: [Identifier] = []
+        let hasContainer = !(containerTitle?.isEmpty ?? true)
         for (kind, variable) in CSLVariables.identifierVariables where !derived.contains(variable) {
-            if let v = topIdentifiers[kind.rawValue] { ids.append(Identifier(kind, v)) }
+            guard let v = topIdentifiers[kind.rawValue] else { continue }
+            if CSLVariables.identifierBelongsToContainer(kind, type: entry.type.kind, hasContainer: hasContainer) {
+                containerIDs.append(Identifier(kind, v))
+            } else {
+                ids.append(Identifier(kind, v))
+            }
         }
         for (id, level) in customIdentifiers ?? [] {
             switch level {
@@ -799,6 +805,10 @@ struct CSLItemReader {
                 entry.contributors[ContributorRole(mark), default: NameList()].truncated = true
             }
         }
+        // Empty lists only held a place for a truncation mark.
+        for (role, list) in entry.contributors where list.isEmpty { entry.contributors[role] = nil }
+        for (role, list) in container.contributors where list.isEmpty { container.contributors[role] = nil }
+        for (role, list) in series.contributors where list.isEmpty { series.contributors[role] = nil }
         entry.container = container.isEmpty ? nil : container
         entry.series = series.isEmpty ? nil : series
         entry.fields.sort()

@@ -188,7 +188,9 @@ struct CSLItemWriter {
         var otherRoles: [JSONOutputMember] = []
         for (role, list) in entry.contributors {
             if CSLVariables.kinds[role.rawValue] == .names, !written.contains(role.rawValue) {
-                if !list.names.isEmpty { put(role.rawValue, nameArray(list, field: role.rawValue)) }
+                // An empty list cut short is written as `[]` so that it keeps its place.
+                if !list.isEmpty { put(role.rawValue, nameArray(list, field: role.rawValue)) }
+                written.insert(role.rawValue)
                 if list.truncated { truncated.append(role.rawValue) }
             } else {
                 otherRoles.append(JSONOutputMember(role.rawValue, nameArray(list, field: role.rawValue)))
@@ -205,8 +207,8 @@ struct CSLItemWriter {
             var leftover: [JSONOutputMember] = []
             for (role, list) in level.contributors {
                 let target = CSLVariables.levelNameVariables.first { $0.level == levelName && $0.role == role }?.variable
-                if let target, !written.contains(target), !truncated.contains(target) {
-                    if !list.names.isEmpty { put(target, nameArray(list, field: target)) }
+                if let target, !written.contains(target) {
+                    if !list.isEmpty { put(target, nameArray(list, field: target)) }
                     if list.truncated { truncated.append(target) }
                     written.insert(target)
                     from.append(JSONOutputMember(target, .string(levelName)))
@@ -325,30 +327,36 @@ struct CSLItemWriter {
     private mutating func writeIdentifiers() {
         let containerIDs = entry.container?.identifiers ?? []
         let seriesIDs = entry.series?.identifiers ?? []
-        var top: [(variable: String, id: Identifier)] = []
-        var usedEntry = Set<Int>()
-        var usedContainer = Set<Int>()
-        var usedSeries = Set<Int>()
+        let hasContainer = !(entry.container?.title?.isEmpty ?? true)
+        var top: [(variable: String, id: Identifier, toContainer: Bool)] = []
+        var used: [String: Set<Int>] = ["entry": [], "container": [], "series": []]
         for (kind, variable) in CSLVariables.identifierVariables {
-            if let i = entry.identifiers.firstIndex(where: { $0.kind == kind }) {
-                top.append((variable, entry.identifiers[i]))
-                usedEntry.insert(i)
-            } else if let i = containerIDs.firstIndex(where: { $0.kind == kind }) {
-                top.append((variable, containerIDs[i]))
-                usedContainer.insert(i)
-            } else if let i = seriesIDs.firstIndex(where: { $0.kind == kind }) {
-                top.append((variable, seriesIDs[i]))
-                usedSeries.insert(i)
+            let toContainer = CSLVariables.identifierBelongsToContainer(kind, type: entry.type.kind, hasContainer: hasContainer)
+            // Prefer the level the reader will put the value back into.
+            let order: [(String, [Identifier])] =
+                toContainer
+                ? [("container", containerIDs), ("entry", entry.identifiers), ("series", seriesIDs)]
+                : [("entry", entry.identifiers), ("container", containerIDs), ("series", seriesIDs)]
+            for (level, list) in order {
+                if let i = list.firstIndex(where: { $0.kind == kind }) {
+                    top.append((variable, list[i], toContainer))
+                    used[level, default: []].insert(i)
+                    break
+                }
             }
         }
-        let restEntry = entry.identifiers.enumerated().filter { !usedEntry.contains($0.offset) }.map(\.element)
-        let restContainer = containerIDs.enumerated().filter { !usedContainer.contains($0.offset) }.map(\.element)
-        let restSeries = seriesIDs.enumerated().filter { !usedSeries.contains($0.offset) }.map(\.element)
-        // What the reader rebuilds: the top-level variables (as bare entry identifiers, in
-        // the fixed order) followed by the listed ones.
-        let rebuilt = top.map { Identifier($0.id.kind, $0.id.value) } + restEntry
-        let exact = rebuilt == entry.identifiers && restContainer == containerIDs && restSeries == seriesIDs
-        for (variable, id) in top { put(variable, .string(id.value)) }
+        func rest(_ list: [Identifier], _ level: String) -> [Identifier] {
+            list.enumerated().filter { !(used[level]?.contains($0.offset) ?? false) }.map(\.element)
+        }
+        let restEntry = rest(entry.identifiers, "entry")
+        let restContainer = rest(containerIDs, "container")
+        let restSeries = rest(seriesIDs, "series")
+        // What the reader rebuilds: each top-level variable as a bare identifier of the level
+        // it belongs to (in the fixed order), followed by the listed ones.
+        let rebuiltEntry = top.filter { !$0.toContainer }.map { Identifier($0.id.kind, $0.id.value) } + restEntry
+        let rebuiltContainer = top.filter(\.toContainer).map { Identifier($0.id.kind, $0.id.value) } + restContainer
+        let exact = rebuiltEntry == entry.identifiers && rebuiltContainer == containerIDs && restSeries == seriesIDs
+        for (variable, id, _) in top { put(variable, .string(id.value)) }
         var list: [JSONOutput] = []
         if exact {
             list = restEntry.map { Self.identifierObject($0, level: nil) }

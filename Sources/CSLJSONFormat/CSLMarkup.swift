@@ -92,8 +92,8 @@ public enum CSLMarkup {
         var children: [Inline] = []
     }
 
-    /// Parses CSL markup into rich text. Unknown or unbalanced tags are kept as raw text,
-    /// so `render(parse(s)) == s` for any string without `$…$` math.
+    /// Parses CSL markup into rich text. Unknown or unbalanced tags stay text, so
+    /// `render(parse(s)) == s` for any string without `$…$` math.
     public static func parse(_ string: String) -> RichText {
         if !string.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "$") }) {
             return RichText(string)
@@ -144,13 +144,9 @@ public enum CSLMarkup {
                     } else {
                         inline = [.caseProtected(withMath(children))]
                     }
-                case .otherSpan(let open): inline = [.raw(format: "html", open)] + children + [.raw(format: "html", tagText)]
+                case .otherSpan(let open): inline = [.text(open)] + children + [.text(tagText)]
                 }
                 stack[stack.count - 1].children.append(contentsOf: inline)
-                i = close + 1
-            } else if isTagLike(bytes, i, close) {
-                flush()
-                stack[stack.count - 1].children.append(.raw(format: "html", tagText))
                 i = close + 1
             } else {
                 text.append(b)
@@ -161,7 +157,7 @@ public enum CSLMarkup {
         // Unclosed tags: keep their opening text verbatim and their content in place.
         while stack.count > 1 {
             let frame = stack.removeLast()
-            stack[stack.count - 1].children.append(.raw(format: "html", frame.openText))
+            stack[stack.count - 1].children.append(.text(frame.openText))
             stack[stack.count - 1].children.append(contentsOf: frame.children)
         }
         return RichText(withMath(mergeText(stack[0].children)))
@@ -203,16 +199,6 @@ public enum CSLMarkup {
         case "</span>": return .nocase
         default: return nil
         }
-    }
-
-    private static func isTagLike(_ bytes: [UInt8], _ start: Int, _ close: Int) -> Bool {
-        // `<x…>` or `</x…>` with no `<` inside: an HTML-ish tag kept verbatim.
-        var j = start + 1
-        if j < close, bytes[j] == UInt8(ascii: "/") { j += 1 }
-        guard j < close else { return false }
-        let c = bytes[j] | 0x20
-        guard c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") else { return false }
-        return !bytes[(start + 1)..<close].contains(UInt8(ascii: "<"))
     }
 
     /// Joins adjacent text runs, recursively.

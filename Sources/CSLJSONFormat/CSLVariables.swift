@@ -107,6 +107,19 @@ enum CSLVariables {
         (.doi, "DOI"), (.isbn, "ISBN"), (.issn, "ISSN"), (.pmid, "PMID"), (.pmcid, "PMCID"),
     ]
 
+    /// Where the reader puts an identifier found in a top-level variable: ISSN belongs to
+    /// the container (the journal) when there is one; ISBN to the container when the work is
+    /// a part of a book (chapter, paper in proceedings, encyclopedia entry); everything else,
+    /// and everything without a container, to the work itself.
+    static func identifierBelongsToContainer(_ kind: IdentifierKind, type: WorkType, hasContainer: Bool) -> Bool {
+        guard hasContainer else { return false }
+        switch kind {
+        case .issn: return true
+        case .isbn: return [.chapter, .paperConference, .entry, .entryDictionary, .entryEncyclopedia].contains(type)
+        default: return false
+        }
+    }
+
     /// Name variables that may be filled from a level's contributors:
     /// CSL variable ↔ (level, role within the level).
     static let levelNameVariables: [(variable: String, level: String, role: ContributorRole)] = [
