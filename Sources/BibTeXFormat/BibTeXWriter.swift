@@ -1,16 +1,225 @@
 import BibModel
 
-/// Writes BibTeX or BibLaTeX.
+/// Writes a library as classic BibTeX or as BibLaTeX (biber).
+///
+/// Output is deterministic: a `%` header for profile libraries, `@preamble`, `@string` and
+/// comments (`@comment{…}` in BibTeX, `%` lines for biber), then one entry per model entry with its fields in a fixed canonical
+/// order (`  name = {value}`, unaligned), `extra` fields last in source order, a blank line
+/// between entries. Nothing is dropped silently: what a dialect has no place for is
+/// reported in `diagnostics` (BibLaTeX: one warning per field name, with a count).
 public struct BibTeXWriter: BibliographyWriter {
     /// The dialect written.
-    public enum Dialect: Sendable { case bibtex, biblatex }
+    public typealias Dialect = BibTeXDialect
+
     /// The dialect.
     public var dialect: Dialect
-    /// Creates a writer.
+
+    /// Creates a writer for a dialect.
     public init(dialect: Dialect = .bibtex) { self.dialect = dialect }
 
-    /// Writes a library.
+    /// Serialises a library; see the type's documentation for the layout.
     public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
-        []
+        var lib = library
+        CitationKeyGenerator().assignMissingKeys(in: &lib)
+        let asciiOnly = !(options.keepUnicode ?? (dialect == .biblatex))
+        var context = WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly))
+        var out: [UInt8] = []
+        out.reserveCapacity(lib.entries.count * 700 + 256)
+
+        writeHeader(lib.metadata, to: &out, context: &context)
+        writeMetadataBlocks(lib.metadata, to: &out, context: &context)
+
+        var usedKeys = Set<String>()
+        usedKeys.reserveCapacity(lib.entries.count)
+        for entry in lib.entries {
+            let key = uniqueKey(for: entry, used: &usedKeys, context: &context)
+            var builder = EntryBuilder(entry: entry, key: key, context: context)
+            builder.build()
+            builder.emit(to: &out)
+            context = builder.context
+            out.append(0x0A)
+        }
+        if out.last == 0x0A, out.count >= 2, out[out.count - 2] == 0x0A { out.removeLast() }
+        context.report.flush(into: &context.diagnostics)
+        diagnostics.append(contentsOf: context.diagnostics)
+        return out
+    }
+
+    // MARK: Keys
+
+    private func uniqueKey(for entry: Entry, used: inout Set<String>, context: inout WriteContext) -> String {
+        let original = entry.key ?? ""
+        var key = BibTeXKeys.sanitised(original)
+        if key != original {
+            context.diagnostics.warning(
+                "bibtex.key-sanitised",
+                "citation key '\(original)' contains characters BibTeX does not allow; written as '\(key)'",
+                entryKey: original)
+        }
+        let unique = BibTeXKeys.unique(key, used: &used)
+        if unique != key {
+            context.diagnostics.warning(
+                "bibtex.duplicate-key",
+                "citation key '\(key)' is used by an earlier entry (BibTeX compares keys ignoring case); written as '\(unique)'",
+                entryKey: original)
+            key = unique
+        }
+        return key
+    }
+
+    // MARK: Header, @preamble, @string, @comment
+
+    /// For a profile library: `% Max Zimmer: h-index 29, papers 24, …` (comments only; no dates).
+    private func writeHeader(_ metadata: CollectionMetadata, to out: inout [UInt8], context: inout WriteContext) {
+        let name = metadata.title ?? metadata.owner?.displayName
+        guard name != nil || metadata.owner != nil || !metadata.properties.isEmpty else { return }
+        var line = name ?? "Bibliography"
+        if let owner = metadata.owner?.displayName, owner != line { line += " (" + owner + ")" }
+        if !metadata.properties.isEmpty {
+            let pairs = metadata.properties.map { key, value in key.name + " " + value }
+            line += ": " + pairs.joined(separator: ", ")
+        }
+        appendComment(line, to: &out, context: &context)
+        out.append(0x0A)
+    }
+
+    private func writeMetadataBlocks(_ metadata: CollectionMetadata, to out: inout [UInt8], context: inout WriteContext) {
+        var wrote = false
+        for preamble in metadata.preambles {
+            let body = delimited(preamble)
+            guard BraceBalance.isBalanced(body) else {
+                context.diagnostics.warning(
+                    "bibtex.unbalanced-braces", "an @preamble has unbalanced braces and was not written")
+                continue
+            }
+            out.append(contentsOf: "@preamble{".utf8)
+            out.append(contentsOf: body.utf8)
+            out.append(contentsOf: "}\n".utf8)
+            wrote = true
+        }
+        for (name, value) in metadata.macros {
+            let body = delimited(value)
+            guard BraceBalance.isBalanced(body) else {
+                context.diagnostics.warning(
+                    "bibtex.unbalanced-braces", "@string '\(name)' has unbalanced braces and was not written")
+                continue
+            }
+            out.append(contentsOf: "@string{".utf8)
+            out.append(contentsOf: BibTeXKeys.fieldName(name).utf8)
+            out.append(contentsOf: " = ".utf8)
+            out.append(contentsOf: body.utf8)
+            out.append(contentsOf: "}\n".utf8)
+            wrote = true
+        }
+        for comment in metadata.comments {
+            let safe = commentText(comment, context: &context)
+            // biber --tool echoes `@comment` blocks as entries (and the biber oracle counts
+            // them as such); `%` lines are ignored by BibTeX and biber alike.
+            if dialect == .bibtex && BraceBalance.isBalanced(safe) {
+                out.append(contentsOf: "@comment{".utf8)
+                out.append(contentsOf: safe.utf8)
+                out.append(contentsOf: "}\n".utf8)
+            } else {
+                for line in safe.split(separator: "\n", omittingEmptySubsequences: false) {
+                    out.append(contentsOf: "% ".utf8)
+                    out.append(contentsOf: line.utf8)
+                    out.append(0x0A)
+                }
+            }
+            wrote = true
+        }
+        if wrote { out.append(0x0A) }
+    }
+
+    /// A value that is already a BibTeX expression (`"…"`, `{…}`, a number or a concatenation)
+    /// is kept; anything else is braced.
+    private func delimited(_ value: String) -> String {
+        let t = value.trimmingSpaces
+        if let first = t.utf8.first, first == UInt8(ascii: "\"") || first == UInt8(ascii: "{") { return t }
+        if !t.isEmpty, t.utf8.allSatisfy(isASCIIDigit) { return t }
+        if t.contains(" # ") { return t }
+        return "{" + t + "}"
+    }
+
+    /// BibTeX starts an entry at any `@`, even inside a comment: write `(at)` instead.
+    private func commentText(_ text: String, context: inout WriteContext) -> String {
+        guard text.utf8.contains(UInt8(ascii: "@")) else { return text }
+        context.diagnostics.note(
+            "bibtex.comment-changed", "'@' in a comment was written as '(at)': BibTeX would start an entry there")
+        return text.replacingAll("@", with: "(at)")
+    }
+
+    private func appendComment(_ text: String, to out: inout [UInt8], context: inout WriteContext) {
+        let safe = commentText(text, context: &context)
+        for line in safe.split(separator: "\n") {
+            out.append(contentsOf: "% ".utf8)
+            out.append(contentsOf: line.utf8)
+            out.append(0x0A)
+        }
+    }
+}
+
+/// State shared by all entries of one write.
+struct WriteContext {
+    let dialect: BibTeXDialect
+    var encoder: LaTeXEncoder
+    var diagnostics = Diagnostics()
+    var report = AggregatedReport()
+
+    init(dialect: BibTeXDialect, encoder: LaTeXEncoder) {
+        self.dialect = dialect
+        self.encoder = encoder
+    }
+}
+
+/// Warnings that would repeat for every entry, collected and reported once with a count.
+struct AggregatedReport {
+    private struct Tally {
+        var code: String
+        var message: (Int, [String]) -> String
+        var count = 0
+        var keys: [String] = []
+        var field: String?
+    }
+    private var order: [String] = []
+    private var tallies: [String: Tally] = [:]
+
+    /// Counts one occurrence; `id` groups occurrences into one diagnostic.
+    mutating func add(
+        id: String, code: String, field: String?, key: String, message: @escaping (Int, [String]) -> String
+    ) {
+        if tallies[id] == nil {
+            order.append(id)
+            tallies[id] = Tally(code: code, message: message, field: field)
+        }
+        tallies[id]?.count += 1
+        if let n = tallies[id]?.keys.count, n < 5, tallies[id]?.keys.last != key { tallies[id]?.keys.append(key) }
+    }
+
+    /// Reports one warning per group, in the order first met.
+    mutating func flush(into diagnostics: inout Diagnostics) {
+        for id in order {
+            guard let t = tallies[id] else { continue }
+            diagnostics.warning(
+                t.code, t.message(t.count, t.keys), entryKey: t.keys.count == 1 ? t.keys.first : nil, field: t.field)
+        }
+        order.removeAll()
+        tallies.removeAll()
+    }
+}
+
+/// "2 entries (a, b)" / "1 entry (a)" / "7 entries (a, b, c, d, e, …)".
+func entriesPhrase(_ count: Int, _ keys: [String]) -> String {
+    let noun = count == 1 ? "entry" : "entries"
+    var list = keys.joined(separator: ", ")
+    if count > keys.count { list += ", …" }
+    return "\(count) \(noun) (\(list))"
+}
+
+extension String {
+    /// Every occurrence of a string replaced (no Foundation needed on this path).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -1,0 +1,990 @@
+import BibModel
+
+/// A place a value may be written: a field name plus fields that must accompany it
+/// (`editora` + `editoratype`, `eprint` + `eprinttype` + `eprintclass`).
+struct FieldCandidate {
+    var name: String
+    var companions: [(name: String, value: [UInt8])] = []
+
+    init(_ name: String, companions: [(name: String, value: [UInt8])] = []) {
+        self.name = name
+        self.companions = companions
+    }
+}
+
+/// One model value waiting for a field.
+struct FieldRequest {
+    /// What the value is, for diagnostics (`publisher`, `translator`, `bibtex:timestamp`).
+    var label: String
+    /// Places to try, in order.
+    var candidates: [FieldCandidate]
+    var value: [UInt8]
+    /// A bare macro expression (`month = jun`), not braced.
+    var bare = false
+    /// Lower goes first when two values want the same field.
+    var priority: Int
+    /// Unplaced without a diagnostic (defaults such as biblatex's report `type`).
+    var quiet = false
+    /// Why there is no candidate (`not an integer`), for the diagnostic.
+    var reason: String?
+    /// An `extra` field.
+    var isExtra = false
+}
+
+/// Builds the fields of one entry: model slots → requests in canonical order → placement
+/// (home fields first, then fallbacks; BibLaTeX checked against biber's data model) → bytes.
+struct EntryBuilder {
+    let entry: Entry
+    let key: String
+    var context: WriteContext
+    private(set) var type = "misc"
+
+    private var requests: [FieldRequest] = []
+    private var placed: [(name: String, value: [UInt8], bare: Bool)] = []
+    private var handledFields = Set<Field>()
+    private var addendumParts: [[UInt8]] = []
+
+    private var dialect: BibTeXDialect { context.dialect }
+
+    init(entry: Entry, key: String, context: WriteContext) {
+        self.entry = entry
+        self.key = key
+        self.context = context
+    }
+
+    // MARK: Build
+
+    mutating func build() {
+        let typeInfo = chooseType()
+        type = typeInfo.written
+        addNames()
+        addTitles()
+        addContainerAndSeries()
+        addVolumeAndNumbers()
+        addField(.page, value: entry.fields[.page].map(BibTeXPages.normalized))
+        addField(.edition)
+        addField(.publisher)
+        addField(.publisherPlace)
+        addField(.institution)
+        addField(.organization)
+        addField(.howPublished)
+        addField(.genre)
+        addTypeMarkers(typeInfo)
+        addField(.eventTitle)
+        addField(.eventPlace)
+        addDates()
+        addIdentifiers()
+        let linkParts = addLinks()
+        addAbstractKeywordsLanguage()
+        addNotes(linkParts: linkParts)
+        addField(.annote)
+        for field in Field.allCases where !handledFields.contains(field) { addField(field) }
+        addExtras()
+        resolve()
+    }
+
+    /// Appends `@type{key, … }` and a newline.
+    func emit(to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "@"))
+        out.append(contentsOf: type.utf8)
+        out.append(UInt8(ascii: "{"))
+        out.append(contentsOf: key.utf8)
+        out.append(UInt8(ascii: ","))
+        out.append(0x0A)
+        for (index, field) in placed.enumerated() {
+            out.append(contentsOf: "  ".utf8)
+            out.append(contentsOf: field.name.utf8)
+            out.append(contentsOf: " = ".utf8)
+            if field.bare {
+                out.append(contentsOf: field.value)
+            } else {
+                out.append(UInt8(ascii: "{"))
+                out.append(contentsOf: field.value)
+                out.append(UInt8(ascii: "}"))
+            }
+            if index < placed.count - 1 { out.append(UInt8(ascii: ",")) }
+            out.append(0x0A)
+        }
+        out.append(contentsOf: "}\n".utf8)
+    }
+
+    // MARK: Type
+
+    private struct TypeInfo {
+        var written: String
+        var marker: BibTeXTypeMarker
+        var defaultTypeField: String?
+        var leftoverGenre: String?
+    }
+
+    private func chooseType() -> TypeInfo {
+        let kind = entry.type.kind
+        let genre = BibTeXTypeTable.normalizedGenre(entry.type.genre)
+        let row = BibTeXTypeTable.row(for: kind, genre: entry.type.genre)
+        var written = row.type(in: dialect)
+        if let original = entry.type.original, original.namespace == "bibtex" || original.namespace == "biblatex" {
+            let name = original.name.lowercased()
+            if BibTeXTypeTable.isWritable(name, in: dialect) { written = name }
+        }
+        if dialect == .biblatex, written == row.biblatex {
+            if let alternative = row.biblatexWithoutEditor, !hasEditor {
+                written = alternative
+            } else if let alternative = row.biblatexWithoutAuthor, hasEditor,
+                entry.contributors[.author]?.isEmpty ?? true
+            {
+                written = alternative
+            }
+        }
+        // What marks the kind (and genre) for a reader, given the type actually written.
+        let sameType = BibTeXTypeTable.writeRows(for: kind).filter { $0.type(in: dialect) == written }
+        var marker: BibTeXTypeMarker
+        var encodedGenre: String?
+        if let r = sameType.first(where: { $0.genre == genre }) ?? sameType.first(where: { $0.genre == nil })
+            ?? sameType.first
+        {
+            marker = r.marker(in: dialect)
+            encodedGenre = r.genre
+        } else if let canonical = BibTeXTypeTable.canonicalRow(forWritten: written, dialect: dialect),
+            canonical.kind == kind
+        {
+            marker = .none
+            encodedGenre = canonical.genre
+        } else {
+            marker = .subtype(kind.rawValue)
+            encodedGenre = nil
+        }
+        let defaultType = dialect == .biblatex && written == row.biblatex ? row.biblatexDefaultTypeField : nil
+        let leftover = genre != nil && genre != encodedGenre ? entry.type.genre : nil
+        return TypeInfo(written: written, marker: marker, defaultTypeField: defaultType, leftoverGenre: leftover)
+    }
+
+    private var hasEditor: Bool {
+        !(entry.contributors[.editor]?.isEmpty ?? true) || !(entry.container?.contributors[.editor]?.isEmpty ?? true)
+    }
+
+    private mutating func addTypeMarkers(_ info: TypeInfo) {
+        switch info.marker {
+        case .none:
+            break
+        case .typeField(let label):
+            request("entry type", [FieldCandidate("type"), FieldCandidate("entrysubtype")], text(label, "type"),
+                borrowed: true)
+        case .subtype(let value):
+            request("entry type", [FieldCandidate("entrysubtype")], text(value, "entrysubtype"))
+        }
+        if let genre = info.leftoverGenre {
+            request("type genre '\(genre)'", [FieldCandidate("entrysubtype")], text(genre, "entrysubtype"), borrowed: true)
+        }
+        if let value = info.defaultTypeField {
+            request("type", [FieldCandidate("type")], Array(value.utf8), borrowed: true, quiet: true)
+        }
+    }
+
+    // MARK: Names
+
+    private mutating func addNames() {
+        var lists: [(ContributorRole, NameList)] = []
+        func add(_ role: ContributorRole, _ list: NameList) {
+            if list.isEmpty { return }
+            if let i = lists.firstIndex(where: { $0.0 == role }) {
+                lists[i].1.names.append(contentsOf: list.names)
+                lists[i].1.truncated = lists[i].1.truncated || list.truncated
+            } else {
+                lists.append((role, list))
+            }
+        }
+        if let authors = entry.contributors[.author] { add(.author, authors) }
+        let entryEditors = entry.contributors[.editor]
+        if let editors = entryEditors {
+            add(.editor, editors)
+        } else if let editors = entry.container?.contributors[.editor] {
+            add(.editor, editors)
+        }
+        for (role, list) in entry.contributors where role != .author && role != .editor { add(role, list) }
+        if let container = entry.container {
+            for (role, list) in container.contributors {
+                switch role {
+                case .editor:
+                    if let entryEditors, entryEditors != list { add(ContributorRole("container-editor"), list) }
+                case .author: add(.containerAuthor, list)
+                default: add(ContributorRole("container-" + role.rawValue), list)
+                }
+            }
+        }
+        if let series = entry.series {
+            for (role, list) in series.contributors {
+                if role == .editor || role == .collectionEditor {
+                    add(.collectionEditor, list)
+                } else {
+                    add(ContributorRole("series-" + role.rawValue), list)
+                }
+            }
+        }
+        for (role, list) in lists {
+            guard let value = BibTeXNames.format(list, encoder: &context.encoder) else { continue }
+            drainEncoder(role.rawValue)
+            request(role.rawValue, candidates(for: role), value)
+        }
+    }
+
+    private func candidates(for role: ContributorRole) -> [FieldCandidate] {
+        let row = BibTeXRoleTable.row(role)
+        guard dialect == .biblatex else { return [FieldCandidate(row.bibtex)] }
+        let generic = ["namea", "nameb", "namec"].map {
+            FieldCandidate($0, companions: [($0 + "type", Array(role.rawValue.utf8))])
+        }
+        switch row.biblatex {
+        case .field(let name):
+            return [FieldCandidate(name)] + generic
+        case .editorType(let key):
+            return ["editora", "editorb", "editorc"].map {
+                FieldCandidate($0, companions: [($0 + "type", Array(key.utf8))])
+            } + generic
+        case .generic:
+            return generic
+        }
+    }
+
+    // MARK: Titles, container, series
+
+    private mutating func addTitles() {
+        if let title = entry.title { request("title", [FieldCandidate("title")], rich(title, "title", title: true)) }
+        if let short = entry.shortTitle {
+            request("shorttitle", [FieldCandidate("shorttitle")], rich(short, "shorttitle", title: true))
+        }
+    }
+
+    private mutating func addContainerAndSeries() {
+        if let container = entry.container {
+            if let title = container.title, !title.isEmpty {
+                let (names, borrowed) = containerFields
+                request("container title", names.map { FieldCandidate($0) }, rich(title, "container title"),
+                    borrowed: borrowed)
+            }
+            if let short = container.shortTitle {
+                request("container short title", [FieldCandidate("shortjournal")], text(short, "shortjournal"))
+            }
+        }
+        if let series = entry.series {
+            if let title = series.title, !title.isEmpty {
+                request("series", [FieldCandidate("series")], rich(title, "series"))
+            }
+            if let short = series.shortTitle {
+                request("series short title", [FieldCandidate("shortseries")], text(short, "shortseries"))
+            }
+        }
+    }
+
+    /// Where the container's title goes for the written type, and whether that field
+    /// belongs to another slot first (so a real `howpublished` wins over the container).
+    private var containerFields: ([String], Bool) {
+        switch dialect {
+        case .bibtex:
+            switch type {
+            case "article": return (["journal"], false)
+            case "misc", "booklet": return (["howpublished", "booktitle"], true)
+            default: return (["booktitle"], false)
+            }
+        case .biblatex:
+            switch type {
+            case "article": return (["journaltitle"], false)
+            case "inbook", "incollection", "inproceedings", "inreference", "bookinbook", "suppbook", "suppcollection":
+                return (["booktitle"], false)
+            case "book", "collection", "proceedings", "reference", "mvbook", "mvcollection", "mvproceedings",
+                "mvreference":
+                return (["maintitle"], false)
+            case "misc", "software", "booklet", "unpublished": return (["howpublished"], true)
+            case "online": return (["organization"], true)
+            case "dataset": return (["publisher", "organization"], true)
+            case "manual": return (["series"], true)
+            default: return ([], false)
+            }
+        }
+    }
+
+    // MARK: Volume, issue, numbers
+
+    private mutating func addVolumeAndNumbers() {
+        handledFields.formUnion([.volume, .issue, .number])
+        addField(.volume)
+        // One `number` field, three claimants: the type decides who owns it, the others
+        // move to a field of their own (`issue`, `eid`, BibTeX `seriesnumber`).
+        let articleLike = ["article", "periodical", "suppperiodical"].contains(type)
+        let bookLike = [
+            "book", "inbook", "incollection", "inproceedings", "proceedings", "collection", "bookinbook", "suppbook",
+            "suppcollection", "inreference", "reference", "mvbook", "mvcollection", "mvproceedings", "mvreference",
+            "conference",
+        ].contains(type)
+        let rank: (issue: Int, number: Int, series: Int) =
+            articleLike ? (0, 1, 2) : bookLike ? (2, 1, 0) : (1, 0, 2)
+        let base = requests.count * 4
+        var issue = entry.fields[.issue]
+        var containerNumber = entry.container?.number
+        if issue == nil {
+            issue = containerNumber
+            containerNumber = nil
+        }
+        if let issue {
+            request("issue", BibTeXFieldTable.row(.issue).names(in: dialect, type: type).map { FieldCandidate($0) },
+                text(issue, "issue"), priority: base + rank.issue)
+        }
+        if let number = entry.fields[.number] {
+            request("number", BibTeXFieldTable.row(.number).names(in: dialect, type: type).map { FieldCandidate($0) },
+                text(number, "number"), priority: base + rank.number)
+        }
+        if let seriesNumber = entry.series?.number {
+            let names = dialect == .bibtex ? ["number", "seriesnumber"] : ["number"]
+            request("series number", names.map { FieldCandidate($0) }, text(seriesNumber, "number"),
+                priority: base + rank.series)
+        }
+        if let containerNumber, containerNumber != issue {
+            request("container number", [FieldCandidate("issue")], text(containerNumber, "issue"))
+        }
+    }
+
+    // MARK: Fields
+
+    /// Requests a model field at its home (and fallbacks) from the field table.
+    private mutating func addField(_ field: Field, value: String? = nil) {
+        handledFields.insert(field)
+        guard let raw = value ?? entry.fields[field] else { return }
+        let row = BibTeXFieldTable.row(field)
+        let names = row.names(in: dialect, type: type)
+        let borrowed = dialect == .biblatex && field == .medium
+        request(field.rawValue, names.map { FieldCandidate($0) }, text(raw, field.rawValue), borrowed: borrowed)
+    }
+
+    // MARK: Dates
+
+    private mutating func addDates() {
+        for (role, parsed) in entry.dates {
+            switch role {
+            case .issued: addIssued(parsed)
+            case .accessed: addOtherDate(parsed, label: "accessed date", field: "urldate")
+            case .eventDate: addOtherDate(parsed, label: "event date", field: "eventdate")
+            case .originalDate: addOtherDate(parsed, label: "original date", field: "origdate")
+            default:
+                let name = BibTeXKeys.fieldName(role.rawValue)
+                let field = name.hasSuffix("date") ? name.replacingAll("-", with: "") : name + "date"
+                addOtherDate(parsed, label: role.rawValue + " date", field: dialect == .bibtex ? field : nil)
+            }
+        }
+    }
+
+    private mutating func addIssued(_ parsed: Parsed<BibDate>) {
+        switch dialect {
+        case .bibtex:
+            if let date = parsed.typed, date.start.map({ $0.isValid }) ?? true, date.end.map({ $0.isValid }) ?? true {
+                let parts = BibTeXDates.bibtexParts(date)
+                if !parts.isEmpty {
+                    for part in parts {
+                        let value = part.bare ? Array(part.value.utf8) : text(part.value, part.name)
+                        request(part.name, [FieldCandidate(part.name)], value, bare: part.bare)
+                    }
+                    return
+                }
+            }
+            let raw = parsed.raw ?? parsed.typed?.edtf ?? ""
+            guard !raw.trimmingSpaces.isEmpty else { return }
+            context.diagnostics.warning(
+                "bibtex.raw-date",
+                "the date '\(raw)' is not a calendar date; written as the year text",
+                entryKey: key, field: "year")
+            request("year", [FieldCandidate("year")], text(raw, "year"))
+        case .biblatex:
+            if let date = parsed.typed {
+                if let value = BibTeXDates.biblatexDate(date) {
+                    request("date", [FieldCandidate("date")], Array(value.utf8))
+                    return
+                }
+                if !date.isRange, let year = date.year, date.start?.month == nil {
+                    // A year biber's date parser rejects (five digits) is still an integer year.
+                    request("year", [FieldCandidate("year")], Array(String(year).utf8))
+                    return
+                }
+            }
+            let raw = (parsed.raw ?? parsed.typed?.edtf ?? "").trimmingSpaces
+            guard !raw.isEmpty else { return }
+            if let state = BibTeXDates.publicationStates[raw.lowercased()], entry.fields[.status] == nil {
+                request("date", [FieldCandidate("pubstate")], Array(state.utf8))
+                return
+            }
+            context.diagnostics.warning(
+                "bibtex.raw-date",
+                "the date '\(raw)' is not a date biber can read; written to addendum",
+                entryKey: key, field: "date")
+            addendumParts.append(text(raw, "addendum"))
+        }
+    }
+
+    private mutating func addOtherDate(_ parsed: Parsed<BibDate>, label: String, field: String?) {
+        guard let field else {
+            request(label, [], text(parsed.typed?.edtf ?? parsed.raw ?? "", label))
+            return
+        }
+        switch dialect {
+        case .bibtex:
+            let value = parsed.typed?.edtf ?? parsed.raw ?? ""
+            request(label, [FieldCandidate(field)], text(value, field))
+        case .biblatex:
+            if let date = parsed.typed, let value = BibTeXDates.biblatexDate(date) {
+                request(label, [FieldCandidate(field)], Array(value.utf8))
+            } else {
+                let raw = parsed.raw ?? parsed.typed?.edtf ?? ""
+                request(label, [], text(raw, field), reason: "the \(label) '\(raw)' is not a date biber can read")
+            }
+        }
+    }
+
+    // MARK: Identifiers
+
+    private mutating func addIdentifiers() {
+        var all: [Identifier] = entry.identifiers
+        all += entry.container?.identifiers ?? []
+        all += entry.series?.identifiers ?? []
+        var seen = Set<Identifier>()
+        var byKind: [IdentifierKind: [Identifier]] = [:]
+        var kinds: [IdentifierKind] = [.doi, .isbn, .issn, .arxiv, .pmid, .pmcid, .hdl, .lccn]
+        for id in all where !id.value.trimmingSpaces.isEmpty && seen.insert(id).inserted {
+            if byKind[id.kind] == nil && !kinds.contains(id.kind) { kinds.append(id.kind) }
+            byKind[id.kind, default: []].append(id)
+        }
+        for kind in kinds {
+            guard let ids = byKind[kind] else { continue }
+            switch kind {
+            case .doi: addVerbatimSeries(ids, name: "doi", label: "doi")
+            case .isbn: addChecked(ids, name: "isbn", valid: IdentifierChecks.isValidISBN)
+            case .issn: addChecked(ids, name: "issn", valid: IdentifierChecks.isValidISSN)
+            default: addEprintLike(ids, kind: kind)
+            }
+        }
+    }
+
+    /// The first value at `name`, further values at `name2`, `name3`… (BibTeX) or reported.
+    private mutating func addVerbatimSeries(_ ids: [Identifier], name: String, label: String) {
+        for (i, id) in ids.enumerated() {
+            let value = verbatim(id.value, name)
+            if i == 0 {
+                request(label, [FieldCandidate(name)], value)
+            } else {
+                request(label, dialect == .bibtex ? [FieldCandidate(name + String(i + 1))] : [], value)
+            }
+        }
+    }
+
+    /// ISBN/ISSN: BibTeX takes them all, comma-separated; biber checks the checksum of one.
+    private mutating func addChecked(_ ids: [Identifier], name: String, valid: (String) -> Bool) {
+        if dialect == .bibtex {
+            let joined = ids.map { $0.value.trimmingSpaces }.joined(separator: ", ")
+            request(name, [FieldCandidate(name)], text(joined, name))
+            return
+        }
+        var first = true
+        for id in ids {
+            let value = id.value.trimmingSpaces
+            guard valid(value) else {
+                context.diagnostics.warning(
+                    "bibtex.invalid-identifier",
+                    "\(name.uppercased()) '\(value)' has a wrong checksum; biber would reject it, not written",
+                    entryKey: key, field: name)
+                continue
+            }
+            request(name, first ? [FieldCandidate(name)] : [], text(value, name))
+            first = false
+        }
+    }
+
+    /// arXiv, PubMed and other ids. BibTeX: arXiv as `eprint` + `archiveprefix` + `primaryclass`,
+    /// the others under their own name. BibLaTeX: `eprint` + `eprinttype` (+ `eprintclass`),
+    /// first come first served.
+    private mutating func addEprintLike(_ ids: [Identifier], kind: IdentifierKind) {
+        for (i, id) in ids.enumerated() {
+            let value = verbatim(id.value, "eprint")
+            switch dialect {
+            case .bibtex:
+                let base = BibTeXIdentifierTable.bibtexFields[kind] ?? BibTeXKeys.fieldName(kind.rawValue)
+                if kind == .arxiv && i == 0 {
+                    var companions: [(name: String, value: [UInt8])] = [("archiveprefix", Array("arXiv".utf8))]
+                    if let q = id.qualifier, !q.isEmpty { companions.append(("primaryclass", text(q, "primaryclass"))) }
+                    request("arXiv id", [FieldCandidate("eprint", companions: companions)], value)
+                } else {
+                    let name = i == 0 ? base : (kind == .arxiv ? "arxiv" : base) + String(i + 1)
+                    let v = kind == .arxiv ? value : text(id.value.trimmingSpaces, name)
+                    request(kind.rawValue, [FieldCandidate(name)], v)
+                }
+            case .biblatex:
+                let eprintType = BibTeXIdentifierTable.biblatexEprintTypes[kind] ?? kind.rawValue
+                var companions: [(name: String, value: [UInt8])] = [("eprinttype", text(eprintType, "eprinttype"))]
+                if let q = id.qualifier, !q.isEmpty, kind == .arxiv {
+                    companions.append(("eprintclass", text(q, "eprintclass")))
+                }
+                request(kind.rawValue, [FieldCandidate("eprint", companions: companions)], value, borrowed: i > 0)
+            }
+        }
+    }
+
+    // MARK: Links, notes
+
+    /// `url` (the first link to the work, else the first link), `file` (the first file);
+    /// returns the other links as `Label: \url{…}` texts for the note.
+    private mutating func addLinks() -> [[UInt8]] {
+        let links = entry.links
+        let urlIndex = links.firstIndex { $0.kind == .work } ?? links.firstIndex { $0.kind != .file }
+        let fileIndex = links.firstIndex { $0.kind == .file }
+        if let urlIndex {
+            request("url", [FieldCandidate("url")], verbatim(links[urlIndex].url, "url"))
+        }
+        if let fileIndex {
+            request("file", [FieldCandidate("file")], verbatim(links[fileIndex].url, "file"))
+        }
+        var parts: [[UInt8]] = []
+        for (i, link) in links.enumerated() where i != urlIndex && i != fileIndex {
+            var part = Array((Self.linkLabels[link.kind] ?? "Link").utf8)
+            part.append(contentsOf: ": ".utf8)
+            context.encoder.appendURLCommand(link.url, to: &part)
+            drainEncoder("note")
+            parts.append(part)
+        }
+        return parts
+    }
+
+    private static let linkLabels: [Link.Kind: String] = [
+        .work: "URL", .fullText: "Full text", .code: "Code", .data: "Data", .file: "File", .related: "Related",
+    ]
+
+    private mutating func addAbstractKeywordsLanguage() {
+        if let abstract = entry.abstract {
+            request("abstract", [FieldCandidate("abstract")], rich(abstract, "abstract"))
+        }
+        let keywords = entry.keywords.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        if !keywords.isEmpty {
+            var value: [UInt8] = []
+            for (i, keyword) in keywords.enumerated() {
+                if i > 0 { value.append(contentsOf: ", ".utf8) }
+                let braced = keyword.utf8.contains(UInt8(ascii: ","))
+                if braced { value.append(UInt8(ascii: "{")) }
+                context.encoder.appendText(keyword, to: &value)
+                if braced { value.append(UInt8(ascii: "}")) }
+            }
+            drainEncoder("keywords")
+            request("keywords", [FieldCandidate("keywords")], value)
+        }
+        if let language = entry.language?.trimmingSpaces, !language.isEmpty {
+            if dialect == .biblatex, let babel = BabelLanguages.name(for: language) {
+                request("language", [FieldCandidate("langid")], Array(babel.utf8))
+            } else {
+                request("language", [FieldCandidate("language")], text(language, "language"))
+            }
+        }
+    }
+
+    /// BibTeX: notes and extra links in `note`. BibLaTeX: notes in `note`; extra links (and a
+    /// date biber cannot read) in `addendum`.
+    private mutating func addNotes(linkParts: [[UInt8]]) {
+        var noteParts = entry.notes.filter { !$0.isEmpty }.map { rich($0, "note") }
+        if dialect == .bibtex {
+            noteParts += linkParts
+        } else {
+            addendumParts += linkParts
+        }
+        let note = Self.joinSentences(noteParts)
+        if !note.isEmpty { request("note", [FieldCandidate("note")], note) }
+        let addendum = Self.joinSentences(addendumParts)
+        if !addendum.isEmpty { request("addendum", [FieldCandidate("addendum")], addendum) }
+    }
+
+    /// Joins sentences with `. ` (or a space after one that already ends in `.`, `!`, `?`).
+    static func joinSentences(_ parts: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        for part in parts where !part.isEmpty {
+            if let last = out.last {
+                if last == UInt8(ascii: ".") || last == UInt8(ascii: "!") || last == UInt8(ascii: "?") {
+                    out.append(0x20)
+                } else {
+                    out.append(contentsOf: ". ".utf8)
+                }
+            }
+            out.append(contentsOf: part)
+        }
+        return out
+    }
+
+    // MARK: Extras
+
+    /// `bibtex:`/`biblatex:` extras verbatim under their own name; other namespaces as
+    /// `namespace-name` in BibTeX and, since biber warns on fields outside its data model,
+    /// reported once per field name in BibLaTeX.
+    private mutating func addExtras() {
+        for (fieldKey, value) in entry.extra {
+            if fieldKey.namespace == "bibtex" || fieldKey.namespace == "biblatex" {
+                let name = BibTeXKeys.fieldName(fieldKey.name)
+                var bytes: [UInt8]
+                if BraceBalance.isBalanced(value) {
+                    bytes = []
+                    context.encoder.appendVerbatimBytes(value.trimmingSpaces, to: &bytes)
+                    drainEncoder(name)
+                } else {
+                    context.diagnostics.warning(
+                        "bibtex.unbalanced-braces",
+                        "field '\(fieldKey.name)' has unbalanced braces; written as escaped text",
+                        entryKey: key, field: fieldKey.name)
+                    bytes = text(value, name)
+                }
+                request(fieldKey.description, [FieldCandidate(name)], bytes, isExtra: true)
+            } else if dialect == .bibtex {
+                let name = BibTeXKeys.fieldName(fieldKey.namespace + "-" + fieldKey.name)
+                request(fieldKey.description, [FieldCandidate(name)], text(value, name), isExtra: true)
+            } else {
+                let label = fieldKey.description
+                context.report.add(
+                    id: "unsupported:" + label, code: "bibtex.unsupported-field", field: label, key: key
+                ) { count, keys in
+                    "field '\(label)' has no place in biblatex's data model (biber would warn); not written in "
+                        + entriesPhrase(count, keys)
+                }
+            }
+        }
+    }
+
+    // MARK: Placement
+
+    private mutating func request(
+        _ label: String, _ candidates: [FieldCandidate], _ value: [UInt8], bare: Bool = false,
+        borrowed: Bool = false, priority: Int? = nil, quiet: Bool = false, reason: String? = nil,
+        isExtra: Bool = false
+    ) {
+        if value.isEmpty { return }
+        let order = requests.count
+        let p = priority ?? (borrowed ? 1_000_000 + order * 4 : order * 4)
+        requests.append(
+            FieldRequest(
+                label: label, candidates: candidates, value: value, bare: bare, priority: p, quiet: quiet,
+                reason: reason, isExtra: isExtra))
+    }
+
+    /// Whether biber accepts the field for the entry type (and, for integer fields, the value).
+    private func allowed(_ name: String, value: [UInt8]? = nil) -> Bool {
+        guard dialect == .biblatex else { return true }
+        guard BibLaTeXDataModel.allows(name, in: type) else { return false }
+        if let value, BibLaTeXDataModel.integerFields.contains(name) { return Self.isInteger(value) }
+        return true
+    }
+
+    static func isInteger(_ value: [UInt8]) -> Bool { !value.isEmpty && value.allSatisfy(isASCIIDigit) }
+
+    private mutating func resolve() {
+        var used = Set<String>()
+        var chosen = [Int?](repeating: nil, count: requests.count)
+        let byPriority = requests.indices.sorted {
+            (requests[$0].priority, $0) < (requests[$1].priority, $1)
+        }
+        func fits(_ c: FieldCandidate, _ r: FieldRequest) -> Bool {
+            if used.contains(c.name) || c.companions.contains(where: { used.contains($0.name) }) { return false }
+            return allowed(c.name, value: r.value) && c.companions.allSatisfy { allowed($0.name, value: $0.value) }
+        }
+        func take(_ c: FieldCandidate) {
+            used.insert(c.name)
+            for companion in c.companions { used.insert(companion.name) }
+        }
+        for i in byPriority {
+            if let first = requests[i].candidates.first, fits(first, requests[i]) {
+                chosen[i] = 0
+                take(first)
+            }
+        }
+        for i in byPriority where chosen[i] == nil {
+            for (k, c) in requests[i].candidates.enumerated().dropFirst() where fits(c, requests[i]) {
+                chosen[i] = k
+                take(c)
+                break
+            }
+        }
+        for (i, r) in requests.enumerated() {
+            guard let k = chosen[i] else {
+                reportUnplaced(r)
+                continue
+            }
+            let c = r.candidates[k]
+            placed.append((c.name, r.value, r.bare))
+            for companion in c.companions where !companion.value.isEmpty {
+                placed.append((companion.name, companion.value, false))
+            }
+        }
+    }
+
+    private mutating func reportUnplaced(_ r: FieldRequest) {
+        if r.quiet { return }
+        if let reason = r.reason {
+            context.diagnostics.warning("bibtex.invalid-value", reason + "; not written", entryKey: key, field: r.label)
+            return
+        }
+        let names = r.candidates.map(\.name)
+        if dialect == .biblatex, let integer = names.first(where: {
+            BibLaTeXDataModel.integerFields.contains($0) && BibLaTeXDataModel.allows($0, in: type)
+        }), !Self.isInteger(r.value) {
+            let shown = String(decoding: r.value, as: UTF8.self)
+            context.diagnostics.warning(
+                "bibtex.invalid-value",
+                "\(r.label) '\(shown)' is not an integer, which biber requires for '\(integer)'; not written",
+                entryKey: key, field: r.label)
+            return
+        }
+        let taken = names.filter { allowed($0) }
+        let clash = !taken.isEmpty
+        if dialect == .biblatex && !clash {
+            let label = r.label
+            let type = self.type
+            if r.isExtra {
+                context.report.add(
+                    id: "unsupported:" + label, code: "bibtex.unsupported-field", field: label, key: key
+                ) { count, keys in
+                    "field '\(label)' is not in biblatex's data model for @\(type) (biber would warn); not written in "
+                        + entriesPhrase(count, keys)
+                }
+            } else {
+                context.report.add(
+                    id: "not-in-type:" + label + "@" + type, code: "bibtex.field-not-in-type", field: label, key: key
+                ) { count, keys in
+                    "\(label) has no place in biblatex's data model for @\(type) (biber would warn); not written in "
+                        + entriesPhrase(count, keys)
+                }
+            }
+            return
+        }
+        let outside = names.filter { !allowed($0) }
+        var message = "\(r.label) could not be written: \(taken.joined(separator: ", ")) already taken"
+        if !outside.isEmpty { message += "; \(outside.joined(separator: ", ")) not in biblatex's data model for @\(type)" }
+        context.diagnostics.warning("bibtex.duplicate-field", message, entryKey: key, field: r.label)
+    }
+
+    // MARK: Encoding helpers
+
+    /// Plain text → field bytes.
+    private mutating func text(_ s: String, _ field: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        context.encoder.appendText(s, to: &out)
+        drainEncoder(field)
+        return Self.collapsingSpaces(out)
+    }
+
+    /// Rich text → field bytes (titles get case protection).
+    private mutating func rich(_ r: RichText, _ field: String, title: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        context.encoder.append(r, to: &out, title: title)
+        drainEncoder(field)
+        return Self.collapsingSpaces(out)
+    }
+
+    /// A verbatim field (URL, DOI, eprint, file): never escaped; unmatched braces
+    /// percent-encoded (with a warning) so the file still parses; control characters dropped;
+    /// for ASCII output, non-ASCII bytes of a URL percent-encoded (an equivalent URI).
+    private mutating func verbatim(_ s: String, _ field: String) -> [UInt8] {
+        let (fixed, changed) = BraceBalance.percentEncodingUnmatched(s.trimmingSpaces)
+        if changed {
+            context.diagnostics.warning(
+                "bibtex.unbalanced-braces",
+                "\(field) has unbalanced braces; the unmatched ones were percent-encoded",
+                entryKey: key, field: field)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(fixed.utf8.count)
+        let encodeNonASCII = context.encoder.asciiOnly && field == "url"
+        for b in fixed.utf8 {
+            if b < 0x20 || b == 0x7F { continue }
+            if b >= 0x80 && encodeNonASCII || (b == 0x20 && field == "url") {
+                out.append(UInt8(ascii: "%"))
+                out.append(contentsOf: PercentEncoding.hex(b))
+            } else {
+                out.append(b)
+            }
+        }
+        return out
+    }
+
+    /// Reports what the encoder met while encoding one field.
+    private mutating func drainEncoder(_ field: String) {
+        var encoder = context.encoder
+        defer {
+            encoder.resetReports()
+            context.encoder = encoder
+        }
+        if !encoder.unmapped.isEmpty {
+            var seen = Set<Unicode.Scalar>()
+            for scalar in encoder.unmapped where seen.insert(scalar).inserted {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                let shown = String(scalar)
+                context.report.add(
+                    id: "no-latex:" + code, code: "bibtex.no-latex-form", field: field, key: key
+                ) { count, keys in
+                    "'\(shown)' (U+\(code)) has no LaTeX form; kept as UTF-8 in " + entriesPhrase(count, keys)
+                }
+            }
+        }
+        if encoder.droppedControls > 0 {
+            context.diagnostics.warning(
+                "bibtex.control-character",
+                "\(encoder.droppedControls) control character(s) in \(field) dropped", entryKey: key, field: field)
+        }
+        if encoder.unbalancedMarkup > 0 {
+            context.diagnostics.warning(
+                "bibtex.unbalanced-braces",
+                "LaTeX or math in \(field) has unbalanced braces; written as escaped text", entryKey: key, field: field)
+        }
+    }
+
+    /// Runs of spaces collapsed to one; leading and trailing spaces dropped.
+    static func collapsingSpaces(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for b in bytes {
+            if b == 0x20 && (out.isEmpty || out.last == 0x20) { continue }
+            out.append(b)
+        }
+        if out.last == 0x20 { out.removeLast() }
+        return out
+    }
+}
+
+/// Checksums of ISBN and ISSN (biber rejects values whose check digit is wrong).
+public enum IdentifierChecks {
+    /// Whether an ISBN-10 or ISBN-13 (hyphens and spaces allowed) has a correct check digit.
+    public static func isValidISBN(_ s: String) -> Bool {
+        let chars = Array(s.utf8.filter { $0 != UInt8(ascii: "-") && $0 != 0x20 })
+        if chars.count == 10 {
+            var sum = 0
+            for (i, c) in chars.enumerated() {
+                let v: Int
+                if isASCIIDigit(c) { v = Int(c - 0x30) } else if i == 9 && (c | 0x20) == UInt8(ascii: "x") { v = 10 } else { return false }
+                sum += v * (10 - i)
+            }
+            return sum % 11 == 0
+        }
+        if chars.count == 13, chars.allSatisfy(isASCIIDigit) {
+            let prefix = String(decoding: chars.prefix(3), as: UTF8.self)
+            guard prefix == "978" || prefix == "979" else { return false }
+            var sum = 0
+            for (i, c) in chars.enumerated() { sum += Int(c - 0x30) * (i % 2 == 0 ? 1 : 3) }
+            return sum % 10 == 0
+        }
+        return false
+    }
+
+    /// Whether an ISSN (`1234-567X`) has a correct check digit.
+    public static func isValidISSN(_ s: String) -> Bool {
+        let chars = Array(s.utf8.filter { $0 != UInt8(ascii: "-") && $0 != 0x20 })
+        guard chars.count == 8 else { return false }
+        var sum = 0
+        for (i, c) in chars.enumerated() {
+            let v: Int
+            if isASCIIDigit(c) { v = Int(c - 0x30) } else if i == 7 && (c | 0x20) == UInt8(ascii: "x") { v = 10 } else { return false }
+            sum += v * (8 - i)
+        }
+        return sum % 11 == 0
+    }
+}
+
+/// Page ranges with BibTeX's `--`.
+public enum BibTeXPages {
+    /// `123-145`, `123–145`, `123 — 145` → `123--145`; `e1234-e1240` → `e1234--e1240`;
+    /// lists (`1-2, 5-7`) per item. A hyphen is a range only where both sides hold a digit
+    /// or are roman numerals, so `S-12` or `A-1-2` stay as they are; en and em dashes are
+    /// always ranges.
+    public static func normalized(_ pages: String) -> String {
+        pages.split(separator: ",", omittingEmptySubsequences: false)
+            .map { normalizedItem(String($0)) }
+            .joined(separator: ",")
+    }
+
+    private static func normalizedItem(_ item: String) -> String {
+        let scalars = Array(item.unicodeScalars)
+        func isDash(_ s: Unicode.Scalar) -> Bool {
+            s == "-" || s == "\u{2010}" || s == "\u{2011}" || s == "\u{2012}" || s == "\u{2013}" || s == "\u{2014}"
+                || s == "\u{2015}" || s == "\u{2212}"
+        }
+        // Dash runs with the spaces around them.
+        var runs: [(Range<Int>, Bool)] = []  // range, contains a non-hyphen dash or 2+ hyphens
+        var i = 0
+        while i < scalars.count {
+            if isDash(scalars[i]) {
+                var j = i
+                var strong = false
+                var hyphens = 0
+                while j < scalars.count && isDash(scalars[j]) {
+                    if scalars[j] == "-" { hyphens += 1 } else { strong = true }
+                    j += 1
+                }
+                var lo = i
+                while lo > 0 && scalars[lo - 1] == " " { lo -= 1 }
+                var hi = j
+                while hi < scalars.count && scalars[hi] == " " { hi += 1 }
+                runs.append((lo..<hi, strong || hyphens >= 2))
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        guard !runs.isEmpty else { return item }
+        let single = runs.count == 1
+        var out = String.UnicodeScalarView()
+        var last = 0
+        for (range, strong) in runs {
+            let left = String(String.UnicodeScalarView(scalars[last..<range.lowerBound]))
+            let right = String(String.UnicodeScalarView(scalars[range.upperBound...]))
+            out.append(contentsOf: scalars[last..<range.lowerBound])
+            let isRange = strong || (single && looksLikePage(left) && looksLikePage(right))
+            if isRange {
+                out.append(contentsOf: "--".unicodeScalars)
+            } else {
+                out.append(contentsOf: scalars[range])
+            }
+            last = range.upperBound
+        }
+        out.append(contentsOf: scalars[last...])
+        return String(out)
+    }
+
+    private static func looksLikePage(_ s: String) -> Bool {
+        let t = s.trimmingSpaces
+        if t.isEmpty { return false }
+        if t.utf8.contains(where: isASCIIDigit) { return true }
+        return t.lowercased().utf8.allSatisfy { "ivxlcdm".utf8.contains($0) }
+    }
+}
+
+/// Babel language names for BibLaTeX's `langid`.
+public enum BabelLanguages {
+    /// BCP 47 tags and English names (lower case) → babel name.
+    public static let names: [String: String] = {
+        var out: [String: String] = [
+            "en": "english", "en-us": "american", "en-gb": "british", "en-au": "australian", "en-ca": "canadian",
+            "en-nz": "newzealand", "de": "ngerman", "de-de": "ngerman", "de-at": "naustrian",
+            "de-ch": "nswissgerman", "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese",
+            "pt-br": "brazilian", "pt-pt": "portuguese", "nl": "dutch", "ru": "russian", "pl": "polish",
+            "sv": "swedish", "da": "danish", "fi": "finnish", "nb": "norsk", "no": "norsk", "nn": "nynorsk",
+            "cs": "czech", "sk": "slovak", "hu": "magyar", "el": "greek", "tr": "turkish", "ca": "catalan",
+            "hr": "croatian", "sl": "slovene", "et": "estonian", "lv": "latvian", "lt": "lithuanian",
+            "uk": "ukrainian", "bg": "bulgarian", "sr": "serbian", "ro": "romanian", "is": "icelandic",
+            "he": "hebrew", "la": "latin", "eu": "basque", "gl": "galician",
+            "german": "ngerman", "hungarian": "magyar", "slovenian": "slovene", "norwegian": "norsk",
+        ]
+        for name in [
+            "english", "american", "british", "australian", "canadian", "newzealand", "ngerman", "austrian",
+            "naustrian", "swissgerman", "nswissgerman", "french", "spanish", "italian", "portuguese",
+            "brazilian", "dutch", "russian", "polish", "swedish", "danish", "finnish", "norsk", "nynorsk",
+            "czech", "slovak", "magyar", "greek", "turkish", "catalan", "croatian", "slovene", "estonian",
+            "latvian", "lithuanian", "ukrainian", "bulgarian", "serbian", "romanian", "icelandic", "hebrew",
+            "latin", "basque", "galician",
+        ] {
+            out[name] = name
+        }
+        return out
+    }()
+
+    /// The babel name for a language tag or name, or nil when babel has none.
+    public static func name(for language: String) -> String? {
+        let key = language.trimmingSpaces.lowercased().replacingAll("_", with: "-")
+        return names[key]
+    }
+}

@@ -1,0 +1,80 @@
+import BibModel
+
+/// The BibTeX and BibLaTeX format plug-ins for the registry.
+public enum BibTeXFormat {
+    /// Classic BibTeX: ASCII with LaTeX escapes, `year`/`month`, the 14 standard entry types.
+    public static let bibtexPlugin = FormatPlugin(
+        FormatDescriptor(
+            id: .bibtex, aliases: ["bib"], extensions: ["bib"],
+            summary: "BibTeX .bib for classic bibtex styles (plain, natbib): LaTeX-escaped ASCII",
+            lossiness:
+                "types BibTeX lacks (dataset, software, web page…) become @misc with the kind in `type`; "
+                + "dates keep year, month and day only; non-Latin text stays UTF-8 (with a warning)",
+            sniff: { sniff($0, biblatex: false) }),
+        writer: BibTeXWriter(dialect: .bibtex))
+
+    /// BibLaTeX for biber: UTF-8, ISO 8601 `date`, biblatex entry types and field names.
+    public static let biblatexPlugin = FormatPlugin(
+        FormatDescriptor(
+            id: .biblatex, aliases: ["biber"], extensions: ["bib"],
+            summary: "BibLaTeX .bib for biber: UTF-8, ISO dates, biblatex types and fields",
+            lossiness:
+                "fields outside biber's data model for the entry type (e.g. publisher of an article, "
+                + "foreign extras) are not written and are reported",
+            sniff: { sniff($0, biblatex: true) }),
+        writer: BibTeXWriter(dialect: .biblatex))
+
+    /// How likely the bytes are a `.bib` file (0–100): high when the first character that is
+    /// not white space or a `%` comment is `@` followed by letters. The BibLaTeX plug-in scores
+    /// a little lower unless BibLaTeX-only field names occur, so plain `.bib` goes to BibTeX.
+    public static func sniff(_ bytes: ArraySlice<UInt8>, biblatex: Bool) -> Int {
+        var i = bytes.startIndex
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i += 3 }
+        var score = 0
+        scan: while i < bytes.endIndex {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
+                i += 1
+            case UInt8(ascii: "%"):
+                while i < bytes.endIndex && bytes[i] != 0x0A { i += 1 }
+            case UInt8(ascii: "@"):
+                let next = i + 1
+                score = next < bytes.endIndex && isASCIILetter(bytes[next]) ? 90 : 0
+                break scan
+            default:
+                break scan
+            }
+        }
+        if score == 0 {
+            // Text before the first entry (BibTeX ignores it): look for "@word{" further on.
+            var j = bytes.startIndex
+            while j + 2 < bytes.endIndex {
+                if bytes[j] == 0x0A && bytes[j + 1] == UInt8(ascii: "@") && isASCIILetter(bytes[j + 2]) {
+                    score = 40
+                    break
+                }
+                j += 1
+            }
+        }
+        guard score > 0, biblatex else { return score }
+        return containsBibLaTeXMarkers(bytes) ? score + 5 : score - 10
+    }
+
+    private static let bibLaTeXMarkers: [[UInt8]] = [
+        "journaltitle", "date =", "date=", "urldate", "eprinttype", "langid", "@online", "@thesis{", "@report{",
+        "location =", "addendum",
+    ].map { Array($0.utf8) }
+
+    private static func containsBibLaTeXMarkers(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let lowered = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for marker in bibLaTeXMarkers {
+            guard let first = marker.first, lowered.count >= marker.count else { continue }
+            var i = 0
+            while i + marker.count <= lowered.count {
+                if lowered[i] == first && lowered[i..<(i + marker.count)].elementsEqual(marker) { return true }
+                i += 1
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,73 @@
+import BibModel
+
+/// Citation keys and field names as BibTeX accepts them.
+public enum BibTeXKeys {
+    /// Bytes BibTeX does not allow in a citation key: space, `, { } " # % ' ( ) = \`, and
+    /// (by extension) every other ASCII whitespace or control character.
+    public static func isForbiddenInKey(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\""),
+            UInt8(ascii: "#"), UInt8(ascii: "%"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "="), UInt8(ascii: "\\"), 0x00...0x1F, 0x7F:
+            true
+        default:
+            false
+        }
+    }
+
+    /// The key with every run of forbidden bytes replaced by `_` (leading and trailing runs
+    /// dropped); `entry` when nothing is left.
+    public static func sanitised(_ key: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(key.utf8.count)
+        var pendingUnderscore = false
+        for b in key.utf8 {
+            if isForbiddenInKey(b) {
+                pendingUnderscore = !out.isEmpty
+                continue
+            }
+            if pendingUnderscore {
+                out.append(UInt8(ascii: "_"))
+                pendingUnderscore = false
+            }
+            out.append(b)
+        }
+        return out.isEmpty ? "entry" : String(decoding: out, as: UTF8.self)
+    }
+
+    /// A field name BibTeX and biber parse: ASCII letters, digits, `-`, `_`, `.`
+    /// (others become `-`), lower case, starting with a letter.
+    public static func fieldName(_ name: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count)
+        for b in name.utf8 {
+            if isASCIILetter(b) {
+                out.append(b | 0x20)
+            } else if isASCIIDigit(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") {
+                out.append(b)
+            } else if out.last != UInt8(ascii: "-") {
+                out.append(UInt8(ascii: "-"))
+            }
+        }
+        while let last = out.last, last == UInt8(ascii: "-") { out.removeLast() }
+        if out.first.map(isASCIILetter) != true { out.insert(contentsOf: "x-".utf8, at: 0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ASCII lower case (BibTeX compares keys case-insensitively).
+    static func folded(_ key: String) -> String {
+        guard key.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return key }
+        return String(decoding: key.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// `key` if no key equal to it ignoring ASCII case is used yet, else `key` plus the first
+    /// free suffix `a`, `b`, … (the suffixes of ``CitationKeyGenerator``); records the result.
+    static func unique(_ key: String, used: inout Set<String>) -> String {
+        let folded = folded(key)
+        let chosen = CitationKeyGenerator.unique(folded, used: &used)
+        if chosen == folded { return key }
+        // ASCII folding keeps the byte length, so the suffix is what follows the base.
+        let suffix = String(decoding: chosen.utf8.dropFirst(folded.utf8.count), as: UTF8.self)
+        return key + suffix
+    }
+}

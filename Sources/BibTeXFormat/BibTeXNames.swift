@@ -1,0 +1,149 @@
+import BibModel
+
+/// Writes names in the form BibTeX's name parser reads back part for part:
+/// `von Last, Jr, First`, organisations as one braced token, lists joined with ` and `,
+/// truncated lists ending in ` and others`.
+///
+/// Decisions (checked against BibTeX 0.99d and biber):
+/// - Particles are written before the family name; a particle ending in an apostrophe or
+///   hyphen is joined without a space (`d'Aspremont, Alexandre`). BibTeX then reads
+///   `d'Aspremont` as the family name (a single token before the comma is always "Last"), so
+///   nothing needs braces and nothing warns. A lower-case particle followed by a space
+///   (`van der Waals, Johannes`) becomes BibTeX's "von" part, exactly as the model has it.
+/// - A family name of several words whose non-final word starts in lower case
+///   (`de la Fuente` given as one family name) is braced, or BibTeX would move `de la` into
+///   the von part.
+/// - A part containing a comma or the word `and` is braced, or BibTeX would split there.
+/// - Without a given name BibTeX reads "First von Last", so a family name of several words
+///   is braced (`{Van Gogh}`); a suffix without a given name is braced with the family name
+///   (`{Doe, Jr.}`), because an empty "First" after a trailing comma is a BibTeX error.
+enum BibTeXNames {
+    /// The field value for a list of names, or nil when there is nothing to write.
+    static func format(_ list: NameList, encoder: inout LaTeXEncoder) -> [UInt8]? {
+        var out: [UInt8] = []
+        var count = 0
+        for name in list.names {
+            var one: [UInt8] = []
+            guard format(name, encoder: &encoder, to: &one) else { continue }
+            if count > 0 { out.append(contentsOf: " and ".utf8) }
+            out.append(contentsOf: one)
+            count += 1
+        }
+        if count == 0 { return nil }
+        if list.truncated { out.append(contentsOf: " and others".utf8) }
+        return out
+    }
+
+    /// Appends one name; false when the name is empty.
+    static func format(_ name: PersonName, encoder: inout LaTeXEncoder, to out: inout [UInt8]) -> Bool {
+        if let literal = clean(name.literal) {
+            out.append(UInt8(ascii: "{"))
+            encoder.appendText(literal, to: &out)
+            out.append(UInt8(ascii: "}"))
+            return true
+        }
+        let particle = [clean(name.droppingParticle), clean(name.nonDroppingParticle)].compactMap { $0 }
+            .joined(separator: " ")
+        var family = clean(name.family)
+        let given = clean(name.given)
+        let suffix = clean(name.suffix)
+        var particleText = particle.isEmpty ? nil : particle
+        if family == nil, let p = particleText {
+            // Particles without a family name: the particle is all there is of it.
+            family = p
+            particleText = nil
+        }
+        guard let family else {
+            guard let given else {
+                guard let suffix else { return false }
+                appendPart(suffix, braced: true, encoder: &encoder, to: &out)
+                return true
+            }
+            appendPart(given, braced: words(given).count > 1 || needsBraces(given), encoder: &encoder, to: &out)
+            return true
+        }
+        let joiner = particleText.map { joinsWithoutSpace($0) ? "" : " " } ?? ""
+
+        if given == nil && suffix == nil {
+            // "First von Last" form: only a lower-case particle can stay outside the braces.
+            if let p = particleText, startsLowercase(p), !needsBraces(p) {
+                appendPart(p, braced: false, encoder: &encoder, to: &out)
+                out.append(contentsOf: joiner.utf8)
+                appendPart(family, braced: words(family).count > 1 || needsBraces(family), encoder: &encoder, to: &out)
+            } else {
+                let whole = (particleText.map { $0 + joiner } ?? "") + family
+                appendPart(whole, braced: words(whole).count > 1 || needsBraces(whole), encoder: &encoder, to: &out)
+            }
+            return true
+        }
+        if given == nil, let suffix {
+            let whole = (particleText.map { $0 + joiner } ?? "") + family + ", " + suffix
+            appendPart(whole, braced: true, encoder: &encoder, to: &out)
+            return true
+        }
+        if let p = particleText {
+            appendPart(p, braced: needsBraces(p), encoder: &encoder, to: &out)
+            out.append(contentsOf: joiner.utf8)
+        }
+        appendPart(family, braced: familyNeedsBraces(family), encoder: &encoder, to: &out)
+        if let suffix {
+            out.append(contentsOf: ", ".utf8)
+            appendPart(suffix, braced: needsBraces(suffix), encoder: &encoder, to: &out)
+        }
+        if let given {
+            out.append(contentsOf: ", ".utf8)
+            appendPart(given, braced: needsBraces(given), encoder: &encoder, to: &out)
+        }
+        return true
+    }
+
+    private static func appendPart(_ text: String, braced: Bool, encoder: inout LaTeXEncoder, to out: inout [UInt8]) {
+        if braced { out.append(UInt8(ascii: "{")) }
+        encoder.appendText(text, to: &out)
+        if braced { out.append(UInt8(ascii: "}")) }
+    }
+
+    /// Trimmed, with inner whitespace collapsed; nil when empty.
+    static func clean(_ s: String?) -> String? {
+        guard let s else { return nil }
+        let w = words(s)
+        return w.isEmpty ? nil : w.joined(separator: " ")
+    }
+
+    /// The whitespace-separated words.
+    static func words(_ s: String) -> [String] {
+        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{00A0}" })
+            .map(String.init)
+    }
+
+    /// A comma, or the word `and` in any case, would split the name list or the name.
+    static func needsBraces(_ part: String) -> Bool {
+        if part.utf8.contains(UInt8(ascii: ",")) { return true }
+        return words(part).contains { $0.lowercased() == "and" }
+    }
+
+    /// Several words of which a non-final one starts in lower case (BibTeX would take it as von).
+    static func familyNeedsBraces(_ family: String) -> Bool {
+        if needsBraces(family) { return true }
+        let w = words(family)
+        return w.count > 1 && w.dropLast().contains(where: startsLowercase)
+    }
+
+    /// Whether the first letter is lower case (BibTeX's test for the von part).
+    static func startsLowercase(_ s: String) -> Bool {
+        for scalar in s.unicodeScalars {
+            let category = scalar.properties.generalCategory
+            switch category {
+            case .lowercaseLetter: return true
+            case .uppercaseLetter, .titlecaseLetter, .otherLetter, .modifierLetter: return false
+            default: continue
+            }
+        }
+        return false
+    }
+
+    /// `d'`, `d’`, `al-` join the family name directly.
+    static func joinsWithoutSpace(_ particle: String) -> Bool {
+        particle.hasSuffix("'") || particle.hasSuffix("’") || particle.hasSuffix("-")
+    }
+}
