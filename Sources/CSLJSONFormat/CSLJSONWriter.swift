@@ -176,10 +176,11 @@ struct CSLItemWriter {
             return .object([JSONOutputMember("literal", .string(text))])
         }
         if let family { m.append(JSONOutputMember("family", .string(family))) }
-        if let v = part(name.given) { m.append(JSONOutputMember("given", .string(v))) }
-        if let v = part(name.droppingParticle) { m.append(JSONOutputMember("dropping-particle", .string(v))) }
-        if let v = part(name.nonDroppingParticle) { m.append(JSONOutputMember("non-dropping-particle", .string(v))) }
-        if let v = part(name.suffix) { m.append(JSONOutputMember("suffix", .string(v))) }
+        // Other parts are written as they are, empty or not.
+        if let v = name.given { m.append(JSONOutputMember("given", .string(v))) }
+        if let v = name.droppingParticle { m.append(JSONOutputMember("dropping-particle", .string(v))) }
+        if let v = name.nonDroppingParticle { m.append(JSONOutputMember("non-dropping-particle", .string(v))) }
+        if let v = name.suffix { m.append(JSONOutputMember("suffix", .string(v))) }
         if let literal { m.append(JSONOutputMember("literal", .string(literal))) }
         return .object(m)
     }
