@@ -1,6 +1,9 @@
 @_exported import BibModel
 import BibTeXFormat
+import CSLJSONFormat
+import JATSFormat
 import ProfileTextFormat
+import RISFormat
 
 /// The formats bibkit knows, listed by hand: adding a format is its module plus one line here.
 public enum FormatRegistry {
@@ -9,6 +12,9 @@ public enum FormatRegistry {
         ProfileTextFormat.plugin,
         BibTeXFormat.bibtexPlugin,
         BibTeXFormat.biblatexPlugin,
+        RISFormat.plugin,
+        CSLJSONFormat.plugin,
+        JATSFormat.plugin,
     ]
 
     /// The plug-in for a name or alias (case-insensitive), or nil.
