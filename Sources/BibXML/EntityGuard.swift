@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// Inspects the entity declarations of a parsed document's internal subset.
 ///

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// A compiled W3C XML Schema (XSD 1.0); owns libxml2's `xmlSchemaPtr` and frees it once.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import BibXML
+import BibXML
 
 /// Documents written to hurt parsers: each is refused or read safely with a diagnostic,
 /// nothing is fetched, nothing is expanded, nothing crashes.

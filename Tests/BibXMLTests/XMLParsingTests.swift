@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import BibXML
+import BibXML
 
 @Suite struct XMLParsingTests {
     @Test func parsesAndNavigates() throws {
