@@ -56,6 +56,7 @@ public enum LaTeXCharacterTable {
         Symbol("ı", #"{\i}"#), Symbol("ȷ", #"{\j}"#), Symbol("đ", #"{\dj}"#), Symbol("Đ", #"{\DJ}"#),
         Symbol("ð", #"{\dh}"#), Symbol("Ð", #"{\DH}"#), Symbol("þ", #"{\th}"#), Symbol("Þ", #"{\TH}"#),
         Symbol("ŋ", #"{\ng}"#), Symbol("Ŋ", #"{\NG}"#), Symbol("ĳ", #"{\ij}"#), Symbol("Ĳ", #"{\IJ}"#),
+        Symbol("ŀ", #"{l\textperiodcentered}"#), Symbol("Ŀ", #"{L\textperiodcentered}"#),
     ]
 
     /// Punctuation, spaces and symbols.
