@@ -307,7 +307,17 @@ struct JSONParser {
     }
 
     private mutating func decode(_ range: Range<Int>) -> String {
-        if let s = String(validating: bytes[range], as: UTF8.self) { return s }
+        let decoded: String? = bytes.withUnsafeBufferPointer { buffer in
+            let slice = UnsafeBufferPointer(rebasing: buffer[range])
+            // ASCII needs no validation, and is by far the common case.
+            var ascii = true
+            for b in slice where b >= 0x80 {
+                ascii = false
+                break
+            }
+            return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+        }
+        if let s = decoded { return s }
         repaired.append(JSONSyntaxError(message: "invalid UTF-8 in a string replaced by U+FFFD", offset: range.lowerBound))
         return String(decoding: bytes[range], as: UTF8.self)
     }
