@@ -106,7 +106,7 @@ enum RISDates {
                 season = se
             } else if token.count <= 2, let d = Int(token) {
                 days.append(d)
-            } else if token.contains("-") {
+            } else if token.utf8.contains(UInt8(ascii: "-")) {
                 let r = token.split(separator: "-").compactMap { Int($0) }
                 guard r.count == 2, token.count <= 5 else { return .invalid }
                 days.append(contentsOf: r)

@@ -60,8 +60,7 @@ enum RISIdentifiers {
 
     /// The DOI of a `doi.org` URL.
     static func doiInURL(_ url: String) -> String? {
-        let lower = url.lowercased()
-        guard lower.contains("doi.org/") else { return nil }
+        guard RISText.containsASCII(url, "doi.org/") else { return nil }
         return pureDOI(url)
     }
 
@@ -108,17 +107,22 @@ enum RISPages {
     /// Splits `123-145`, `123–145`, `123--145`, `S1-S5` into start and end; nil when the
     /// value is not one simple range (`e1234`, `12, 15-18`).
     static func split(_ page: String) -> (String, String)? {
-        guard !page.contains(","), !page.contains(";") else { return nil }
-        let seps: [String] = ["--", "–", "—", "-"]
-        for sep in seps {
-            let parts = page.split(separator: sep, omittingEmptySubsequences: false)
-            if parts.count == 2 {
-                let a = RISText.trimmed(String(parts[0]))
-                let b = RISText.trimmed(String(parts[1]))
-                if !a.isEmpty, !b.isEmpty, !a.contains(" "), !b.contains(" ") { return (a, b) }
-                return nil
-            }
-        }
-        return nil
+        guard !page.utf8.contains(UInt8(ascii: ",")), !page.utf8.contains(UInt8(ascii: ";")) else { return nil }
+        // One run of dashes (`-`, `--`, en dash, em dash) between two space-free parts.
+        let scalars = Array(page.unicodeScalars)
+        func isDash(_ c: Unicode.Scalar) -> Bool { c == "-" || c == "\u{2013}" || c == "\u{2014}" }
+        guard let first = scalars.firstIndex(where: isDash) else { return nil }
+        var last = first
+        while last + 1 < scalars.count, isDash(scalars[last + 1]) { last += 1 }
+        guard last - first < 2, !scalars[(last + 1)...].contains(where: isDash) else { return nil }
+        if last > first, scalars[first] != "-" || scalars[last] != "-" { return nil }
+        var a = String.UnicodeScalarView()
+        a.append(contentsOf: scalars[..<first])
+        var b = String.UnicodeScalarView()
+        b.append(contentsOf: scalars[(last + 1)...])
+        let sa = RISText.trimmed(String(a))
+        let sb = RISText.trimmed(String(b))
+        guard !sa.isEmpty, !sb.isEmpty, !sa.utf8.contains(0x20), !sb.utf8.contains(0x20) else { return nil }
+        return (sa, sb)
     }
 }

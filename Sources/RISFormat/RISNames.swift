@@ -35,7 +35,7 @@ enum RISNames {
     private static func parseOne(_ value: String) -> Item? {
         guard !value.isEmpty else { return nil }
         if etAlForms.contains(value.lowercased()) { return .etAl }
-        if value.contains(",") { return .name(commaName(value)) }
+        if value.utf8.contains(UInt8(ascii: ",")) { return .name(commaName(value)) }
         let words = value.split(separator: " ").map(String.init)
         if words.count >= 2 {
             if let last = words.last, isInitials(last), words.dropLast().allSatisfy(isNameWord),

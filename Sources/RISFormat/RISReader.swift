@@ -112,6 +112,8 @@ struct RISRecordMapper {
             extras.append((i, FieldKey("ris", f.tag), RISText.trimmed(f.value)))
         }
         applyExtras()
+        // Fields in the canonical order of ``Field``, whatever the tag order was.
+        if entry.fields.count > 1 { entry.fields.sort { $0.key < $1.key } }
         if let c = entry.container, c.isEmpty { entry.container = nil }
         if let s = entry.series, s.isEmpty { entry.series = nil }
     }
@@ -223,20 +225,25 @@ struct RISRecordMapper {
                 case .etAl: list.truncated = true
                 }
             }
-            if value.contains(";"), RISNames.parse(value).count > 1 {
+            if value.utf8.contains(UInt8(ascii: ";")), RISNames.parse(value).count > 1 {
                 diagnostics.note(
                     "ris.joined-names", "several names in one \(f.tag) line were split at ';'", at: location(i), field: f.tag)
             }
             if !list.isEmpty { entry.contributors[role] = list }
         case .keyword:
             // Keywords wrapped onto continuation lines are one per line (IEEE, Zotero).
+            guard value.utf8.contains(0x0A) else {
+                entry.keywords.append(RISText.collapsed(value))
+                return
+            }
             for line in value.split(separator: "\n") {
                 let k = RISText.collapsed(String(line))
                 if !k.isEmpty { entry.keywords.append(k) }
             }
         case .link(let linkKind):
-            for line in value.split(separator: "\n") {
-                let url = RISText.trimmed(String(line))
+            let urls = value.utf8.contains(0x0A) ? value.split(separator: "\n").map(String.init) : [value]
+            for line in urls {
+                let url = RISText.trimmed(line)
                 guard !url.isEmpty else { continue }
                 var k = linkKind
                 if f.tag == "L1" { k = RISIdentifiers.isLocalFile(url) ? .file : .fullText }

@@ -320,8 +320,14 @@ private struct Scanner {
         closeField()
         guard let r = record else { return }
         record = nil
-        let end = r.fields.last?.range.upperBound ?? r.start
-        doc.records.append(RISRawRecord(fields: r.fields, range: r.start..<end, line: r.line, hasType: r.hasType, closed: closed))
+        // Fields moved in from before the TY start earlier than the TY line.
+        var start = r.start
+        var end = r.start
+        for f in r.fields {
+            start = min(start, f.range.lowerBound)
+            end = max(end, f.range.upperBound)
+        }
+        doc.records.append(RISRawRecord(fields: r.fields, range: start..<end, line: r.line, hasType: r.hasType, closed: closed))
     }
 
     mutating func junkLine(_ s: Int, _ e: Int) {

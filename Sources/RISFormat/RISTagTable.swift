@@ -229,17 +229,49 @@ public enum RISTagTable {
 
     private static let byTag: [String: [RISTagRule]] = Dictionary(grouping: rules.filter { $0.direction != .writeFallback }, by: \.tag)
 
-    /// The rows a tag reads into for a work type, best first.
+    private struct TagKind: Hashable {
+        var tag: String
+        var kind: WorkType
+    }
+
+    /// Read rows by tag and work type, computed once.
+    private static let readIndex: [TagKind: [RISTagRule]] = {
+        var index: [TagKind: [RISTagRule]] = [:]
+        for (tag, candidates) in byTag {
+            for kind in WorkType.allCases {
+                let rows = candidates.filter { $0.scope.contains(kind) }
+                if !rows.isEmpty { index[TagKind(tag: tag, kind: kind)] = rows }
+            }
+        }
+        return index
+    }()
+
+    /// The rows a tag reads into for a work type, in table order.
     public static func readRules(tag: String, kind: WorkType) -> [RISTagRule] {
-        guard let candidates = byTag[tag] else { return [] }
-        return candidates.filter { $0.scope.contains(kind) }
+        readIndex[TagKind(tag: tag, kind: kind)] ?? []
     }
 
     /// The tags the writer emits for a target and work type (`DA` and `PY` both carry the
     /// issued date); empty when the target has no tag for that type.
     public static func writeTags(for target: RISTarget, kind: WorkType) -> [String] {
-        rules.filter { $0.direction == .both && $0.target == target && $0.scope.contains(kind) }.map(\.tag)
+        writeIndex[TargetKind(target: target, kind: kind)] ?? []
     }
+
+    private struct TargetKind: Hashable {
+        var target: RISTarget
+        var kind: WorkType
+    }
+
+    /// Written tags by target and work type, computed once.
+    private static let writeIndex: [TargetKind: [String]] = {
+        var index: [TargetKind: [String]] = [:]
+        for rule in rules where rule.direction == .both {
+            for kind in WorkType.allCases where rule.scope.contains(kind) {
+                index[TargetKind(target: rule.target, kind: kind), default: []].append(rule.tag)
+            }
+        }
+        return index
+    }()
 
     /// The tag used when a target has no tag of its own for a type but may borrow one.
     public static func fallbackTag(for target: RISTarget, kind: WorkType) -> String? {

@@ -77,12 +77,9 @@ enum RISText {
     /// Makes a value fit on one RIS line: line breaks and the whitespace around them
     /// become one space, other control characters are dropped, the ends are trimmed.
     static func oneLine(_ s: String) -> String {
-        var hasBreak = false
-        for b in s.utf8 where b < 0x20 || b == 0x7F {
-            hasBreak = true
-            break
-        }
-        if !hasBreak { return trimmed(s) }
+        var copy = s
+        let hasControl = copy.withUTF8 { buf in buf.contains { $0 < 0x20 || $0 == 0x7F } }
+        if !hasControl { return trimmed(s) }
         let bytes = Array(s.utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)
@@ -104,6 +101,30 @@ enum RISText {
             k += 1
         }
         return trimmed(String(decoding: out, as: UTF8.self))
+    }
+
+    /// True when `needle` (ASCII, lower case) occurs in `s`, ignoring ASCII case.
+    static func containsASCII(_ s: String, _ needle: StaticString) -> Bool {
+        let n = needle.utf8Start
+        let m = needle.utf8CodeUnitCount
+        guard m > 0 else { return true }
+        var s = s
+        return s.withUTF8 { h in
+            guard h.count >= m else { return false }
+            var i = 0
+            while i + m <= h.count {
+                var k = 0
+                while k < m {
+                    var c = h[i + k]
+                    if c >= 0x41 && c <= 0x5A { c += 32 }
+                    if c != n[k] { break }
+                    k += 1
+                }
+                if k == m { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     @inline(__always)

@@ -207,7 +207,10 @@ struct RISRecordWriter {
     // MARK: Dates
 
     mutating func writeDates() {
-        for (role, value) in entry.dates {
+        // Issued, then accessed, then the others in the entry's order.
+        let order: [DateRole: Int] = [.issued: 0, .accessed: 1]
+        let dates = entry.dates.enumerated().sorted { (order[$0.element.key] ?? 2, $0.offset) < (order[$1.element.key] ?? 2, $1.offset) }
+        for (role, value) in dates.map(\.element) {
             switch (role, value) {
             case (.issued, .typed(let date)):
                 if let form = RISDates.risForm(date) {
@@ -230,7 +233,8 @@ struct RISRecordWriter {
 
     mutating func writeFields() {
         let articles: Set<WorkType> = [.articleJournal, .articleMagazine, .articleNewspaper]
-        for (field, value) in entry.fields {
+        // Canonical order: the order of ``Field`` (volume, issue, page, edition, publisher, …).
+        for (field, value) in entry.fields.sorted(by: { $0.key < $1.key }) {
             switch field {
             case .page:
                 writePage(value)
