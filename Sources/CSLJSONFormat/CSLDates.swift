@@ -70,7 +70,8 @@ public enum CSLDates {
             let end: DateParts? = open(right) ? nil : parts(right)?.parts
             if !open(left) && start == nil { return nil }
             if !open(right) && end == nil { return nil }
-            if start == nil && end == nil { return nil }
+            // `../..` (open at both ends) is kept; a lone `/` is not a date.
+            if start == nil && end == nil && (left.isEmpty || right.isEmpty) { return nil }
             return BibDate(from: start, to: end, circa: circa, uncertain: uncertain)
         }
         takeQualifiers(&s)

@@ -716,7 +716,11 @@ struct CSLItemReader {
             guard let members = v.members else { return false }
             for m in members {
                 guard let s = m.value.string else { return false }
-                if let d = CSLDates.parseEDTF(s) {
+                if var d = CSLDates.parseEDTF(s) {
+                    // EDTF has no season beside a qualifier: keep the one `date-parts` gave.
+                    if !d.isRange, d.season == nil, let season = entry.dates[DateRole(m.key)]?.typed?.season {
+                        d.season = season
+                    }
                     entry.dates[DateRole(m.key)] = .typed(d)
                 } else {
                     report(.warning, "csl.bad-date", "“\(s)” is not an EDTF date bibkit reads", m.value, at(p, m.key))

@@ -205,18 +205,32 @@ struct CSLItemWriter {
             ("container", entry.container, CSLCustomKey.containerNames), ("series", entry.series, CSLCustomKey.seriesNames),
         ] {
             guard let level, !level.contributors.isEmpty else { continue }
-            var leftover: [JSONOutputMember] = []
+            // Which roles can fill a free top-level variable.
+            var plan: [(role: ContributorRole, list: NameList, target: String?)] = []
             for (role, list) in level.contributors {
-                let target = CSLVariables.levelNameVariables.first { $0.level == levelName && $0.role == role }?.variable
-                if let target, !written.contains(target) {
+                let candidate = CSLVariables.levelNameVariables.first { $0.level == levelName && $0.role == role }?.variable
+                let target = candidate.flatMap { written.contains($0) ? nil : $0 }
+                if let target { written.insert(target) }
+                plan.append((role, list, target))
+            }
+            // The reader puts variables before listed roles; when that would reorder the
+            // level, the whole level goes to `custom` and the variables are only derived.
+            let firstListed = plan.firstIndex { $0.target == nil } ?? plan.count
+            let lastVariable = plan.lastIndex { $0.target != nil } ?? -1
+            let ordered = lastVariable < firstListed
+            var leftover: [JSONOutputMember] = []
+            for (role, list, target) in plan {
+                if let target {
                     if !list.isEmpty { put(target, nameArray(list, field: target)) }
-                    if list.truncated { truncated.append(target) }
-                    written.insert(target)
-                    from.append(JSONOutputMember(target, .string(levelName)))
-                } else {
-                    leftover.append(JSONOutputMember(role.rawValue, nameArray(list, field: customKey)))
-                    if list.truncated { truncated.append(customKey + "/" + role.rawValue) }
+                    if ordered {
+                        if list.truncated { truncated.append(target) }
+                        from.append(JSONOutputMember(target, .string(levelName)))
+                        continue
+                    }
+                    derived.append(target)
                 }
+                leftover.append(JSONOutputMember(role.rawValue, nameArray(list, field: customKey)))
+                if list.truncated { truncated.append(customKey + "/" + role.rawValue) }
             }
             if !leftover.isEmpty { custom[customKey] = .object(leftover) }
         }

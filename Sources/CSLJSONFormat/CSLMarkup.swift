@@ -30,30 +30,33 @@ public enum CSLMarkup {
     /// The CSL markup for rich text, noting what could not be expressed.
     public static func render(_ text: RichText, losses: inout Losses) -> String {
         var out = ""
-        render(text.inlines, into: &out, losses: &losses)
-        return out
-    }
-
-    static let smallCapsOpen = "<span style=\"font-variant:small-caps;\">"
-    static let nocaseOpen = "<span class=\"nocase\">"
-
-    private static func render(_ inlines: [Inline], into out: inout String, losses: inout Losses) {
-        for inline in inlines {
+        // An explicit stack rather than recursion: the depth of the tree is not ours to bound.
+        var stack: [(inlines: [Inline], next: Int, close: String)] = [(text.inlines, 0, "")]
+        while var top = stack.popLast() {
+            guard top.next < top.inlines.count else {
+                out += top.close
+                continue
+            }
+            let inline = top.inlines[top.next]
+            top.next += 1
+            stack.append(top)
+            func open(_ tag: String, _ close: String, _ children: [Inline]) {
+                out += tag
+                stack.append((children, 0, close))
+            }
             switch inline {
             case .text(let s): out += s
-            case .italic(let c): wrap("<i>", "</i>", c, &out, &losses)
-            case .bold(let c): wrap("<b>", "</b>", c, &out, &losses)
-            case .smallCaps(let c): wrap(smallCapsOpen, "</span>", c, &out, &losses)
-            case .superscript(let c): wrap("<sup>", "</sup>", c, &out, &losses)
-            case .subscript(let c): wrap("<sub>", "</sub>", c, &out, &losses)
+            case .italic(let c): open("<i>", "</i>", c)
+            case .bold(let c): open("<b>", "</b>", c)
+            case .smallCaps(let c): open(smallCapsOpen, "</span>", c)
+            case .superscript(let c): open("<sup>", "</sup>", c)
+            case .subscript(let c): open("<sub>", "</sub>", c)
             case .caseProtected(let c):
                 // A protected span holding only math would read back as bare math: nest it.
-                if c.count == 1, case .math = c[0] {
-                    out += nocaseOpen
-                    render(c, into: &out, losses: &losses)
-                    out += "</span>"
+                if c.count == 1, case .math(let tex) = c[0] {
+                    out += nocaseOpen + nocaseOpen + "$" + tex + "$</span></span>"
                 } else {
-                    wrap(nocaseOpen, "</span>", c, &out, &losses)
+                    open(nocaseOpen, "</span>", c)
                 }
             case .math(let tex): out += nocaseOpen + "$" + tex + "$</span>"
             case .code(let s):
@@ -61,19 +64,15 @@ public enum CSLMarkup {
                 out += s
             case .link(_, let c):
                 losses.insert(.link)
-                render(c, into: &out, losses: &losses)
+                open("", "", c)
             case .raw(_, let s): out += s
             }
         }
+        return out
     }
 
-    private static func wrap(
-        _ open: String, _ close: String, _ children: [Inline], _ out: inout String, _ losses: inout Losses
-    ) {
-        out += open
-        render(children, into: &out, losses: &losses)
-        out += close
-    }
+    static let smallCapsOpen = "<span style=\"font-variant:small-caps;\">"
+    static let nocaseOpen = "<span class=\"nocase\">"
 
     // MARK: - Parsing
 

@@ -54,6 +54,13 @@ import Testing
         #expect(losses == [.code, .link])
     }
 
+    @Test func rendersDeepTreesWithoutRecursion() {
+        var inline = Inline.text("x")
+        for i in 0..<5_000 { inline = i % 2 == 0 ? .italic([inline]) : .caseProtected([inline]) }
+        let markup = CSLMarkup.render(RichText([inline]))
+        #expect(markup.hasSuffix("x" + String(repeating: "</i></span>", count: 2_500)))
+    }
+
     @Test func staysLinearOnHostileText() {
         let hostile = String(repeating: "<i", count: 50_000) + String(repeating: "$a", count: 50_000)
         let clock = ContinuousClock()
@@ -83,7 +90,7 @@ import Testing
         #expect(CSLDates.parseEDTF(text) == expected)
     }
 
-    @Test(arguments: ["", "2023-13", "2023-02-30", "Spring 2020", "20", "../..", "2020-05-05-05", "May 2020", "2020-1a"])
+    @Test(arguments: ["", "2023-13", "2023-02-30", "Spring 2020", "20", "2020-05-05-05", "May 2020", "2020-1a", "/", "../", "/.."])
     func rejectsNonDates(text: String) {
         #expect(CSLDates.parseEDTF(text) == nil)
     }
