@@ -1,6 +1,26 @@
 import BibModel
 
 /// RIS: the format plug-in (reader, writer, names and content sniff).
+///
+/// Decisions, in one place:
+/// - **Two stages.** ``RISScanner`` reads bytes into ``RISRawRecord``s (tag, value, byte
+///   range, line), then each record is mapped through ``RISTagTable`` (tags) and
+///   ``RISTypeTable`` (`TY`), the same tables the writer uses.
+/// - **Tolerated input.** 2011 and old tag sets; CRLF, LF or CR; a BOM; Windows-1252 bytes
+///   (`ris.latin1`); blank lines and text between records (kept as collection comments);
+///   `ty - `, `KW -`, `A1\t- `, `TY-JOUR` for known tags; continuation lines; tags before
+///   `TY` (joined to the next record) or right after `ER` (joined to the previous one).
+/// - **Names** (see ``RISNames``): `Last, First, Suffix`; `Smith JA` and `A. Author` are
+///   split at the initials; any other name without a comma is kept whole as a literal,
+///   so organisations are never split; `et al.` sets the list's `truncated` flag.
+/// - **Extras.** A tag without a place in the model is kept in ``Entry/extra`` as
+///   `ris:XX`; repeated tags are numbered `ris:XX`, `ris:XX#2`, `ris:XX#3` (source order).
+///   The writer writes them back as their tags when RIS clients accept them there.
+/// - **N1 notes, not custom tags.** What RIS has no tag for (model fields, other roles,
+///   dates and identifiers, other formats' extras, `ris:` extras clients would reject) is
+///   written as a machine-readable `N1` note `namespace:name: value` (``RISStructuredNote``)
+///   that bibkit reads back into place. `C1`–`C8` carry only `ris:C1`…`ris:C8` extras,
+///   because their meaning depends on the reference type in EndNote and Zotero.
 public enum RISFormat {
     /// The plug-in to list in the registry.
     public static let plugin = FormatPlugin(descriptor, reader: RISReader(), writer: RISWriter())

@@ -83,7 +83,10 @@ struct RISRecordMapper {
     static func map(_ record: RISRawRecord, lines: LineIndex, diagnostics: inout Diagnostics) -> Entry {
         var m = RISRecordMapper(record: record, lines: lines)
         m.run()
-        diagnostics.append(contentsOf: m.diagnostics)
+        for var d in m.diagnostics.all {
+            if d.entryKey == nil { d.entryKey = m.entry.key }
+            diagnostics.report(d)
+        }
         return m.entry
     }
 

@@ -150,7 +150,14 @@ private struct Scanner {
         guard tagLength >= 2, tagLength <= 5 else { return nil }
         var d = t
         while d < e, Scanner.isBlank(buf[d]) { d += 1 }
-        guard d < e, buf[d] == UInt8(ascii: "-"), d + 1 == e || Scanner.isBlank(buf[d + 1]) else { return nil }
+        guard d < e, buf[d] == UInt8(ascii: "-") else { return nil }
+        if d + 1 < e, !Scanner.isBlank(buf[d + 1]) {
+            // `TY-JOUR`: only for TY, and only when a known reference type follows.
+            guard tagLength == 2, b0 | 0x20 == UInt8(ascii: "t"), b1 | 0x20 == UInt8(ascii: "y"),
+                let ty = RISText.utf8(buf, (d + 1)..<e), RISTypeTable.row(for: ty) != nil
+            else { return nil }
+            return ("TY", d + 1, .loose)
+        }
         var upper = [UInt8](UnsafeBufferPointer(rebasing: buf[s..<t]))
         for k in upper.indices where Scanner.isLower(upper[k]) { upper[k] -= 32 }
         let tag = String(decoding: upper, as: UTF8.self)
