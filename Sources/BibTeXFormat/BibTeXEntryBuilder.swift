@@ -41,7 +41,6 @@ struct EntryBuilder {
 
     private var requests: [FieldRequest] = []
     private var placed: [(name: String, value: [UInt8], bare: Bool)] = []
-    private var handledFields = Set<Field>()
     private var addendumParts: [[UInt8]] = []
 
     private var dialect: BibTeXDialect { context.dialect }
@@ -78,7 +77,7 @@ struct EntryBuilder {
         addAbstractKeywordsLanguage()
         addNotes(linkParts: linkParts)
         addField(.annote)
-        for field in Field.allCases where !handledFields.contains(field) { addField(field) }
+        for field in Self.laterFields { addField(field) }
         addExtras()
         resolve()
     }
@@ -305,16 +304,11 @@ struct EntryBuilder {
     // MARK: Volume, issue, numbers
 
     private mutating func addVolumeAndNumbers() {
-        handledFields.formUnion([.volume, .issue, .number])
         addField(.volume)
         // One `number` field, three claimants: the type decides who owns it, the others
         // move to a field of their own (`issue`, `eid`, BibTeX `seriesnumber`).
-        let articleLike = ["article", "periodical", "suppperiodical"].contains(type)
-        let bookLike = [
-            "book", "inbook", "incollection", "inproceedings", "proceedings", "collection", "bookinbook", "suppbook",
-            "suppcollection", "inreference", "reference", "mvbook", "mvcollection", "mvproceedings", "mvreference",
-            "conference",
-        ].contains(type)
+        let articleLike = BibTeXFieldTable.issueInNumberTypes.contains(type)
+        let bookLike = BibTeXFieldTable.seriesNumberTypes.contains(type)
         let rank: (issue: Int, number: Int, series: Int) =
             articleLike ? (0, 1, 2) : bookLike ? (2, 1, 0) : (1, 0, 2)
         let base = requests.count * 4
@@ -344,9 +338,18 @@ struct EntryBuilder {
 
     // MARK: Fields
 
+    /// Fields requested at a fixed place in ``build()``; the others follow the notes, in
+    /// ``Field`` order.
+    static let fixedFields: [Field] = [
+        .volume, .issue, .number, .page, .edition, .publisher, .publisherPlace, .institution, .organization,
+        .howPublished, .genre, .eventTitle, .eventPlace, .annote,
+    ]
+
+    /// ``Field/allCases`` without ``fixedFields``.
+    static let laterFields: [Field] = Field.allCases.filter { !fixedFields.contains($0) }
+
     /// Requests a model field at its home (and fallbacks) from the field table.
     private mutating func addField(_ field: Field, value: String? = nil) {
-        handledFields.insert(field)
         guard let raw = value ?? entry.fields[field] else { return }
         let row = BibTeXFieldTable.row(field)
         let names = row.names(in: dialect, type: type)
@@ -664,9 +667,13 @@ struct EntryBuilder {
 
     /// Whether biber accepts the field for the entry type (and, for integer fields, the value).
     private func allowed(_ name: String, value: [UInt8]? = nil) -> Bool {
+        Self.allowed(name, value: value, dialect: dialect, type: type)
+    }
+
+    private static func allowed(_ name: String, value: [UInt8]?, dialect: BibTeXDialect, type: String) -> Bool {
         guard dialect == .biblatex else { return true }
         guard BibLaTeXDataModel.allows(name, in: type) else { return false }
-        if let value, BibLaTeXDataModel.integerFields.contains(name) { return Self.isInteger(value) }
+        if let value, BibLaTeXDataModel.integerFields.contains(name) { return isInteger(value) }
         return true
     }
 
@@ -674,13 +681,19 @@ struct EntryBuilder {
 
     private mutating func resolve() {
         var used = Set<String>()
+        used.reserveCapacity(requests.count * 2)
+        // Plain values, so the helpers below do not capture (and copy) the builder.
+        let dialect = self.dialect
+        let type = self.type
+        let requests = self.requests
         var chosen = [Int?](repeating: nil, count: requests.count)
         let byPriority = requests.indices.sorted {
             (requests[$0].priority, $0) < (requests[$1].priority, $1)
         }
         func fits(_ c: FieldCandidate, _ r: FieldRequest) -> Bool {
             if used.contains(c.name) || c.companions.contains(where: { used.contains($0.name) }) { return false }
-            return allowed(c.name, value: r.value) && c.companions.allSatisfy { allowed($0.name, value: $0.value) }
+            return Self.allowed(c.name, value: r.value, dialect: dialect, type: type)
+                && c.companions.allSatisfy { Self.allowed($0.name, value: $0.value, dialect: dialect, type: type) }
         }
         func take(_ c: FieldCandidate) {
             used.insert(c.name)
@@ -699,6 +712,7 @@ struct EntryBuilder {
                 break
             }
         }
+        placed.reserveCapacity(requests.count + 4)
         for (i, r) in requests.enumerated() {
             guard let k = chosen[i] else {
                 reportUnplaced(r)
@@ -804,11 +818,9 @@ struct EntryBuilder {
 
     /// Reports what the encoder met while encoding one field.
     private mutating func drainEncoder(_ field: String) {
-        var encoder = context.encoder
-        defer {
-            encoder.resetReports()
-            context.encoder = encoder
-        }
+        let encoder = context.encoder
+        guard !encoder.unmapped.isEmpty || encoder.droppedControls > 0 || encoder.unbalancedMarkup > 0 else { return }
+        defer { context.encoder.resetReports() }
         if !encoder.unmapped.isEmpty {
             var seen = Set<Unicode.Scalar>()
             for scalar in encoder.unmapped where seen.insert(scalar).inserted {

@@ -30,6 +30,7 @@ public struct BibTeXFieldRow: Hashable, Sendable {
 
     /// The names tried in a dialect for an entry of the written type, in order.
     public func names(in dialect: BibTeXDialect, type: String) -> [String] {
+        if field == .issue && BibTeXFieldTable.issueInNumberTypes.contains(type) { return ["number", "issue"] }
         switch dialect {
         case .bibtex:
             if let special = bibtexByType[type] { return [special] + bibtex.filter { $0 != special } }
@@ -45,7 +46,8 @@ public enum BibTeXFieldTable {
     /// One row per ``Field`` case, in ``Field`` order.
     public static let rows: [BibTeXFieldRow] = [
         .init(.volume, bibtex: ["volume"], biblatex: ["volume"]),
-        .init(.issue, bibtex: ["number", "issue"], biblatex: ["number", "issue"], readAliases: ["issue"]),
+        // `number` is the issue only in articles (see ``issueInNumberTypes``); elsewhere `issue`.
+        .init(.issue, bibtex: ["issue", "number"], biblatex: ["issue", "number"]),
         .init(.page, bibtex: ["pages"], biblatex: ["pages"]),
         .init(.edition, bibtex: ["edition"], biblatex: ["edition"]),
         .init(.publisher, bibtex: ["publisher"], biblatex: ["publisher", "organization", "institution"]),
@@ -82,6 +84,30 @@ public enum BibTeXFieldTable {
         .init(.volumeTitle, bibtex: ["volumetitle"], biblatex: []),
         .init(.organization, bibtex: ["organization"], biblatex: ["organization"]),
     ]
+
+    /// Entry types whose `number` is the issue of a journal (both dialects).
+    public static let issueInNumberTypes: Set<String> = ["article", "periodical", "suppperiodical"]
+
+    /// Entry types whose `number` is the number in a series (both dialects).
+    public static let seriesNumberTypes: Set<String> = [
+        "book", "inbook", "incollection", "inproceedings", "proceedings", "collection", "bookinbook", "suppbook",
+        "suppcollection", "inreference", "reference", "mvbook", "mvcollection", "mvproceedings", "mvreference",
+        "conference",
+    ]
+
+    /// The model field a written field name stands for (the reverse of ``BibTeXFieldRow/names(in:type:)``):
+    /// the home names first, then the read aliases. `number` is the issue in articles and
+    /// ``Field/number`` elsewhere (a reader maps it to the series number in ``seriesNumberTypes``
+    /// when the entry has a series).
+    public static func field(named name: String, in dialect: BibTeXDialect, type: String) -> Field? {
+        let n = name.lowercased()
+        if n == "number" { return issueInNumberTypes.contains(type) ? .issue : .number }
+        // A name that is some field's home in both dialects belongs to that field (`howpublished`
+        // is also BibLaTeX's fallback home of `medium`); otherwise the first row at home there.
+        let homes = rows.filter { $0.names(in: dialect, type: type).first == n }
+        if let native = homes.first(where: { $0.bibtex.first == n }) ?? homes.first { return native.field }
+        return rows.first(where: { $0.readAliases.contains(n) || $0.bibtexByType.values.contains(n) })?.field
+    }
 
     /// The row of a field.
     public static func row(_ field: Field) -> BibTeXFieldRow {
@@ -150,6 +176,24 @@ public enum BibTeXRoleTable {
         .init(ContributorRole("reviser"), bibtex: "reviser", biblatex: .editorType("reviser")),
         .init(.collectionEditor, bibtex: "serieseditor", biblatex: .generic),
     ]
+
+    /// The role a classic BibTeX name field stands for (the reverse of ``BibTeXRoleRow/bibtex``).
+    public static func role(forBibTeXField name: String) -> ContributorRole? {
+        let n = name.lowercased()
+        return rows.first { $0.bibtex == n }?.role
+    }
+
+    /// The role a BibLaTeX name field stands for; for `editora`–`editorc` and `namea`–`namec`
+    /// pass the matching `…type` field's value.
+    public static func role(forBibLaTeXField name: String, typeField: String? = nil) -> ContributorRole? {
+        let n = name.lowercased()
+        if ["editora", "editorb", "editorc"].contains(n) {
+            guard let t = typeField?.lowercased() else { return .editor }
+            return rows.first { $0.biblatex == .editorType(t) }?.role ?? ContributorRole(t)
+        }
+        if ["namea", "nameb", "namec"].contains(n) { return typeField.map { ContributorRole($0) } }
+        return rows.first { $0.biblatex == .field(n) }?.role
+    }
 
     /// The row of a role; unknown roles get their own name in BibTeX and the generic BibLaTeX slots.
     public static func row(_ role: ContributorRole) -> BibTeXRoleRow {

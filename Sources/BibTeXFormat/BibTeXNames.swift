@@ -59,7 +59,7 @@ enum BibTeXNames {
                 appendPart(suffix, braced: true, encoder: &encoder, to: &out)
                 return true
             }
-            appendPart(given, braced: words(given).count > 1 || needsBraces(given), encoder: &encoder, to: &out)
+            appendPart(given, braced: hasSeveralWords(given) || needsBraces(given), encoder: &encoder, to: &out)
             return true
         }
         let joiner = particleText.map { joinsWithoutSpace($0) ? "" : " " } ?? ""
@@ -69,10 +69,10 @@ enum BibTeXNames {
             if let p = particleText, startsLowercase(p), !needsBraces(p) {
                 appendPart(p, braced: false, encoder: &encoder, to: &out)
                 out.append(contentsOf: joiner.utf8)
-                appendPart(family, braced: words(family).count > 1 || needsBraces(family), encoder: &encoder, to: &out)
+                appendPart(family, braced: hasSeveralWords(family) || needsBraces(family), encoder: &encoder, to: &out)
             } else {
                 let whole = (particleText.map { $0 + joiner } ?? "") + family
-                appendPart(whole, braced: words(whole).count > 1 || needsBraces(whole), encoder: &encoder, to: &out)
+                appendPart(whole, braced: hasSeveralWords(whole) || needsBraces(whole), encoder: &encoder, to: &out)
             }
             return true
         }
@@ -103,30 +103,70 @@ enum BibTeXNames {
         if braced { out.append(UInt8(ascii: "}")) }
     }
 
-    /// Trimmed, with inner whitespace collapsed; nil when empty.
+    /// Trimmed, with inner whitespace (including no-break spaces) collapsed; nil when empty.
     static func clean(_ s: String?) -> String? {
         guard let s else { return nil }
-        let w = words(s)
-        return w.isEmpty ? nil : w.joined(separator: " ")
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var pendingSpace = false
+        var previous: UInt8 = 0
+        for b in s.utf8 {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                pendingSpace = !out.isEmpty
+            } else if b == 0xA0 && previous == 0xC2 {
+                // U+00A0: drop the 0xC2 already copied.
+                out.removeLast()
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
+                }
+                out.append(b)
+            }
+            previous = b
+        }
+        return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
     }
 
-    /// The whitespace-separated words.
-    static func words(_ s: String) -> [String] {
-        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{00A0}" })
-            .map(String.init)
+    /// The space-separated words of a ``clean(_:)``ed string.
+    static func words(_ s: String) -> [Substring] {
+        s.utf8.split(separator: 0x20).compactMap { Substring($0) }
     }
 
     /// A comma, or the word `and` in any case, would split the name list or the name.
     static func needsBraces(_ part: String) -> Bool {
-        if part.utf8.contains(UInt8(ascii: ",")) { return true }
-        return words(part).contains { $0.lowercased() == "and" }
+        let and: (UInt8, UInt8, UInt8) = (UInt8(ascii: "a"), UInt8(ascii: "n"), UInt8(ascii: "d"))
+        var length = 0
+        var isAnd = true
+        for b in part.utf8 {
+            if b == UInt8(ascii: ",") { return true }
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                if length == 3 && isAnd { return true }
+                length = 0
+                isAnd = true
+                continue
+            }
+            let lower = isASCIILetter(b) ? b | 0x20 : 0
+            switch length {
+            case 0: isAnd = isAnd && lower == and.0
+            case 1: isAnd = isAnd && lower == and.1
+            case 2: isAnd = isAnd && lower == and.2
+            default: isAnd = false
+            }
+            length += 1
+        }
+        return length == 3 && isAnd
     }
+
+    /// Whether a cleaned part has several words.
+    static func hasSeveralWords(_ s: String) -> Bool { s.utf8.contains(0x20) }
 
     /// Several words of which a non-final one starts in lower case (BibTeX would take it as von).
     static func familyNeedsBraces(_ family: String) -> Bool {
         if needsBraces(family) { return true }
         let w = words(family)
-        return w.count > 1 && w.dropLast().contains(where: startsLowercase)
+        return w.count > 1 && w.dropLast().contains(where: { startsLowercase(String($0)) })
     }
 
     /// Whether the first letter is lower case (BibTeX's test for the von part).

@@ -206,7 +206,7 @@ public enum BibTeXTypeTable {
         let candidates = writeRows(for: kind)
         if let normalized, let exact = candidates.first(where: { $0.genre == normalized }) { return exact }
         if let plain = candidates.first(where: { $0.genre == nil }) { return plain }
-        return candidates.first ?? rows[0]
+        return candidates.first ?? BibTeXTypeRow(.document, bibtex: "misc", biblatex: "misc")
     }
 
     /// Maps the spellings readers and users give (`PhD`, `master's`, `Preprint`) onto the

@@ -33,10 +33,13 @@ public struct BibTeXWriter: BibliographyWriter {
         usedKeys.reserveCapacity(lib.entries.count)
         for entry in lib.entries {
             let key = uniqueKey(for: entry, used: &usedKeys, context: &context)
-            var builder = EntryBuilder(entry: entry, key: key, context: context)
+            // The builder borrows the context by swapping, so the diagnostics and the encoder
+            // stay uniquely referenced (a copy would copy all diagnostics per entry).
+            var builder = EntryBuilder(entry: entry, key: key, context: WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly)))
+            swap(&builder.context, &context)
             builder.build()
             builder.emit(to: &out)
-            context = builder.context
+            swap(&builder.context, &context)
             out.append(0x0A)
         }
         if out.last == 0x0A, out.count >= 2, out[out.count - 2] == 0x0A { out.removeLast() }

@@ -87,7 +87,7 @@ struct LaTeXEncoder {
     /// Appends plain text: NFC-normalised, LaTeX specials escaped, whitespace as spaces.
     mutating func appendText(_ s: String, to out: inout [UInt8], protectCase: Bool = false) {
         if s.isEmpty { return }
-        var text = s.utf8.contains(where: { $0 >= 0x80 }) ? s.nfc : s
+        var text = s.isNFCWithoutChecking ? s : s.nfc
         text.withUTF8 { buf in
             let matched = BraceBalance.matchedBraces(buf)
             if protectCase {
@@ -210,7 +210,7 @@ struct LaTeXEncoder {
     mutating func appendMath(_ source: String, to out: inout [UInt8], braced: Bool) {
         var body: [UInt8] = []
         body.reserveCapacity(source.utf8.count + 8)
-        var text = source.utf8.contains(where: { $0 >= 0x80 }) ? source.nfc : source
+        var text = source.isNFCWithoutChecking ? source : source.nfc
         let ok = text.withUTF8 { buf in encodeMath(buf, to: &body) }
         guard ok else {
             unbalancedMarkup += 1
@@ -347,6 +347,35 @@ struct LaTeXEncoder {
         unmapped.removeAll(keepingCapacity: true)
         droppedControls = 0
         unbalancedMarkup = 0
+    }
+}
+
+extension String {
+    /// True when the text is certainly in NFC already, so Foundation's normalisation can be
+    /// skipped: every scalar is below U+0300 (ASCII, Latin-1, Latin Extended-A/B are all
+    /// precomposed and stable), i.e. no UTF-8 lead byte is 0xCC or above. Checked eight
+    /// bytes at a time on the contiguous buffer.
+    var isNFCWithoutChecking: Bool {
+        if let result = utf8.withContiguousStorageIfAvailable({ buf -> Bool in
+            guard let base = buf.baseAddress else { return true }
+            var i = 0
+            let n = buf.count
+            while i + 8 <= n {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 != 0 {
+                    for k in i..<(i + 8) where buf[k] >= 0xCC { return false }
+                }
+                i += 8
+            }
+            while i < n {
+                if buf[i] >= 0xCC { return false }
+                i += 1
+            }
+            return true
+        }) {
+            return result
+        }
+        return !utf8.contains(where: { $0 >= 0xCC })
     }
 }
 

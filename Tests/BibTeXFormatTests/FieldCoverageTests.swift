@@ -263,3 +263,77 @@ struct FieldCoverageTests {
         #expect(Set(names).count == names.count, "no field twice")
     }
 }
+
+@Suite("Table symmetry (write → read)")
+struct TableSymmetryTests {
+    static let kinds: [WorkType] = [.articleJournal, .book, .chapter, .paperConference, .thesis, .report, .document, .dataset, .webpage]
+
+    @Test("a field written at its home reads back as that field", arguments: Field.allCases)
+    func fieldSymmetry(_ field: Field) {
+        var checked = 0
+        for dialect in BibTeXDialect.allCases {
+            for kind in Self.kinds {
+                var entry = Entry(key: "k", type: EntryType(kind))
+                entry.fields[field] = field == .volume || field == .numberOfVolumes ? "3" : "x"
+                let text = written([entry], dialect).text
+                guard let type = header(text)?.type,
+                    let home = BibTeXFieldTable.row(field).names(in: dialect, type: type).first,
+                    parseFields(text)[home] != nil
+                else { continue }
+                let owners = BibTeXFieldTable.rows.filter { $0.names(in: dialect, type: type).first == home }.map(\.field)
+                let back = BibTeXFieldTable.field(named: home, in: dialect, type: type)
+                if owners.count == 1 {
+                    #expect(back == field, "\(dialect) @\(type): \(home)")
+                } else {
+                    // A shared home (`library` for archive, archive location and call number)
+                    // reads back as one of its owners.
+                    #expect(back.map(owners.contains) == true, "\(dialect) @\(type): \(home)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 0, "\(field) was never written at its home")
+    }
+
+    @Test("number means the issue in articles and the number elsewhere; aliases read back")
+    func numberAndAliases() {
+        #expect(BibTeXFieldTable.field(named: "number", in: .bibtex, type: "article") == .issue)
+        #expect(BibTeXFieldTable.field(named: "number", in: .biblatex, type: "report") == .number)
+        #expect(BibTeXFieldTable.field(named: "school", in: .bibtex, type: "phdthesis") == .institution)
+        #expect(BibTeXFieldTable.field(named: "location", in: .bibtex, type: "book") == .publisherPlace)
+        #expect(BibTeXFieldTable.field(named: "annotation", in: .bibtex, type: "misc") == .annote)
+        #expect(BibTeXFieldTable.field(named: "howpublished", in: .biblatex, type: "misc") == .howPublished)
+        #expect(BibTeXFieldTable.field(named: "eid", in: .bibtex, type: "article") == .number)
+        #expect(BibTeXFieldTable.field(named: "title", in: .bibtex, type: "misc") == nil)
+    }
+
+    @Test("roles read back from the field they are written to", arguments: BibTeXRoleTable.rows)
+    func roleSymmetry(_ row: BibTeXRoleRow) {
+        #expect(BibTeXRoleTable.role(forBibTeXField: row.bibtex) == row.role)
+        switch row.biblatex {
+        case .field(let name): #expect(BibTeXRoleTable.role(forBibLaTeXField: name) == row.role)
+        case .editorType(let key): #expect(BibTeXRoleTable.role(forBibLaTeXField: "editorb", typeField: key) == row.role)
+        case .generic: #expect(BibTeXRoleTable.role(forBibLaTeXField: "namec", typeField: row.role.rawValue) == row.role)
+        }
+    }
+
+    @Test("month macros read back")
+    func months() {
+        for m in 1...12 {
+            let macro = BibTeXDates.monthMacro(m) ?? ""
+            #expect(BibTeXDates.monthMacros.firstIndex(of: macro).map { $0 + 1 } == m)
+        }
+    }
+
+    @Test("the character table inverts: no two characters share a text form")
+    func characterTableInverts() {
+        var seen: [String: Unicode.Scalar] = [:]
+        let allowedShared: Set<String> = ["-", "--", "---", " ", #"\,"#, #"{\enspace}"#, #"{\quad}"#]
+        for (scalar, form) in LaTeXCharacterTable.textForms where !allowedShared.contains(form) {
+            if let other = seen[form] {
+                Issue.record("\(form) is the form of both U+\(String(scalar.value, radix: 16)) and U+\(String(other.value, radix: 16))")
+            }
+            seen[form] = scalar
+        }
+    }
+}
