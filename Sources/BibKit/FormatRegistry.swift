@@ -1,4 +1,5 @@
 @_exported import BibModel
+import BibSchemas
 import BibTeXFormat
 import CSLJSONFormat
 import JATSFormat
@@ -13,8 +14,8 @@ public enum FormatRegistry {
         BibTeXFormat.bibtexPlugin,
         BibTeXFormat.biblatexPlugin,
         RISFormat.plugin,
-        CSLJSONFormat.plugin,
-        JATSFormat.plugin,
+        CSLJSONFormat.plugin.validated { CSLJSONValidation.validate($0, against: BibSchemas.cslJSON, source: $1) },
+        JATSFormat.plugin.validated { JATSValidation.validate(bytes: $0, source: $1) },
     ]
 
     /// The plug-in for a name or alias (case-insensitive), or nil.

@@ -89,23 +89,44 @@ public struct Pipeline: Sendable {
         }
     }
 
-    /// Reads every input (files or standard input) into one library, in order.
+    /// One input as read: its format, its bytes and what the reader made of them.
+    public struct ReadResult: Sendable {
+        /// The input.
+        public var input: InputSpec
+        /// The format it was read as.
+        public var plugin: FormatPlugin
+        /// The bytes read.
+        public var bytes: [UInt8]
+        /// The entries and metadata read.
+        public var library: Library
+    }
+
+    /// Reads one input (a file or standard input) in its given or detected format.
+    public func read(_ input: InputSpec, diagnostics: inout Diagnostics) throws(BibKitError) -> ReadResult {
+        let bytes = try FileIO.read(path: input.path)
+        let plugin = try Self.detectFormat(of: input, bytes: bytes)
+        let library = try read(bytes, as: plugin, source: input.displayName, diagnostics: &diagnostics)
+        return ReadResult(input: input, plugin: plugin, bytes: bytes, library: library)
+    }
+
+    /// Reads every input into one library, in order, each through ``read(_:diagnostics:)``.
     ///
     /// An input that cannot be opened or whose format cannot be told is reported as an
     /// error diagnostic (code `io.cannot-read` or `io.unknown-format`) and skipped; the
-    /// others are still read. Returns the library and how many inputs were read.
+    /// others are still read.
+    /// - Parameter each: called with every input read, e.g. to validate it.
     public func read(
-        _ inputs: [InputSpec], sources: inout SourceStore, diagnostics: inout Diagnostics
+        _ inputs: [InputSpec], sources: inout SourceStore, diagnostics: inout Diagnostics,
+        each: (ReadResult, inout Diagnostics) -> Void = { _, _ in }
     ) -> (library: Library, inputsRead: Int) {
         var library = Library()
         var inputsRead = 0
         for input in inputs {
             do {
-                let bytes = try FileIO.read(path: input.path)
-                sources.add(name: input.displayName, bytes: bytes)
-                let plugin = try Self.detectFormat(of: input, bytes: bytes)
-                let part = try read(bytes, as: plugin, source: input.displayName, diagnostics: &diagnostics)
-                library.append(contentsOf: part)
+                let result = try read(input, diagnostics: &diagnostics)
+                sources.add(name: input.displayName, bytes: result.bytes)
+                each(result, &diagnostics)
+                library.append(contentsOf: result.library)
                 inputsRead += 1
             } catch {
                 let code: String

@@ -17,7 +17,7 @@ struct BibKitCommand: ParsableCommand {
               bibkit formats
             """,
         version: BibKitVersion.string,
-        subcommands: [Convert.self, Formats.self]
+        subcommands: [Convert.self, Validate.self, Formats.self]
     )
 }
 

@@ -40,6 +40,15 @@ struct Convert: ParsableCommand {
     @Flag(help: "Keep UTF-8 in BibTeX output instead of LaTeX escapes.")
     var unicode = false
 
+    @Flag(help: "Compact output where the format has a choice (CSL-JSON on one line per item).")
+    var compact = false
+
+    @Flag(name: .customLong("jats-article"), help: "With --to jats: write a whole <article> (Archiving DTD) around the <ref-list>.")
+    var jatsArticle = false
+
+    @Flag(name: .customLong("validate"), help: "Check the output against bibkit's own schema (CSL-JSON, JATS) before writing; write nothing if it fails.")
+    var validateOutput = false
+
     @Flag(help: "Write nothing and exit 1 if any input has errors.")
     var strict = false
 
@@ -81,7 +90,7 @@ struct Convert: ParsableCommand {
         }
         let pipeline = Pipeline(
             readOptions: ReadOptions(asOf: asOf.flatMap { DateParts(iso8601: $0) }),
-            writeOptions: WriteOptions(pretty: true, keepUnicode: unicode ? true : nil))
+            writeOptions: WriteOptions(pretty: !compact, keepUnicode: unicode ? true : nil, wholeDocument: jatsArticle))
         let specs = (inputs.isEmpty ? ["-"] : inputs).map { InputSpec(path: $0, format: from) }
 
         var console = Console(style: diagnosticsStyle, quiet: quiet)
@@ -99,8 +108,24 @@ struct Convert: ParsableCommand {
             throw ExitStatus.inputErrors
         }
         let bytes = try pipeline.write(library, as: target, diagnostics: &diagnostics)
-        console.emit(diagnostics)
         let destination = output ?? "-"
+        if validateOutput {
+            let name = destination == "-" ? "<output>" : destination
+            guard let validator = FormatRegistry.plugin(named: target.rawValue)?.validator else {
+                console.emit(diagnostics)
+                console.error("--validate: bibkit has no schema for \(target) output")
+                throw ExitStatus.failure
+            }
+            let found = validator(bytes, name)
+            console.sources.add(name: name, bytes: bytes)
+            diagnostics.append(contentsOf: found)
+            if found.hasErrors {
+                console.emit(diagnostics)
+                console.summary("nothing written: the \(target) output does not validate against bibkit's schema")
+                throw ExitStatus.inputErrors
+            }
+        }
+        console.emit(diagnostics)
         do {
             try FileIO.writeAtomically(bytes, to: destination)
         } catch {

@@ -27,7 +27,7 @@ public struct JATSWriter: BibliographyWriter {
         var w = XMLWriter(indent: options.pretty ? 2 : 0, reserveCapacity: library.entries.count * 900 + 256)
         w.declaration()
         let namespaces = [("xmlns:xlink", XMLNames.xlink)]
-        if wrapInArticle {
+        if wrapInArticle || options.wholeDocument {
             w.doctype(root: "article", publicID: Self.articlePublicID, systemID: Self.articleSystemID)
             w.start("article", namespaces + [("article-type", "other"), ("dtd-version", "1.3")])
             w.start("front")

@@ -84,10 +84,10 @@ enum CLI {
     }
 
     /// Runs an oracle script on a file; returns its exit status and output.
-    static func oracle(_ script: String, _ args: [String]) throws -> (status: Int32, output: String) {
+    static func oracle(_ script: String, _ args: [String], interpreter: String = "bash") throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", oracles.appendingPathComponent(script).path] + args
+        process.arguments = [interpreter, oracles.appendingPathComponent(script).standardized.path] + args
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

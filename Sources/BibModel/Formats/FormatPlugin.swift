@@ -14,11 +14,15 @@ public struct WriteOptions: Sendable {
     public var pretty: Bool
     /// Keep UTF-8 instead of encoding to the format's ASCII escapes (BibTeX for biber).
     public var keepUnicode: Bool?
+    /// Write a whole document rather than a fragment where the format tells them apart
+    /// (JATS: an `<article>` around the `<ref-list>`).
+    public var wholeDocument: Bool
 
     /// Creates write options.
-    public init(pretty: Bool = true, keepUnicode: Bool? = nil) {
+    public init(pretty: Bool = true, keepUnicode: Bool? = nil, wholeDocument: Bool = false) {
         self.pretty = pretty
         self.keepUnicode = keepUnicode
+        self.wholeDocument = wholeDocument
     }
 }
 
@@ -87,14 +91,26 @@ public struct FormatPlugin: Sendable {
     public var reader: (any BibliographyReader)?
     /// The writer, if the format can be written.
     public var writer: (any BibliographyWriter)?
+    /// Checks a document in this format against bibkit's own schema (`Schemas/`), if the
+    /// format has one: takes the bytes and the name used in locations.
+    public var validator: (@Sendable ([UInt8], String) -> Diagnostics)?
 
     /// Creates a plug-in.
     public init(
         _ descriptor: FormatDescriptor, reader: (any BibliographyReader)? = nil,
-        writer: (any BibliographyWriter)? = nil
+        writer: (any BibliographyWriter)? = nil,
+        validator: (@Sendable ([UInt8], String) -> Diagnostics)? = nil
     ) {
         self.descriptor = descriptor
         self.reader = reader
         self.writer = writer
+        self.validator = validator
+    }
+
+    /// The same plug-in with a schema validator.
+    public func validated(by validator: @escaping @Sendable ([UInt8], String) -> Diagnostics) -> FormatPlugin {
+        var copy = self
+        copy.validator = validator
+        return copy
     }
 }
