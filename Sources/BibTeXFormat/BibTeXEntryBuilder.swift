@@ -375,6 +375,8 @@ struct EntryBuilder {
     }
 
     private mutating func addIssued(_ parsed: Parsed<BibDate>) {
+        // A range open at both ends says nothing.
+        if let date = parsed.typed, date.start == nil, date.end == nil { return }
         switch dialect {
         case .bibtex:
             if let date = parsed.typed, date.start.map({ $0.isValid }) ?? true, date.end.map({ $0.isValid }) ?? true {

@@ -60,14 +60,36 @@ public enum BibTeXKeys {
         return String(decoding: key.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
-    /// `key` if no key equal to it ignoring ASCII case is used yet, else `key` plus the first
-    /// free suffix `a`, `b`, … (the suffixes of ``CitationKeyGenerator``); records the result.
-    static func unique(_ key: String, used: inout Set<String>) -> String {
-        let folded = folded(key)
-        let chosen = CitationKeyGenerator.unique(folded, used: &used)
-        if chosen == folded { return key }
-        // ASCII folding keeps the byte length, so the suffix is what follows the base.
-        let suffix = String(decoding: chosen.utf8.dropFirst(folded.utf8.count), as: UTF8.self)
-        return key + suffix
+    /// `a`, `b`, …, `z`, `aa`, `ab`, … (the suffixes ``CitationKeyGenerator`` uses).
+    static func suffix(_ n: Int) -> String {
+        var n = n
+        var letters: [UInt8] = []
+        repeat {
+            letters.append(UInt8(97 + n % 26))
+            n = n / 26 - 1
+        } while n >= 0
+        return String(decoding: letters.reversed(), as: UTF8.self)
+    }
+}
+
+/// The keys used so far in one file, compared ignoring ASCII case as BibTeX does. Each base
+/// remembers its next suffix, so many entries with one key stay linear.
+struct KeyRegistry {
+    private var used = Set<String>()
+    private var nextSuffix: [String: Int] = [:]
+
+    /// `key` if unused, else `key` plus the first free suffix `a`, `b`, …; records the result.
+    mutating func unique(_ key: String) -> String {
+        let folded = BibTeXKeys.folded(key)
+        if used.insert(folded).inserted { return key }
+        var n = nextSuffix[folded] ?? 0
+        while true {
+            let suffix = BibTeXKeys.suffix(n)
+            n += 1
+            if used.insert(folded + suffix).inserted {
+                nextSuffix[folded] = n
+                return key + suffix
+            }
+        }
     }
 }

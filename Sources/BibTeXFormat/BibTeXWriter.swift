@@ -19,8 +19,7 @@ public struct BibTeXWriter: BibliographyWriter {
 
     /// Serialises a library; see the type's documentation for the layout.
     public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
-        var lib = library
-        CitationKeyGenerator().assignMissingKeys(in: &lib)
+        let lib = library
         let asciiOnly = !(options.keepUnicode ?? (dialect == .biblatex))
         var context = WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly))
         var out: [UInt8] = []
@@ -29,10 +28,8 @@ public struct BibTeXWriter: BibliographyWriter {
         writeHeader(lib.metadata, to: &out, context: &context)
         writeMetadataBlocks(lib.metadata, to: &out, context: &context)
 
-        var usedKeys = Set<String>()
-        usedKeys.reserveCapacity(lib.entries.count)
-        for entry in lib.entries {
-            let key = uniqueKey(for: entry, used: &usedKeys, context: &context)
+        let keys = assignKeys(lib.entries, context: &context)
+        for (entry, key) in zip(lib.entries, keys) {
             // The builder borrows the context by swapping, so the diagnostics and the encoder
             // stay uniquely referenced (a copy would copy all diagnostics per entry).
             var builder = EntryBuilder(entry: entry, key: key, context: WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly)))
@@ -50,24 +47,35 @@ public struct BibTeXWriter: BibliographyWriter {
 
     // MARK: Keys
 
-    private func uniqueKey(for entry: Entry, used: inout Set<String>, context: inout WriteContext) -> String {
-        let original = entry.key ?? ""
-        var key = BibTeXKeys.sanitised(original)
-        if key != original {
-            context.diagnostics.warning(
-                "bibtex.key-sanitised",
-                "citation key '\(original)' contains characters BibTeX does not allow; written as '\(key)'",
-                entryKey: original)
+    /// The key of every entry: the entry's own keys first (sanitised, duplicates suffixed, as
+    /// BibTeX compares keys ignoring case), then keys generated in ``CitationKeyGenerator``'s
+    /// style (`zimmer2023sparse`) for entries without one, unique among all.
+    func assignKeys(_ entries: [Entry], context: inout WriteContext) -> [String] {
+        var registry = KeyRegistry()
+        var keys = [String](repeating: "", count: entries.count)
+        for (i, entry) in entries.enumerated() {
+            guard let original = entry.key, !original.isEmpty else { continue }
+            let sanitised = BibTeXKeys.sanitised(original)
+            if sanitised != original {
+                context.diagnostics.warning(
+                    "bibtex.key-sanitised",
+                    "citation key '\(original)' contains characters BibTeX does not allow; written as '\(sanitised)'",
+                    entryKey: original)
+            }
+            let unique = registry.unique(sanitised)
+            if unique != sanitised {
+                context.diagnostics.warning(
+                    "bibtex.duplicate-key",
+                    "citation key '\(sanitised)' is used by an earlier entry (BibTeX compares keys ignoring case); written as '\(unique)'",
+                    entryKey: original)
+            }
+            keys[i] = unique
         }
-        let unique = BibTeXKeys.unique(key, used: &used)
-        if unique != key {
-            context.diagnostics.warning(
-                "bibtex.duplicate-key",
-                "citation key '\(key)' is used by an earlier entry (BibTeX compares keys ignoring case); written as '\(unique)'",
-                entryKey: original)
-            key = unique
+        let generator = CitationKeyGenerator()
+        for (i, entry) in entries.enumerated() where (entry.key ?? "").isEmpty {
+            keys[i] = registry.unique(BibTeXKeys.sanitised(generator.baseKey(for: entry)))
         }
-        return key
+        return keys
     }
 
     // MARK: Header, @preamble, @string, @comment

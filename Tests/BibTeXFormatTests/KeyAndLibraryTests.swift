@@ -147,3 +147,33 @@ struct KeyAndLibraryTests {
         #expect(BibTeXFormat.biblatexPlugin.descriptor.sniff(bytes) == c.2)
     }
 }
+
+@Suite("Keys at scale")
+struct KeyScaleTests {
+    @Test("thousands of entries with one key or one generated base get distinct keys quickly")
+    func manyDuplicates() {
+        let same = (0..<3000).map { _ in Entry(key: "dup", type: EntryType(.document), title: "T") }
+        let generated = (0..<3000).map { _ in
+            Entry(type: EntryType(.document), contributors: [.author: NameList([person("Zimmer", "Max")])], title: "Soups",
+                  dates: [.issued: .typed(BibDate(year: 2023))])
+        }
+        let clock = ContinuousClock()
+        var text = ""
+        let elapsed = clock.measure { text = written(same + generated).text }
+        let keys = KeyAndLibraryTests.keys(text)
+        #expect(Set(keys.map { $0.lowercased() }).count == 6000)
+        #expect(keys[0] == "dup" && keys[1] == "dupa" && keys[26] == "dupz" && keys[27] == "dupaa")
+        #expect(keys[3000] == "zimmer2023soups" && keys[3001] == "zimmer2023soupsa")
+        #expect(elapsed < .seconds(20), "\(elapsed)")
+    }
+
+    @Test("a generated key never takes an existing key, even one differing only in case")
+    func generatedAvoidsExisting() {
+        let missing = Entry(type: EntryType(.document), contributors: [.author: NameList([person("Zimmer", "Max")])],
+                            title: "Sparse Soups", dates: [.issued: .typed(BibDate(year: 2023))])
+        let existing = Entry(key: "Zimmer2023sparse", type: EntryType(.document), title: "Other")
+        let (text, diagnostics) = written([missing, existing])
+        #expect(KeyAndLibraryTests.keys(text) == ["zimmer2023sparsea", "Zimmer2023sparse"])
+        #expect(diagnostics.isEmpty)
+    }
+}
