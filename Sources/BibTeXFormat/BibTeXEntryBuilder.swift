@@ -220,8 +220,16 @@ struct EntryBuilder {
             }
         }
         for (role, list) in lists {
-            guard let value = BibTeXNames.format(list, encoder: &context.encoder) else { continue }
+            var kept = 0
+            guard let value = BibTeXNames.format(list, encoder: &context.encoder, forBiber: dialect == .biblatex, kept: &kept)
+            else { continue }
             drainEncoder(role.rawValue)
+            if kept > 0 {
+                context.diagnostics.warning(
+                    "bibtex.name-as-literal",
+                    "\(kept) \(role.rawValue) name(s) with a suffix have a comma inside a part, which biber rejects; written as one unit",
+                    entryKey: key, field: role.rawValue)
+            }
             request(role.rawValue, candidates(for: role), value)
         }
     }
@@ -309,6 +317,12 @@ struct EntryBuilder {
         // move to a field of their own (`issue`, `eid`, BibTeX `seriesnumber`).
         let articleLike = BibTeXFieldTable.issueInNumberTypes.contains(type)
         let bookLike = BibTeXFieldTable.seriesNumberTypes.contains(type)
+        // The classic styles warn "there's a number but no volume" for an article: without a
+        // volume the issue goes to `issue` (which they ignore) and `number` stays empty.
+        let numberFree = !(dialect == .bibtex && articleLike && (entry.fields[.volume]?.isEmpty ?? true))
+        func candidates(_ names: [String]) -> [FieldCandidate] {
+            names.filter { numberFree || $0 != "number" }.map { FieldCandidate($0) }
+        }
         let rank: (issue: Int, number: Int, series: Int) =
             articleLike ? (0, 1, 2) : bookLike ? (2, 1, 0) : (1, 0, 2)
         let base = requests.count * 4
@@ -319,17 +333,16 @@ struct EntryBuilder {
             containerNumber = nil
         }
         if let issue {
-            request("issue", BibTeXFieldTable.row(.issue).names(in: dialect, type: type).map { FieldCandidate($0) },
+            request("issue", candidates(BibTeXFieldTable.row(.issue).names(in: dialect, type: type)),
                 text(issue, "issue"), priority: base + rank.issue)
         }
         if let number = entry.fields[.number] {
-            request("number", BibTeXFieldTable.row(.number).names(in: dialect, type: type).map { FieldCandidate($0) },
+            request("number", candidates(BibTeXFieldTable.row(.number).names(in: dialect, type: type)),
                 text(number, "number"), priority: base + rank.number)
         }
         if let seriesNumber = entry.series?.number {
             let names = dialect == .bibtex ? ["number", "seriesnumber"] : ["number"]
-            request("series number", names.map { FieldCandidate($0) }, text(seriesNumber, "number"),
-                priority: base + rank.series)
+            request("series number", candidates(names), text(seriesNumber, "number"), priority: base + rank.series)
         }
         if let containerNumber, containerNumber != issue {
             request("container number", [FieldCandidate("issue")], text(containerNumber, "issue"))

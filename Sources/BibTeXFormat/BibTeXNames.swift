@@ -19,10 +19,21 @@ import BibModel
 ///   (`{Doe, Jr.}`), because an empty "First" after a trailing comma is a BibTeX error.
 enum BibTeXNames {
     /// The field value for a list of names, or nil when there is nothing to write.
-    static func format(_ list: NameList, encoder: inout LaTeXEncoder) -> [UInt8]? {
+    ///
+    /// With `forBiber`, a name with a suffix whose parts contain a comma is written as one
+    /// braced unit (`{John Doe, X, Jr.}`): biber rejects any comma inside the parts of a
+    /// three-part name ("too many commas"), braced or not. `kept` counts those names.
+    static func format(_ list: NameList, encoder: inout LaTeXEncoder, forBiber: Bool = false, kept: inout Int) -> [UInt8]? {
         var out: [UInt8] = []
         var count = 0
-        for name in list.names {
+        for var name in list.names {
+            if forBiber, clean(name.suffix) != nil,
+                [name.family, name.given, name.suffix, name.droppingParticle, name.nonDroppingParticle]
+                    .contains(where: { $0?.utf8.contains(UInt8(ascii: ",")) ?? false })
+            {
+                name = PersonName(literal: name.displayName)
+                kept += 1
+            }
             var one: [UInt8] = []
             guard format(name, encoder: &encoder, to: &one) else { continue }
             if count > 0 { out.append(contentsOf: " and ".utf8) }
@@ -32,6 +43,12 @@ enum BibTeXNames {
         if count == 0 { return nil }
         if list.truncated { out.append(contentsOf: " and others".utf8) }
         return out
+    }
+
+    /// The field value for a list of names (classic BibTeX), or nil when there is nothing to write.
+    static func format(_ list: NameList, encoder: inout LaTeXEncoder) -> [UInt8]? {
+        var kept = 0
+        return format(list, encoder: &encoder, kept: &kept)
     }
 
     /// Appends one name; false when the name is empty.

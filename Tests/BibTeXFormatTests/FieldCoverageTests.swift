@@ -87,7 +87,7 @@ struct FieldCoverageTests {
 
     @Test("one number field: the type decides who owns it; the other value keeps a field of its own")
     func numberClash() {
-        let article = Entry(key: "a", type: EntryType(.articleJournal), fields: [.issue: "4", .number: "e123"])
+        let article = Entry(key: "a", type: EntryType(.articleJournal), fields: [.volume: "12", .issue: "4", .number: "e123"])
         #expect(fields(of: article)["number"] == "4")
         #expect(fields(of: article)["eid"] == "e123")
         #expect(fields(of: article, .biblatex)["number"] == "4")
@@ -103,6 +103,16 @@ struct FieldCoverageTests {
         let (text, diagnostics) = written([report], .biblatex)
         #expect(parseFields(text)["number"] == "TR-17")
         #expect(diagnostics.contains { $0.code == "bibtex.duplicate-field" && $0.field == "issue" })
+    }
+
+    @Test("an article without a volume keeps its issue out of `number` (plain warns \"number but no volume\")")
+    func articleWithoutVolume() {
+        let entry = Entry(key: "a", type: EntryType(.articleJournal), fields: [.issue: "4", .number: "e12"])
+        let f = fields(of: entry)
+        #expect(f["number"] == nil)
+        #expect(f["issue"] == "4")
+        #expect(f["eid"] == "e12")
+        #expect(fields(of: entry, .biblatex)["number"] == "4")
     }
 
     @Test("contributor roles")

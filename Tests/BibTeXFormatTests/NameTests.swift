@@ -62,6 +62,16 @@ struct NameTests {
         #expect(BibTeXNames.format(NameList([PersonName()]), encoder: &encoder) == nil)
     }
 
+    @Test("biber rejects a comma inside the parts of a name with a suffix: such a name is one unit there")
+    func commaWithSuffix() {
+        let name = PersonName(family: "Doe, X", given: "A", suffix: "Jr.")
+        let entry = Entry(key: "k", type: EntryType(.document), contributors: [.author: NameList([name, person("Roe", "R")])])
+        #expect(fields(of: entry)["author"] == "{Doe, X}, Jr., A and Roe, R")
+        let (text, diagnostics) = written([entry], .biblatex)
+        #expect(parseFields(text)["author"] == "{A Doe, X Jr.} and Roe, R")
+        #expect(diagnostics.contains { $0.code == "bibtex.name-as-literal" && $0.field == "author" })
+    }
+
     @Test("biblatex keeps UTF-8 in names")
     func unicodeNames() {
         let entry = Entry(
