@@ -14,11 +14,21 @@ struct BibKitCommand: ParsableCommand {
             Examples:
               bibkit convert Samples/profile-max-zimmer.txt --to bibtex -o refs.bib
               bibkit convert refs.bib --to biblatex
+              bibkit merge mine.bib theirs.ris -o all.bib --key-map keys.json
+              bibkit tidy refs.bib --in-place
+              bibkit validate refs.bib --strict
               bibkit formats
             """,
         version: BibKitVersion.string,
-        subcommands: [Convert.self, Validate.self, Formats.self]
+        subcommands: [Convert.self, Merge.self, Tidy.self, Validate.self, Formats.self]
     )
+}
+
+extension BibKitCommand {
+    /// Parses the command line after letting `--generate-keys` stand without a value.
+    static func main() {
+        main(TransformOptions.rewriteArguments(Array(CommandLine.arguments.dropFirst())))
+    }
 }
 
 /// The version printed by `bibkit --version`.

@@ -35,6 +35,9 @@ struct Console {
     /// Prints an error line.
     func error(_ text: String) { writeStderr("bibkit: error: \(text)\n") }
 
+    /// Prints text as it is (the change report).
+    func print(_ text: String) { writeStderr(text) }
+
     private func writeStderr(_ text: String) {
         var text = text
         text.withUTF8 { buf in

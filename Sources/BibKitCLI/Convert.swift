@@ -10,6 +10,9 @@ struct Convert: ParsableCommand {
             into one library and writes it once, to -o or standard output. The input format \
             is detected from the file extension and content unless --from is given.
 
+            Transforms run between reading and writing, in a fixed order whatever the output \
+            format: clean → filter → dedupe/merge → keys → sort. --report lists every change.
+
             Exit status: 0 on success (warnings allowed); 1 when an input had errors (the \
             good entries are still written unless --strict); 2 when nothing could be done \
             (no input readable, output not writable); 64 on a usage error. A failed run \
@@ -19,6 +22,8 @@ struct Convert: ParsableCommand {
               bibkit convert Samples/profile-max-zimmer.txt --as-of 2026-11-24 --to bibtex
               bibkit convert profile.txt --to biblatex -o refs.bib
               cat refs.bib | bibkit convert --from bibtex --to biblatex
+              bibkit convert a.bib b.ris c.json --dedupe --merge combine --clean --generate-keys --sort year -o all.bib
+              bibkit convert refs.json --filter year=2020..2023 --filter has=doi --to ris
             """
     )
 
@@ -58,6 +63,9 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("diagnostics"), help: ArgumentHelp("How to print diagnostics: text, json or github.", valueName: "style"))
     var diagnosticsStyle: DiagnosticRenderer.Style = .text
 
+    @OptionGroup(title: "Transforms (run in this order: clean, filter, dedupe/merge, keys, sort)")
+    var transforms: TransformOptions
+
     mutating func validate() throws {
         if let asOf, DateParts(iso8601: asOf)?.day == nil {
             throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'")
@@ -91,52 +99,11 @@ struct Convert: ParsableCommand {
         let pipeline = Pipeline(
             readOptions: ReadOptions(asOf: asOf.flatMap { DateParts(iso8601: $0) }),
             writeOptions: WriteOptions(pretty: !compact, keepUnicode: unicode ? true : nil, wholeDocument: jatsArticle))
-        let specs = (inputs.isEmpty ? ["-"] : inputs).map { InputSpec(path: $0, format: from) }
-
-        var console = Console(style: diagnosticsStyle, quiet: quiet)
-        var diagnostics = Diagnostics()
-        let (library, inputsRead) = pipeline.read(specs, sources: &console.sources, diagnostics: &diagnostics)
-        if inputsRead == 0 {
-            console.emit(diagnostics)
-            console.summary("nothing written: no input could be read")
-            throw ExitStatus.failure
-        }
-        let readHadErrors = diagnostics.hasErrors
-        if strict && readHadErrors {
-            console.emit(diagnostics)
-            console.summary("nothing written: the input has errors and --strict is set")
-            throw ExitStatus.inputErrors
-        }
-        let bytes = try pipeline.write(library, as: target, diagnostics: &diagnostics)
-        let destination = output ?? "-"
-        if validateOutput {
-            let name = destination == "-" ? "<output>" : destination
-            guard let validator = FormatRegistry.plugin(named: target.rawValue)?.validator else {
-                console.emit(diagnostics)
-                console.error("--validate: bibkit has no schema for \(target) output")
-                throw ExitStatus.failure
-            }
-            let found = validator(bytes, name)
-            console.sources.add(name: name, bytes: bytes)
-            diagnostics.append(contentsOf: found)
-            if found.hasErrors {
-                console.emit(diagnostics)
-                console.summary("nothing written: the \(target) output does not validate against bibkit's schema")
-                throw ExitStatus.inputErrors
-            }
-        }
-        console.emit(diagnostics)
-        do {
-            try FileIO.writeAtomically(bytes, to: destination)
-        } catch {
-            console.error(error.description)
-            throw ExitStatus.failure
-        }
-        let errors = diagnostics.count(.error)
-        let warnings = diagnostics.count(.warning)
-        if output != nil {
-            console.summary("wrote \(library.entries.count) entr\(library.entries.count == 1 ? "y" : "ies") as \(target) to \(destination) (\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))")
-        }
-        if diagnostics.hasErrors { throw ExitStatus.inputErrors }
+        var run = ConversionRun(
+            specs: (inputs.isEmpty ? ["-"] : inputs).map { InputSpec(path: $0, format: from) }, target: target,
+            output: output, pipeline: pipeline, chain: try transforms.chain(cleanByDefault: false),
+            transforms: transforms, strict: strict, validateOutput: validateOutput,
+            console: Console(style: diagnosticsStyle, quiet: quiet))
+        try run.run()
     }
 }

@@ -1,0 +1,461 @@
+/// Finds entries that describe the same work, in layers like Zotero's duplicate finder:
+///
+/// 1. exact identifiers: DOI (prefix stripped, case-insensitive), arXiv id (without version),
+///    PMID, and ISBN (as ISBN-13, for works that are not parts of a book);
+/// 2. the same normalised title (LaTeX decoded, accents folded, punctuation and case ignored);
+/// 3. the same main title (before a `:`), with stricter evidence (a shared author surname,
+///    years within one, compatible containers).
+///
+/// A match is vetoed when the works differ: two different DOIs/ISBNs/arXiv ids/PMIDs, years
+/// more than one apart, no author surname in common, different editions, volumes, parts
+/// (`Part I` vs `Part II`), first pages or chapters, a thesis against something else, or —
+/// for identifier matches — titles with almost no word in common. Vetoes are checked against
+/// everything already in a cluster (union-find with a profile per cluster), so chains cannot
+/// join two works a veto separates.
+///
+/// Candidates come from buckets (by identifier, by title key), never from all pairs: each
+/// entry is compared with at most ``maxComparisons`` clusters of its bucket, so the work is
+/// linear in the number of entries.
+public struct DuplicateFinder: Sendable {
+    /// The most clusters of one bucket an entry is compared with (bounds pathological buckets
+    /// such as thousands of entries titled `Editorial`).
+    public var maxComparisons: Int
+
+    /// Creates a finder.
+    public init(maxComparisons: Int = 48) { self.maxComparisons = maxComparisons }
+
+    /// A cluster found: entry indices in library order, and for every member after the first
+    /// the reason it joined.
+    public struct Cluster: Sendable, Hashable {
+        /// Indices into the entries, ascending.
+        public var members: [Int]
+        /// Why each member joined, parallel to ``members``; nil for the first.
+        public var reasons: [String?]
+    }
+
+    /// The clusters of two or more entries, ordered by their first member.
+    public func clusters(in entries: [Entry]) -> [Cluster] {
+        let prints = entries.map(Fingerprint.init)
+        var state = ClusterState(prints: prints)
+
+        // Pass 1: identifiers.
+        for kind in IdentifierPass.allCases {
+            var buckets: [String: [Int]] = [:]
+            for (i, p) in prints.enumerated() {
+                for value in kind.values(of: p) { buckets[value, default: []].append(i) }
+            }
+            for (value, members) in buckets where members.count > 1 {
+                join(members, state: &state, reason: "\(kind.rawValue) \(value)", mode: .identifier)
+            }
+        }
+        // Pass 2: the whole title.
+        var titleBuckets: [String: [Int]] = [:]
+        for (i, p) in prints.enumerated() where !p.titleKey.isEmpty {
+            titleBuckets[p.titleKey, default: []].append(i)
+        }
+        for members in titleBuckets.values where members.count > 1 {
+            join(members, state: &state, reason: "title", mode: .title)
+        }
+        // Pass 3: the main title, for a subtitle missing on one side.
+        var mainBuckets: [String: [Int]] = [:]
+        for (i, p) in prints.enumerated() where p.mainTitleWords >= 4 && p.mainTitleKey.utf8.count >= 20 {
+            mainBuckets[p.mainTitleKey, default: []].append(i)
+        }
+        for members in mainBuckets.values where members.count > 1 {
+            join(members, state: &state, reason: "main title", mode: .mainTitle)
+        }
+
+        var byRoot: [Int: [Int]] = [:]
+        for i in entries.indices { byRoot[state.find(i), default: []].append(i) }
+        return byRoot.values.filter { $0.count > 1 }
+            .map { members in
+                let sorted = members.sorted()
+                return Cluster(members: sorted, reasons: sorted.enumerated().map { $0.offset == 0 ? nil : state.reason[$0.element] })
+            }
+            .sorted { $0.members[0] < $1.members[0] }
+    }
+
+    /// Compares each member of a bucket with the clusters earlier members belong to.
+    private func join(_ members: [Int], state: inout ClusterState, reason: String, mode: MatchMode) {
+        // Bucket members in library order; each tries the distinct clusters seen so far.
+        let ordered = members.sorted()
+        var representatives: [Int] = []  // one member per distinct cluster in this bucket
+        for i in ordered {
+            var joined = false
+            var compared = 0
+            for rep in representatives {
+                if state.find(rep) == state.find(i) {
+                    joined = true
+                    break
+                }
+                if compared >= maxComparisons { break }
+                compared += 1
+                if state.tryUnion(i, rep, reason: reason, mode: mode) {
+                    joined = true
+                    break
+                }
+            }
+            if !joined { representatives.append(i) }
+        }
+    }
+}
+
+/// How a candidate pair was found; decides how much evidence a match needs.
+enum MatchMode {
+    case identifier, title, mainTitle
+}
+
+/// The identifier passes, in order.
+enum IdentifierPass: String, CaseIterable {
+    case doi, arxiv, pmid, isbn
+
+    func values(of p: Fingerprint) -> [String] {
+        switch self {
+        case .doi: p.dois
+        case .arxiv: p.arxiv
+        case .pmid: p.pmids
+        case .isbn: p.isbns
+        }
+    }
+}
+
+/// What the duplicate finder compares of one entry, computed once.
+struct Fingerprint: Sendable {
+    var dois: [String] = []
+    var arxiv: [String] = []
+    var pmids: [String] = []
+    var isbns: [String] = []
+    var titleKey = ""
+    var titleWords: Set<String> = []
+    var mainTitleKey = ""
+    var mainTitleWords = 0
+    var year: Int?
+    var surnames: Set<String> = []
+    var edition: Int?
+    var volume: String?
+    var part: Int?
+    var firstPage: String?
+    var chapter: String?
+    var containerKey: String?
+    var containerWords: [String] = []
+    var isThesis = false
+    var isReview = false
+    var genericTitle = false
+
+    /// Kinds that are parts of a larger publication: an ISBN on them is the container's.
+    static let containedKinds: Set<WorkType> = [
+        .chapter, .paperConference, .articleJournal, .articleMagazine, .articleNewspaper, .entry, .entryDictionary,
+        .entryEncyclopedia, .review, .reviewBook, .post, .postWeblog, .article,
+    ]
+
+    init(_ entry: Entry) {
+        for id in entry.identifiers {
+            switch id.kind {
+            case .doi: if let k = Identifiers.doiMatchKey(id.value) { dois.append(k) }
+            case .arxiv: if let k = Identifiers.arXivMatchKey(id.value) { arxiv.append(k) }
+            case .pmid: if let k = Identifiers.barePMID(id.value) { pmids.append(k) }
+            case .isbn:
+                if !Self.containedKinds.contains(entry.type.kind), let k = Identifiers.isbn13(id.value) { isbns.append(k) }
+            default: break
+            }
+        }
+        // A DOI only present as a doi.org link still identifies the work.
+        if dois.isEmpty {
+            for link in entry.links { if let d = Identifiers.doiInURL(link.url) { dois.append(d.lowercased()) } }
+        }
+        if arxiv.isEmpty {
+            for link in entry.links where link.url.contains("arxiv.org/") {
+                if let a = Identifiers.arXivMatchKey(link.url) { arxiv.append(a) }
+            }
+        }
+        let title = entry.title?.plainText ?? ""
+        let words = MatchText.words(title)
+        titleKey = words.joined()
+        titleWords = Set(words)
+        genericTitle = titleKey.utf8.count < 12 || words.count < 3
+        let main = Self.mainTitle(title)
+        let mainWords = MatchText.words(main)
+        mainTitleKey = mainWords.joined()
+        mainTitleWords = mainWords.count
+        year = entry.year
+        surnames = Self.surnames(of: entry)
+        if let e = entry.fields[.edition] { edition = Edition.number(e) }
+        if edition == nil { edition = Self.editionInTitle(words) }
+        if let v = entry.fields[.volume] { volume = Self.numberKey(v) }
+        if let p = entry.fields[.part] { part = Self.partNumber(MatchText.words("part " + p)) }
+        if part == nil { part = Self.partNumber(words) }
+        if let pages = entry.fields[.page] { firstPage = PageRange.firstPage(pages) }
+        if let c = entry.fields[.chapterNumber] { chapter = Self.numberKey(c) }
+        if let c = entry.container?.title?.plainText {
+            containerWords = MatchText.words(c)
+            containerKey = containerWords.joined()
+        } else if let s = entry.container?.shortTitle {
+            containerWords = MatchText.words(s)
+            containerKey = containerWords.joined()
+        }
+        isThesis = entry.type.kind == .thesis
+        isReview = entry.type.kind == .review || entry.type.kind == .reviewBook
+    }
+
+    /// The title before a subtitle separator (`:`, ` - `, ` – `, `?`, `.`).
+    static func mainTitle(_ title: String) -> String {
+        var cut = title.endIndex
+        for sep in [":", " - ", " – ", " — ", "? ", ". "] {
+            if let r = title.range(of: sep), r.lowerBound < cut { cut = sep == "? " ? r.upperBound : r.lowerBound }
+        }
+        return String(title[..<cut])
+    }
+
+    /// Surname keys of the authors (else editors, else any contributors): the folded family
+    /// name, with and without particle, and its words; for organisations, their longer words.
+    static func surnames(of entry: Entry) -> Set<String> {
+        let list = entry.contributors[.author]?.names.nonEmpty
+            ?? entry.contributors[.editor]?.names.nonEmpty
+            ?? entry.contributors.values.first(where: { !$0.names.isEmpty })?.names ?? []
+        var out = Set<String>()
+        for name in list {
+            if let literal = name.literal {
+                for w in MatchText.words(literal) where w.utf8.count >= 3 { out.insert(w) }
+                continue
+            }
+            guard let family = name.family else {
+                if let given = name.given { out.insert(MatchText.key(given)) }
+                continue
+            }
+            let words = MatchText.words(family)
+            let key = words.joined()
+            if !key.isEmpty { out.insert(key) }
+            if words.count > 1 { for w in words where w.utf8.count >= 2 { out.insert(w) } }
+            let withParticle = MatchText.key(name.familyWithParticle)
+            if !withParticle.isEmpty { out.insert(withParticle) }
+        }
+        return out
+    }
+
+    private static let numberWords: [String: Int] = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    ]
+    private static let romans: [String: Int] = [
+        "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12,
+    ]
+
+    /// The number after `part`, `pt`, `teil`, `partie` in title words (`Part II` → 2).
+    static func partNumber(_ words: [String]) -> Int? {
+        for (i, w) in words.enumerated() where ["part", "pt", "teil", "partie", "parte"].contains(w) {
+            guard i + 1 < words.count else { continue }
+            let next = words[i + 1]
+            if let n = Int(next) { return n }
+            if let n = romans[next] ?? numberWords[next] { return n }
+        }
+        // `Part1`, `partII` written together.
+        for w in words where w.hasPrefix("part") && w.count > 4 {
+            let rest = String(w.dropFirst(4))
+            if let n = Int(rest) ?? romans[rest] { return n }
+        }
+        return nil
+    }
+
+    /// `2nd edition` in title words.
+    static func editionInTitle(_ words: [String]) -> Int? {
+        for (i, w) in words.enumerated() where (w == "edition" || w == "ed" || w == "edn") && i > 0 {
+            if let n = Edition.number(words[i - 1]) { return n }
+        }
+        return nil
+    }
+
+    /// A volume or chapter number as compared: digits without leading zeros, roman numerals
+    /// as numbers, else the folded text.
+    static func numberKey(_ text: String) -> String? {
+        let words = MatchText.words(text).filter { !["vol", "volume", "no", "chapter", "ch", "chap", "band", "bd", "tome"].contains($0) }
+        guard let first = words.first else { return nil }
+        if let n = Int(first) { return String(n) }
+        if let n = romans[first] { return String(n) }
+        return words.joined()
+    }
+}
+
+extension Array {
+    fileprivate var nonEmpty: Self? { isEmpty ? nil : self }
+}
+
+/// Union-find over entries with a profile per cluster, so a merge is checked against every
+/// value already in the cluster.
+struct ClusterState {
+    let prints: [Fingerprint]
+    private var parent: [Int]
+    private var size: [Int]
+    private var profiles: [Int: Profile] = [:]
+    /// Why each entry joined its cluster.
+    var reason: [String?]
+
+    init(prints: [Fingerprint]) {
+        self.prints = prints
+        parent = Array(prints.indices)
+        size = Array(repeating: 1, count: prints.count)
+        reason = Array(repeating: nil, count: prints.count)
+    }
+
+    mutating func find(_ i: Int) -> Int {
+        var x = i
+        while parent[x] != x {
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        }
+        return x
+    }
+
+    private func profile(_ root: Int) -> Profile {
+        profiles[root] ?? Profile(prints[root])
+    }
+
+    /// Joins the clusters of `a` (the newcomer) and `b` unless the evidence is too weak or a
+    /// veto applies; returns whether they are now one cluster.
+    mutating func tryUnion(_ a: Int, _ b: Int, reason why: String, mode: MatchMode) -> Bool {
+        let ra = find(a)
+        let rb = find(b)
+        if ra == rb { return true }
+        let pa = prints[a]
+        let pb = prints[b]
+        guard pairAllows(pa, pb, mode: mode) else { return false }
+        let qa = profile(ra)
+        let qb = profile(rb)
+        guard qa.compatible(with: qb, requireSharedSurname: mode != .identifier && (mode == .mainTitle || pa.genericTitle || pb.genericTitle)) else {
+            return false
+        }
+        let (big, small) = size[ra] >= size[rb] ? (ra, rb) : (rb, ra)
+        parent[small] = big
+        size[big] += size[small]
+        var merged = qa
+        merged.absorb(qb)
+        profiles[big] = merged
+        profiles[small] = nil
+        if reason[a] == nil { reason[a] = why }
+        if reason[b] == nil { reason[b] = why }
+        return true
+    }
+
+    /// Checks that need the two entries themselves rather than the cluster profile.
+    private func pairAllows(_ a: Fingerprint, _ b: Fingerprint, mode: MatchMode) -> Bool {
+        if a.isThesis != b.isThesis || a.isReview != b.isReview { return false }
+        switch mode {
+        case .identifier:
+            // Same identifier but unrelated titles: a data error more likely than a duplicate.
+            if a.titleWords.count >= 3 && b.titleWords.count >= 3 {
+                let shared = a.titleWords.intersection(b.titleWords).count
+                let smaller = min(a.titleWords.count, b.titleWords.count)
+                if Double(shared) < 0.5 * Double(smaller) { return false }
+            }
+            return true
+        case .title:
+            if a.genericTitle || b.genericTitle {
+                guard let ya = a.year, let yb = b.year, abs(ya - yb) <= 1 else { return false }
+                if let ca = a.containerKey, let cb = b.containerKey, !MatchText.sameContainer(a.containerWords, b.containerWords, ca, cb) {
+                    return false
+                }
+            }
+            return true
+        case .mainTitle:
+            guard let ya = a.year, let yb = b.year, abs(ya - yb) <= 1 else { return false }
+            if let ca = a.containerKey, let cb = b.containerKey, !MatchText.sameContainer(a.containerWords, b.containerWords, ca, cb) {
+                return false
+            }
+            return true
+        }
+    }
+}
+
+/// Everything a cluster's members say, for vetoes against a newcomer.
+struct Profile {
+    var dois: Set<String>
+    var arxiv: Set<String>
+    var pmids: Set<String>
+    var isbns: Set<String>
+    var minYear: Int?
+    var maxYear: Int?
+    var surnames: Set<String>
+    var editions: Set<Int>
+    var volumes: Set<String>
+    var parts: Set<Int>
+    var firstPages: Set<String>
+    var chapters: Set<String>
+
+    init(_ p: Fingerprint) {
+        dois = Set(p.dois)
+        arxiv = Set(p.arxiv)
+        pmids = Set(p.pmids)
+        isbns = Set(p.isbns)
+        minYear = p.year
+        maxYear = p.year
+        surnames = p.surnames
+        editions = p.edition.map { [$0] } ?? []
+        volumes = p.volume.map { [$0] } ?? []
+        parts = p.part.map { [$0] } ?? []
+        firstPages = p.firstPage.map { [$0] } ?? []
+        chapters = p.chapter.map { [$0] } ?? []
+    }
+
+    mutating func absorb(_ o: Profile) {
+        dois.formUnion(o.dois)
+        arxiv.formUnion(o.arxiv)
+        pmids.formUnion(o.pmids)
+        isbns.formUnion(o.isbns)
+        minYear = [minYear, o.minYear].compactMap { $0 }.min()
+        maxYear = [maxYear, o.maxYear].compactMap { $0 }.max()
+        surnames.formUnion(o.surnames)
+        editions.formUnion(o.editions)
+        volumes.formUnion(o.volumes)
+        parts.formUnion(o.parts)
+        firstPages.formUnion(o.firstPages)
+        chapters.formUnion(o.chapters)
+    }
+
+    func compatible(with o: Profile, requireSharedSurname: Bool) -> Bool {
+        func disjoint<T>(_ a: Set<T>, _ b: Set<T>) -> Bool { !a.isEmpty && !b.isEmpty && a.isDisjoint(with: b) }
+        if disjoint(dois, o.dois) || disjoint(arxiv, o.arxiv) || disjoint(pmids, o.pmids) || disjoint(isbns, o.isbns) {
+            return false
+        }
+        if let lo = [minYear, o.minYear].compactMap({ $0 }).min(), let hi = [maxYear, o.maxYear].compactMap({ $0 }).max(),
+            hi - lo > 1
+        {
+            return false
+        }
+        if disjoint(surnames, o.surnames) { return false }
+        if requireSharedSurname && (surnames.isEmpty || o.surnames.isEmpty) { return false }
+        if disjoint(editions, o.editions) || disjoint(volumes, o.volumes) || disjoint(parts, o.parts)
+            || disjoint(firstPages, o.firstPages) || disjoint(chapters, o.chapters)
+        {
+            return false
+        }
+        // A later edition against one that names none, in another year: another edition.
+        if editions.isEmpty != o.editions.isEmpty, (editions.max() ?? o.editions.max() ?? 1) >= 2,
+            let y1 = minYear, let y2 = o.minYear, y1 != y2
+        {
+            return false
+        }
+        // Part II against a work that names no part: a part is not the whole.
+        if parts.isEmpty != o.parts.isEmpty, (parts.max() ?? o.parts.max() ?? 1) >= 2 { return false }
+        return true
+    }
+}
+
+extension MatchText {
+    /// True when two container titles name the same container: equal keys, or one is an
+    /// abbreviation of the other word by word (`J. Mach. Learn. Res.` and `Journal of Machine
+    /// Learning Research`).
+    static func sameContainer(_ aWords: [String], _ bWords: [String], _ aKey: String, _ bKey: String) -> Bool {
+        if aKey == bKey { return true }
+        return isAbbreviation(aWords, of: bWords) || isAbbreviation(bWords, of: aWords)
+    }
+
+    private static let skippedInAbbreviations: Set<String> = ["of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "und", "fur", "der"]
+
+    /// True when `short` and `long` have as many significant words and each word of `short`
+    /// begins the matching word of `long` (ISO 4 abbreviations drop articles and prepositions).
+    public static func isAbbreviation(_ short: [String], of long: [String]) -> Bool {
+        let longWords = long.filter { !skippedInAbbreviations.contains($0) }
+        let shortWords = short.filter { !skippedInAbbreviations.contains($0) }
+        guard !shortWords.isEmpty, shortWords.count == longWords.count else { return false }
+        return zip(shortWords, longWords).allSatisfy { $1.hasPrefix($0) }
+    }
+}

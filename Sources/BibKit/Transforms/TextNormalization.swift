@@ -1,0 +1,205 @@
+import Foundation
+
+/// Text forms for comparing and cleaning: match keys (LaTeX decoded, accents folded,
+/// punctuation and case dropped), white-space collapsing and LaTeX accent decoding.
+public enum MatchText {
+    /// The comparison key of a title or name: LaTeX commands and braces removed, accents
+    /// folded, `&` read as `and`, letters and digits only, lower case, no spaces.
+    /// `Schr{\"o}dinger's Cat: A Review` and `Schrödinger’s cat - a review` give the same key.
+    public static func key(_ text: String) -> String {
+        words(text).joined()
+    }
+
+    /// The words of ``key(_:)`` (split where the text had spaces or punctuation).
+    public static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        func flush() {
+            if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        let source = text.utf8.contains(UInt8(ascii: "\\")) ? latexStripped(text) : text
+        let ascii = source.utf8.allSatisfy { $0 < 0x80 }
+        let scalars = ascii ? source.unicodeScalars : source.decomposedStringWithCanonicalMapping.unicodeScalars
+        for scalar in scalars {
+            if scalar.isASCII {
+                let v = UInt8(scalar.value)
+                if isDigit(v) || isLetter(v) {
+                    current.unicodeScalars.append(Unicode.Scalar(v | (isLetter(v) ? 0x20 : 0)))
+                } else if v == UInt8(ascii: "&") {
+                    flush()
+                    words.append("and")
+                } else if v == UInt8(ascii: "'") {
+                    continue  // Schrödinger's → schrodingers
+                } else {
+                    flush()
+                }
+                continue
+            }
+            let props = scalar.properties
+            if props.generalCategory == .nonspacingMark || props.generalCategory == .enclosingMark { continue }
+            if scalar == "’" || scalar == "ʼ" { continue }
+            if props.isAlphabetic || props.numericType != nil {
+                let folded = String(scalar).asciiFolded
+                if !folded.isEmpty {
+                    current += folded.lowercased().filter { $0.isLetter || $0.isNumber }
+                } else {
+                    current += String(scalar).lowercased()
+                }
+            } else {
+                flush()
+            }
+        }
+        flush()
+        return words
+    }
+
+    /// The text with LaTeX accent and symbol commands reduced to their base letters and
+    /// other commands, braces and `$` removed: `Schr{\"o}dinger` → `Schrodinger`, `\ss` → `ss`.
+    public static func latexStripped(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        let s = Array(text.unicodeScalars)
+        var i = 0
+        while i < s.count {
+            let c = s[i]
+            if c == "\\" && i + 1 < s.count {
+                let next = s[i + 1]
+                if next.properties.isAlphabetic && next.isASCII {
+                    var j = i + 1
+                    while j < s.count, s[j].isASCII, s[j].properties.isAlphabetic { j += 1 }
+                    let name = String(String.UnicodeScalarView(s[(i + 1)..<j]))
+                    if let spelled = latexLetters[name] { out.append(contentsOf: spelled.unicodeScalars) }
+                    // Skip the space that ends a command name.
+                    while j < s.count, s[j] == " " { j += 1 }
+                    i = j
+                } else {
+                    // `\"`, `\'`, `\&`, `\%`: the character after a symbol command.
+                    if "&%$#_{}".unicodeScalars.contains(next) { out.append(next) }
+                    i += 2
+                }
+                continue
+            }
+            if c == "{" || c == "}" || c == "$" {
+                i += 1
+                continue
+            }
+            if c == "~" {
+                out.append(" ")
+                i += 1
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(out)
+    }
+
+    private static let latexLetters: [String: String] = [
+        "ss": "ss", "o": "o", "O": "O", "ae": "ae", "AE": "AE", "oe": "oe", "OE": "OE", "aa": "a", "AA": "A",
+        "l": "l", "L": "L", "i": "i", "j": "j", "dh": "d", "DH": "D", "th": "th", "TH": "Th", "ng": "ng", "NG": "NG",
+        "dj": "d", "DJ": "D",
+    ]
+
+    /// Text with runs of white space (including line breaks and no-break spaces) collapsed
+    /// to one space and trimmed.
+    public static func collapsedWhitespace(_ text: String) -> String {
+        var needsWork = false
+        var previousSpace = true
+        for b in text.utf8 {
+            let space = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b >= 0x80
+            if b >= 0x80 || (space && (previousSpace || b != 0x20)) {
+                needsWork = true
+                break
+            }
+            previousSpace = space
+        }
+        if !needsWork && !previousSpace { return text }
+        var out = String.UnicodeScalarView()
+        var pending = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pending = !out.isEmpty
+            } else {
+                if pending { out.append(" ") }
+                pending = false
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}
+
+extension RichText {
+    /// The text with white space collapsed inside and around runs, trimmed at both ends;
+    /// math and code runs are left as they are.
+    public func collapsingWhitespace() -> RichText {
+        var inlines = inlines.map { $0.collapsingWhitespace() }
+        // Trim the ends of the whole text.
+        if case .text(let first)? = inlines.first {
+            inlines[0] = .text(String(first.drop { $0 == " " }))
+        }
+        if case .text(let last)? = inlines.last {
+            var s = last
+            while s.last == " " { s.removeLast() }
+            inlines[inlines.count - 1] = .text(s)
+        }
+        // Two spaces across a run boundary.
+        var out: [Inline] = []
+        var endsInSpace = false
+        for inline in inlines {
+            if endsInSpace, case .text(let t) = inline, t.hasPrefix(" ") {
+                let trimmed = String(t.dropFirst())
+                out.append(.text(trimmed))
+                endsInSpace = trimmed.isEmpty
+                continue
+            }
+            out.append(inline)
+            let plain = RichText([inline]).plainText
+            endsInSpace = plain.isEmpty ? endsInSpace : plain.hasSuffix(" ")
+        }
+        return RichText(out)
+    }
+
+    /// Applies `transform` to every plain-text run outside case-protected, math, code and raw
+    /// runs (those are never recased).
+    public func mappingText(_ transform: (String) -> String) -> RichText {
+        RichText(inlines.map { $0.mappingText(transform) })
+    }
+}
+
+extension Inline {
+    func collapsingWhitespace() -> Inline {
+        switch self {
+        case .text(let s):
+            // Keep one leading and one trailing space: they separate this run from its neighbours.
+            let lead = s.unicodeScalars.first.map { $0.properties.isWhitespace } ?? false
+            let trail = s.unicodeScalars.last.map { $0.properties.isWhitespace } ?? false
+            let core = MatchText.collapsedWhitespace(s)
+            if core.isEmpty { return .text(lead || trail ? " " : "") }
+            return .text((lead ? " " : "") + core + (trail ? " " : ""))
+        case .italic(let c): return .italic(c.map { $0.collapsingWhitespace() })
+        case .bold(let c): return .bold(c.map { $0.collapsingWhitespace() })
+        case .smallCaps(let c): return .smallCaps(c.map { $0.collapsingWhitespace() })
+        case .superscript(let c): return .superscript(c.map { $0.collapsingWhitespace() })
+        case .subscript(let c): return .subscript(c.map { $0.collapsingWhitespace() })
+        case .caseProtected(let c): return .caseProtected(c.map { $0.collapsingWhitespace() })
+        case .link(let url, let c): return .link(url: url, c.map { $0.collapsingWhitespace() })
+        case .math, .code, .raw: return self
+        }
+    }
+
+    func mappingText(_ transform: (String) -> String) -> Inline {
+        switch self {
+        case .text(let s): return .text(transform(s))
+        case .italic(let c): return .italic(c.map { $0.mappingText(transform) })
+        case .bold(let c): return .bold(c.map { $0.mappingText(transform) })
+        case .smallCaps(let c): return .smallCaps(c.map { $0.mappingText(transform) })
+        case .superscript(let c): return .superscript(c.map { $0.mappingText(transform) })
+        case .subscript(let c): return .subscript(c.map { $0.mappingText(transform) })
+        case .link(let url, let c): return .link(url: url, c.map { $0.mappingText(transform) })
+        case .caseProtected, .math, .code, .raw: return self
+        }
+    }
+}
