@@ -363,7 +363,10 @@ struct EntryBuilder {
 
     /// Requests a model field at its home (and fallbacks) from the field table.
     private mutating func addField(_ field: Field, value: String? = nil) {
-        guard let raw = value ?? entry.fields[field] else { return }
+        guard var raw = value ?? entry.fields[field] else { return }
+        if field == .status, dialect == .biblatex, let key = BibTeXDates.publicationStates[raw.trimmingSpaces.lowercased()] {
+            raw = key  // biblatex localises its pubstate keys ("in press" → `inpress`)
+        }
         let row = BibTeXFieldTable.row(field)
         let names = row.names(in: dialect, type: type)
         let borrowed = dialect == .biblatex && field == .medium

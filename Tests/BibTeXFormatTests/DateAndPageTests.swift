@@ -92,6 +92,15 @@ struct DateAndPageTests {
         #expect(biblatexDiagnostics.filter { $0.code == "bibtex.raw-date" }.map(\.entryKey) == ["b"])
     }
 
+    @Test("a publication status becomes a biblatex pubstate key")
+    func status() {
+        let entry = Entry(key: "k", type: EntryType(.document), fields: [.status: "In press"])
+        #expect(fields(of: entry, .biblatex)["pubstate"] == "inpress")
+        #expect(fields(of: entry)["pubstate"] == "In press")
+        let other = Entry(key: "k", type: EntryType(.document), fields: [.status: "under review"])
+        #expect(fields(of: other, .biblatex)["pubstate"] == "under review")
+    }
+
     @Test("other date roles")
     func otherDates() {
         let entry = Entry(
