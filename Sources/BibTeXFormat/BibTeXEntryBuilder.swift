@@ -520,20 +520,20 @@ struct EntryBuilder {
     /// first come first served.
     private mutating func addEprintLike(_ ids: [Identifier], kind: IdentifierKind) {
         for (i, id) in ids.enumerated() {
-            let value = verbatim(id.value, "eprint")
             switch dialect {
             case .bibtex:
                 let base = BibTeXIdentifierTable.bibtexFields[kind] ?? BibTeXKeys.fieldName(kind.rawValue)
                 if kind == .arxiv && i == 0 {
                     var companions: [(name: String, value: [UInt8])] = [("archiveprefix", Array("arXiv".utf8))]
                     if let q = id.qualifier, !q.isEmpty { companions.append(("primaryclass", text(q, "primaryclass"))) }
-                    request("arXiv id", [FieldCandidate("eprint", companions: companions)], value)
+                    request("arXiv id", [FieldCandidate("eprint", companions: companions)], verbatim(id.value, "eprint"))
                 } else {
                     let name = i == 0 ? base : (kind == .arxiv ? "arxiv" : base) + String(i + 1)
-                    let v = kind == .arxiv ? value : text(id.value.trimmingSpaces, name)
+                    let v = kind == .arxiv ? verbatim(id.value, name) : text(id.value.trimmingSpaces, name)
                     request(kind.rawValue, [FieldCandidate(name)], v)
                 }
             case .biblatex:
+                let value = verbatim(id.value, "eprint")
                 let eprintType = BibTeXIdentifierTable.biblatexEprintTypes[kind] ?? kind.rawValue
                 var companions: [(name: String, value: [UInt8])] = [("eprinttype", text(eprintType, "eprinttype"))]
                 if let q = id.qualifier, !q.isEmpty, kind == .arxiv {

@@ -3,9 +3,9 @@ import BibModel
 /// Writes a library as classic BibTeX or as BibLaTeX (biber).
 ///
 /// Output is deterministic: a `%` header for profile libraries, `@preamble`, `@string` and
-/// comments (`@comment{…}` in BibTeX, `%` lines for biber), then one entry per model entry with its fields in a fixed canonical
-/// order (`  name = {value}`, unaligned), `extra` fields last in source order, a blank line
-/// between entries. Nothing is dropped silently: what a dialect has no place for is
+/// comments (`@comment{…}` in BibTeX, `%` lines for biber), then one entry per model entry
+/// with its fields in a fixed canonical order (`  name = {value}`, unaligned), `extra`
+/// fields last in source order, a blank line between entries. Nothing is dropped silently: what a dialect has no place for is
 /// reported in `diagnostics` (BibLaTeX: one warning per field name, with a count).
 public struct BibTeXWriter: BibliographyWriter {
     /// The dialect written.
@@ -19,7 +19,7 @@ public struct BibTeXWriter: BibliographyWriter {
 
     /// Serialises a library; see the type's documentation for the layout.
     public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
-        let lib = library
+        let lib = library  // entries and metadata are read, never changed
         let asciiOnly = !(options.keepUnicode ?? (dialect == .biblatex))
         var context = WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly))
         var out: [UInt8] = []
@@ -32,7 +32,8 @@ public struct BibTeXWriter: BibliographyWriter {
         for (entry, key) in zip(lib.entries, keys) {
             // The builder borrows the context by swapping, so the diagnostics and the encoder
             // stay uniquely referenced (a copy would copy all diagnostics per entry).
-            var builder = EntryBuilder(entry: entry, key: key, context: WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly)))
+            var builder = EntryBuilder(
+                entry: entry, key: key, context: WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly)))
             swap(&builder.context, &context)
             builder.build()
             builder.emit(to: &out)
