@@ -3,7 +3,8 @@
 public struct DiagnosticRenderer: Sendable {
     /// Output styles.
     public enum Style: String, Sendable, CaseIterable {
-        /// `file:line:col: severity: message [code]`, the source line and a caret.
+        /// `file:line:col: severity: key: field: message [code]` (key and field when the
+        /// diagnostic has them), the source line and a caret.
         case text
         /// One JSON object per line.
         case json
@@ -35,11 +36,12 @@ public struct DiagnosticRenderer: Sendable {
         var out = ""
         if let loc = d.location { out += "\(loc.file):\(loc.line):\(loc.column): " } else { out += "bibkit: " }
         let sev = d.severity.rawValue
+        let subject = Self.subject(d)
         if color {
             let c = d.severity == .error ? "\u{1B}[1;31m" : d.severity == .warning ? "\u{1B}[1;35m" : "\u{1B}[1;36m"
-            out += "\(c)\(sev):\u{1B}[0m \u{1B}[1m\(d.message)\u{1B}[0m [\(d.code)]\n"
+            out += "\(c)\(sev):\u{1B}[0m \(subject)\u{1B}[1m\(d.message)\u{1B}[0m [\(d.code)]\n"
         } else {
-            out += "\(sev): \(d.message) [\(d.code)]\n"
+            out += "\(sev): \(subject)\(d.message) [\(d.code)]\n"
         }
         if let loc = d.location, let line = sources.line(loc.line, of: loc.file) {
             let shown = line.replacingTabs()
@@ -50,6 +52,14 @@ public struct DiagnosticRenderer: Sendable {
             out += "  " + String(repeating: " ", count: pad) + (color ? "\u{1B}[1;32m^\u{1B}[0m" : "^") + "\n"
         }
         for note in d.notes { out += "  note: \(note)\n" }
+        return out
+    }
+
+    /// `key: field: ` for the parts a diagnostic has (errorformat's key and field columns).
+    static func subject(_ d: Diagnostic) -> String {
+        var out = ""
+        if let key = d.entryKey, !key.isEmpty { out += key + ": " }
+        if let field = d.field, !field.isEmpty { out += field + ": " }
         return out
     }
 
@@ -73,7 +83,7 @@ public struct DiagnosticRenderer: Sendable {
             props += ["file=\(escapeProperty(loc.file))", "line=\(loc.line)", "col=\(loc.column)"]
         }
         props.append("title=\(escapeProperty(d.code))")
-        return "::\(kind) \(props.joined(separator: ","))::\(escapeData(d.message))"
+        return "::\(kind) \(props.joined(separator: ","))::\(escapeData(Self.subject(d) + d.message))"
     }
 
     private func quote(_ s: String) -> String {

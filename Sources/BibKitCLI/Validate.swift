@@ -7,9 +7,25 @@ struct Validate: ParsableCommand {
         abstract: "Check bibliography files and report every problem found.",
         discussion: """
             Reads each INPUT with its format's reader and reports every diagnostic: syntax \
-            errors with file, line and column, values that do not parse, and anything the \
-            reader had to guess. JATS XML and CSL-JSON files are also checked against \
-            bibkit's own schemas (Schemas/).
+            errors with file, line and column (unbalanced braces, undefined @string macros and \
+            crossrefs come from the BibTeX reader), values that do not parse, and anything the \
+            reader had to guess. JATS XML and CSL-JSON files are also checked against bibkit's \
+            own schemas (Schemas/). Then the rules run over what was read:
+
+              validate.missing-field       required fields per type (BibTeX or BibLaTeX data model)
+              validate.date, .year         dates that do not parse, invalid or future dates
+              validate.pages, .edition     page ranges and editions that are not ones
+              validate.doi, .isbn, .issn   DOI syntax, ISBN-10/13 and ISSN check digits
+              validate.arxiv, .pmid, .url  identifier and URL syntax
+              validate.names               one name holding several people
+              validate.not-nfc, .html      decomposed Unicode, HTML left in text
+              validate.field-not-in-model  BibLaTeX fields biber's data model rejects for the type
+              validate.duplicate-key       keys used twice (also differing only in case)
+              validate.likely-duplicate    the same work twice (as 'convert --dedupe' finds it)
+
+            Text output is 'file:line:col: severity: key: field: message [code]' (errorformat); \
+            --format json prints one JSON object per line, --format github GitHub Actions \
+            annotations.
 
             Exit status: 0 when no errors were found (warnings allowed, unless --strict); \
             1 when errors were found; 2 when no input could be read; 64 on a usage error.
@@ -17,7 +33,8 @@ struct Validate: ParsableCommand {
             Examples:
               bibkit validate refs.bib
               bibkit validate out.xml --format github
-              bibkit validate a.json b.ris --strict
+              bibkit validate a.json b.ris --strict --data-model biblatex
+              bibkit validate refs.bib --ignore validate.missing-field,validate.likely-duplicate
             """
     )
 
@@ -27,7 +44,7 @@ struct Validate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Input format (default: detected).", valueName: "format"))
     var from: FormatID?
 
-    @Flag(help: "Treat warnings as errors.")
+    @Flag(help: "Treat warnings as errors: exit 1 when there are any.")
     var strict = false
 
     @Flag(name: .shortAndLong, help: "Print only errors and no summary.")
@@ -36,22 +53,44 @@ struct Validate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How to print diagnostics: text, json or github.", valueName: "style"))
     var format: DiagnosticRenderer.Style = .text
 
+    @Option(name: .customLong("data-model"), help: ArgumentHelp("Required fields per type from this model: bibtex or biblatex (default: biblatex for BibLaTeX files, else bibtex).", valueName: "model"))
+    var dataModel: DataModelRules.Model?
+
+    @Option(help: ArgumentHelp("Do not report these codes (comma-separated; a code ending in '.' or a prefix such as 'validate.missing' covers all it starts), e.g. --ignore validate.missing-field.", valueName: "codes"))
+    var ignore: [String] = []
+
+    @Flag(name: .customLong("no-rules"), help: "Report only what the readers and schemas find, without the rule checks.")
+    var noRules = false
+
     func run() throws {
         var console = Console(style: format, quiet: quiet)
         var diagnostics = Diagnostics()
         let specs = (inputs.isEmpty ? ["-"] : inputs).map { InputSpec(path: $0, format: from) }
+        let validator = Validator(options: Validator.Options(dataModel: dataModel))
+        let rules = !noRules
         let (library, readCount) = Pipeline().read(specs, sources: &console.sources, diagnostics: &diagnostics) {
             result, diagnostics in
-            if let validator = result.plugin.validator {
-                diagnostics.append(contentsOf: validator(result.bytes, result.input.displayName))
+            if let schema = result.plugin.validator {
+                diagnostics.append(contentsOf: schema(result.bytes, result.input.displayName))
+            }
+            if rules {
+                validator.check(
+                    result.library, format: result.plugin.descriptor.id, bytes: result.bytes,
+                    source: result.input.displayName, diagnostics: &diagnostics)
             }
         }
+        if rules { validator.checkAcross(library, diagnostics: &diagnostics) }
+        let ignored = ignore.flatMap { $0.split(separator: ",").map { String($0) } }.filter { !$0.isEmpty }
+        var shown = Diagnostics()
+        for d in diagnostics.all where !ignored.contains(where: { d.code == $0 || d.code.hasPrefix($0) }) { shown.report(d) }
         let entries = library.entries.count
-        console.emit(diagnostics)
-        let errors = diagnostics.count(.error)
-        let warnings = diagnostics.count(.warning)
+        console.emit(shown)
+        let errors = shown.count(.error)
+        let warnings = shown.count(.warning)
         console.summary("\(entries) entr\(entries == 1 ? "y" : "ies") checked: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         if readCount == 0 { throw ExitStatus.failure }
         if errors > 0 || (strict && warnings > 0) { throw ExitStatus.inputErrors }
     }
 }
+
+extension DataModelRules.Model: ExpressibleByArgument {}

@@ -1,3 +1,5 @@
+import BibTeXFormat
+
 /// Finds entries that describe the same work, in layers like Zotero's duplicate finder:
 ///
 /// 1. exact identifiers: DOI (prefix stripped, case-insensitive), arXiv id (without version),
@@ -138,9 +140,31 @@ struct Fingerprint: Sendable {
     var chapter: String?
     var containerKey: String?
     var containerWords: [String] = []
-    var isThesis = false
-    var isReview = false
+    /// The family of the work type (journal article, book, chapter, conference paper, …);
+    /// nil for generic types (document, article, manuscript, web page) that match any.
+    var family: String?
+    /// The thesis genre (`phd`, `masters`), if any.
+    var thesisGenre: String?
     var genericTitle = false
+
+    /// Work types grouped so that a conference paper and its journal version, a chapter and
+    /// its book, a report and an article are not taken for one another.
+    static let families: [WorkType: String] = {
+        var out: [WorkType: String] = [:]
+        let groups: [(String, [WorkType])] = [
+            ("journal", [.articleJournal, .articleMagazine, .articleNewspaper, .periodical]),
+            ("book", [.book, .classic, .collection]),
+            ("chapter", [.chapter, .entry, .entryDictionary, .entryEncyclopedia]),
+            ("conference", [.paperConference, .speech, .event]),
+            ("report", [.report, .standard]), ("thesis", [.thesis]), ("review", [.review, .reviewBook]),
+            ("dataset", [.dataset]), ("software", [.software]), ("patent", [.patent]),
+            ("legal", [.bill, .legalCase, .legislation, .regulation, .treaty, .hearing]),
+            ("media", [.broadcast, .motionPicture, .song, .musicalScore, .performance, .graphic, .figure, .map, .interview]),
+            ("letter", [.personalCommunication]),
+        ]
+        for (name, kinds) in groups { for k in kinds { out[k] = name } }
+        return out
+    }()
 
     /// Kinds that are parts of a larger publication: an ISBN on them is the container's.
     static let containedKinds: Set<WorkType> = [
@@ -193,8 +217,8 @@ struct Fingerprint: Sendable {
             containerWords = MatchText.words(s)
             containerKey = containerWords.joined()
         }
-        isThesis = entry.type.kind == .thesis
-        isReview = entry.type.kind == .review || entry.type.kind == .reviewBook
+        family = Self.families[entry.type.kind]
+        if entry.type.kind == .thesis { thesisGenre = BibTeXTypeTable.normalizedGenre(entry.type.genre ?? entry.fields[.genre]) }
     }
 
     /// The title before a subtitle separator (`:`, ` - `, ` – `, `?`, `.`).
@@ -337,7 +361,8 @@ struct ClusterState {
 
     /// Checks that need the two entries themselves rather than the cluster profile.
     private func pairAllows(_ a: Fingerprint, _ b: Fingerprint, mode: MatchMode) -> Bool {
-        if a.isThesis != b.isThesis || a.isReview != b.isReview { return false }
+        if let fa = a.family, let fb = b.family, fa != fb { return false }
+        if let ga = a.thesisGenre, let gb = b.thesisGenre, ga != gb { return false }
         switch mode {
         case .identifier:
             // Same identifier but unrelated titles: a data error more likely than a duplicate.

@@ -132,7 +132,10 @@ public enum Identifiers {
     /// `1234-567X` for an ISSN with a valid check digit (spaces, hyphens and a lower-case
     /// `x` tolerated in the input), or nil.
     public static func normalizedISSN(_ raw: String) -> String? {
-        let chars = standardNumberCharacters(raw.trimmedSpaces.uppercased().replacingPrefix("ISSN", with: ""))
+        var s = raw.trimmedSpaces.uppercased().replacingPrefix("ISSN", with: "")
+        // A qualifier after the number: `0017-5749 (ISSN)`, `1234-5678 (Print)`.
+        if let paren = s.firstIndex(of: "(") { s = String(s[..<paren]) }
+        let chars = standardNumberCharacters(s)
         guard chars.count == 8, issnCheckDigit(chars) == chars[7] else { return nil }
         return String(decoding: chars[0..<4], as: UTF8.self) + "-" + String(decoding: chars[4..<8], as: UTF8.self)
     }
