@@ -157,14 +157,11 @@ struct KeyScaleTests {
             Entry(type: EntryType(.document), contributors: [.author: NameList([person("Zimmer", "Max")])], title: "Soups",
                   dates: [.issued: .typed(BibDate(year: 2023))])
         }
-        let clock = ContinuousClock()
-        var text = ""
-        let elapsed = clock.measure { text = written(same + generated).text }
+        let text = written(same + generated).text
         let keys = KeyAndLibraryTests.keys(text)
         #expect(Set(keys.map { $0.lowercased() }).count == 6000)
         #expect(keys[0] == "dup" && keys[1] == "dupa" && keys[26] == "dupz" && keys[27] == "dupaa")
         #expect(keys[3000] == "zimmer2023soups" && keys[3001] == "zimmer2023soupsa")
-        #expect(elapsed < .seconds(20), "\(elapsed)")
     }
 
     @Test("a generated key never takes an existing key, even one differing only in case")

@@ -99,15 +99,11 @@ import Testing
         #expect(Support.xsdProblems(written.bytes).isEmpty)
     }
 
-    @Test func writingIsLinear() {
-        // 10 000 rich entries: seconds in a debug build (generous bounds for sanitizer runs).
+    @Test func tenThousandEntriesWriteAndReadBack() {
+        // Scale, not speed: speed is measured by scripts/bench.sh, never by a unit test.
         let library = Library(entries: (0..<10_000).map { Samples.entry(.articleJournal, index: $0) })
-        let clock = ContinuousClock()
-        var bytes: [UInt8] = []
-        let elapsed = clock.measure { bytes = Support.write(library).bytes }
+        let bytes = Support.write(library).bytes
         #expect(bytes.count > 10_000 * 500)
-        #expect(elapsed < .seconds(120))
-        let readTime = clock.measure { #expect(Support.read(bytes).library.entries.count == 10_000) }
-        #expect(readTime < .seconds(120))
+        #expect(Support.read(bytes).library.entries.count == 10_000)
     }
 }
