@@ -57,9 +57,9 @@ struct ConversionRun {
         let errors = diagnostics.count(.error)
         let warnings = diagnostics.count(.warning)
         let count = library.entries.count
-        var summary = "wrote \(count) entr\(count == 1 ? "y" : "ies") as \(target) to \(destination)"
-        if count != entriesRead { summary += " (of \(entriesRead) read)" }
-        summary += " (\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))"
+        var summary = "wrote \(count) entr\(count == 1 ? "y" : "ies")"
+        if count != entriesRead { summary += " of \(entriesRead) read" }
+        summary += " as \(target) to \(destination) (\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))"
         if output != nil || !chain.isEmpty {
             console.summary(summary + ReportOutput.summary(report, chain: chain))
         }

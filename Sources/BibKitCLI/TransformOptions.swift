@@ -184,7 +184,8 @@ struct TransformOptions: ParsableArguments {
     }
 
     /// Rewrites a bare `--generate-keys` (no `=PATTERN`) so the parser sees the default
-    /// pattern; a following argument containing `[` is taken as the pattern.
+    /// pattern (a following argument containing `[` is taken as the pattern), and
+    /// `--sort -year` so the descending key is not read as an option.
     static func rewriteArguments(_ arguments: [String]) -> [String] {
         var out: [String] = []
         var i = 0
@@ -193,6 +194,14 @@ struct TransformOptions: ParsableArguments {
             if a == "--" {
                 out += arguments[i...]
                 break
+            }
+            // `--sort -year`: a descending key, not an option.
+            if a == "--sort", i + 1 < arguments.count, arguments[i + 1].hasPrefix("-"), !arguments[i + 1].hasPrefix("--"),
+                arguments[i + 1].count > 1
+            {
+                out.append("--sort=" + arguments[i + 1])
+                i += 2
+                continue
             }
             if a == "--generate-keys" {
                 if i + 1 < arguments.count, arguments[i + 1].contains("[") {

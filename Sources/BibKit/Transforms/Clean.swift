@@ -132,6 +132,15 @@ final class EntryCleaner {
     }
 
     func omit(_ slot: EntryFields.Slot) {
+        if case .extra(let namespace, let name) = slot {
+            // Report each extra field under its own `namespace:name`.
+            let lower = name.lowercased()
+            for key in entry.extra.keys where namespace == nil ? key.name.lowercased() == lower : (key.namespace == namespace && key.name == name) {
+                record(key.description, entry.extra[key], nil, "omitted")
+            }
+            _ = EntryFields.remove(slot, from: &entry)
+            return
+        }
         let removed = EntryFields.remove(slot, from: &entry)
         for value in removed { record(Self.name(of: slot), value, nil, "omitted") }
     }

@@ -132,34 +132,33 @@ public enum MatchText {
 }
 
 extension RichText {
-    /// The text with white space collapsed inside and around runs, trimmed at both ends;
-    /// math and code runs are left as they are.
+    /// The text with white space collapsed inside and across runs (one space where runs
+    /// meet), trimmed at both ends; math and code runs are left as they are.
     public func collapsingWhitespace() -> RichText {
-        var inlines = inlines.map { $0.collapsingWhitespace() }
-        // Trim the ends of the whole text.
-        if case .text(let first)? = inlines.first {
-            inlines[0] = .text(String(first.drop { $0 == " " }))
-        }
-        if case .text(let last)? = inlines.last {
-            var s = last
-            while s.last == " " { s.removeLast() }
-            inlines[inlines.count - 1] = .text(s)
-        }
-        // Two spaces across a run boundary.
-        var out: [Inline] = []
-        var endsInSpace = false
-        for inline in inlines {
-            if endsInSpace, case .text(let t) = inline, t.hasPrefix(" ") {
-                let trimmed = String(t.dropFirst())
-                out.append(.text(trimmed))
-                endsInSpace = trimmed.isEmpty
-                continue
-            }
-            out.append(inline)
-            let plain = RichText([inline]).plainText
-            endsInSpace = plain.isEmpty ? endsInSpace : plain.hasSuffix(" ")
-        }
+        var afterSpace = true  // at the start, leading space is dropped
+        var out = inlines.map { $0.collapsingWhitespace(afterSpace: &afterSpace) }
+        // Trailing space of the last run with text.
+        if afterSpace { Self.trimTrailingSpace(&out) }
         return RichText(out)
+    }
+
+    /// Removes one trailing space from the last text run, looking into nested runs.
+    private static func trimTrailingSpace(_ inlines: inout [Inline]) {
+        for i in inlines.indices.reversed() {
+            switch inlines[i] {
+            case .text(let s):
+                if s.hasSuffix(" ") { inlines[i] = .text(String(s.dropLast())) }
+                if !s.isEmpty { return }
+            case .italic(var c): trimTrailingSpace(&c); inlines[i] = .italic(c); return
+            case .bold(var c): trimTrailingSpace(&c); inlines[i] = .bold(c); return
+            case .smallCaps(var c): trimTrailingSpace(&c); inlines[i] = .smallCaps(c); return
+            case .superscript(var c): trimTrailingSpace(&c); inlines[i] = .superscript(c); return
+            case .subscript(var c): trimTrailingSpace(&c); inlines[i] = .subscript(c); return
+            case .caseProtected(var c): trimTrailingSpace(&c); inlines[i] = .caseProtected(c); return
+            case .link(let url, var c): trimTrailingSpace(&c); inlines[i] = .link(url: url, c); return
+            case .math, .code, .raw: return
+            }
+        }
     }
 
     /// Applies `transform` to every plain-text run outside case-protected, math, code and raw
@@ -170,23 +169,32 @@ extension RichText {
 }
 
 extension Inline {
-    func collapsingWhitespace() -> Inline {
+    /// Collapses white space; `afterSpace` carries "the text so far ends in a space" across runs.
+    func collapsingWhitespace(afterSpace: inout Bool) -> Inline {
+        func nested(_ c: [Inline]) -> [Inline] { c.map { $0.collapsingWhitespace(afterSpace: &afterSpace) } }
         switch self {
         case .text(let s):
-            // Keep one leading and one trailing space: they separate this run from its neighbours.
-            let lead = s.unicodeScalars.first.map { $0.properties.isWhitespace } ?? false
-            let trail = s.unicodeScalars.last.map { $0.properties.isWhitespace } ?? false
-            let core = MatchText.collapsedWhitespace(s)
-            if core.isEmpty { return .text(lead || trail ? " " : "") }
-            return .text((lead ? " " : "") + core + (trail ? " " : ""))
-        case .italic(let c): return .italic(c.map { $0.collapsingWhitespace() })
-        case .bold(let c): return .bold(c.map { $0.collapsingWhitespace() })
-        case .smallCaps(let c): return .smallCaps(c.map { $0.collapsingWhitespace() })
-        case .superscript(let c): return .superscript(c.map { $0.collapsingWhitespace() })
-        case .subscript(let c): return .subscript(c.map { $0.collapsingWhitespace() })
-        case .caseProtected(let c): return .caseProtected(c.map { $0.collapsingWhitespace() })
-        case .link(let url, let c): return .link(url: url, c.map { $0.collapsingWhitespace() })
-        case .math, .code, .raw: return self
+            var out = String.UnicodeScalarView()
+            for scalar in s.unicodeScalars {
+                if scalar.properties.isWhitespace {
+                    if !afterSpace { out.append(" ") }
+                    afterSpace = true
+                } else {
+                    out.append(scalar)
+                    afterSpace = false
+                }
+            }
+            return .text(String(out))
+        case .italic(let c): return .italic(nested(c))
+        case .bold(let c): return .bold(nested(c))
+        case .smallCaps(let c): return .smallCaps(nested(c))
+        case .superscript(let c): return .superscript(nested(c))
+        case .subscript(let c): return .subscript(nested(c))
+        case .caseProtected(let c): return .caseProtected(nested(c))
+        case .link(let url, let c): return .link(url: url, nested(c))
+        case .math, .code, .raw:
+            afterSpace = false
+            return self
         }
     }
 

@@ -173,11 +173,11 @@ struct EntryChecker {
                 }
             case .isbn:
                 if !Identifiers.isValidISBN(id.value) {
-                    report(.warning, "isbn", "isbn", "ISBN '\(id.value)' has a wrong check digit or length")
+                    report(.warning, "isbn", "isbn", "'\(id.value)' has a wrong check digit or length for an ISBN")
                 }
             case .issn:
                 if !Identifiers.isValidISSN(id.value) {
-                    report(.warning, "issn", "issn", "ISSN '\(id.value)' has a wrong check digit or length")
+                    report(.warning, "issn", "issn", "'\(id.value)' has a wrong check digit or length for an ISSN")
                 }
             case .arxiv:
                 if Identifiers.bareArXiv(id.value) == nil {
@@ -204,10 +204,19 @@ struct EntryChecker {
                 }
             }
         }
-        // Text checks: NFC and HTML left in text.
-        for (field, value) in EntryFields.namedValues(of: entry) {
-            if value.utf8.contains(where: { $0 >= 0x80 }), value != value.nfc {
+        // Text checks: NFC (in the source, where readers have not normalised yet, else in the
+        // values) and HTML left in text.
+        if let offset = sourceNotNFC() {
+            let at = locator.lines.location(ofOffset: offset)
+            found.append(
+                Diagnostic(
+                    .warning, code: "validate.not-nfc",
+                    message: "text is not in Unicode NFC (a letter followed by a combining accent); bibkit writes NFC",
+                    location: at, entryKey: entry.key))
+        } else {
+            for (field, value) in EntryFields.namedValues(of: entry) where value.utf8.contains(where: { $0 >= 0x80 }) && !value.utf8.elementsEqual(value.nfc.utf8) {
                 report(.warning, "not-nfc", Self.baseField(field), "text is not in Unicode NFC (decomposed accents); bibkit writes NFC")
+                break
             }
         }
         for (field, text) in [("title", entry.title?.plainText), ("container-title", entry.container?.title?.plainText)] {
@@ -215,6 +224,29 @@ struct EntryChecker {
                 report(.warning, "html", field, "HTML markup or entities in text: '\(text)'")
             }
         }
+    }
+
+    /// The offset of the first line in the entry's source whose text changes under NFC: found
+    /// by looking for the UTF-8 lead bytes of combining diacritics (U+0300–U+036F).
+    func sourceNotNFC() -> Int? {
+        guard let range = locator.range(of: entry) else { return nil }
+        let bytes = locator.bytes
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            let b = bytes[i]
+            if (b == 0xCC || (b == 0xCD && bytes[i + 1] <= 0xAF)) && bytes[i + 1] >= 0x80 {
+                // The line around the mark, decoded: does NFC change it?
+                var start = i
+                while start > range.lowerBound, bytes[start - 1] != 0x0A { start -= 1 }
+                var end = i
+                while end < range.upperBound, bytes[end] != 0x0A { end += 1 }
+                let line = String(decoding: bytes[start..<end], as: UTF8.self)
+                if !line.utf8.elementsEqual(line.nfc.utf8) { return i }
+                i = end
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// BibLaTeX fields read from the source that biber's data model does not allow for the type.

@@ -1,0 +1,223 @@
+import Testing
+
+@testable import BibKit
+
+@Suite struct DuplicateFinderTests {
+    let base = Make.entry(
+        "smith2020", title: "Learning sparse models for image segmentation", authors: [("Smith", "John"), ("Doe", "Jane")],
+        year: 2020, doi: "10.1000/abc.1", journal: "Journal of Machine Learning Research", fields: [.volume: "12", .page: "123-145"])
+
+    func pairs(_ entries: [Entry]) -> Set<[Int]> {
+        var out = Set<[Int]>()
+        for c in DuplicateFinder().clusters(in: entries) {
+            for (i, a) in c.members.enumerated() { for b in c.members[(i + 1)...] { out.insert([a, b]) } }
+        }
+        return out
+    }
+
+    func isDuplicate(_ a: Entry, _ b: Entry) -> Bool { pairs([a, b]) == [[0, 1]] }
+
+    @Test func sameDOIWithResolverPrefix() {
+        var b = Make.entry("other", title: "Learning sparse models for image segmentation", year: 2020)
+        b.identifiers = [Identifier(.doi, "https://doi.org/10.1000/ABC.1")]
+        #expect(isDuplicate(base, b))
+        #expect(DuplicateFinder().clusters(in: [base, b]).first?.reasons == [nil, "doi 10.1000/abc.1"])
+    }
+
+    @Test func perturbedTitleAndNames() {
+        var b = Make.entry(
+            "Smith_2020", title: #"LEARNING SPARSE MODELS FOR IMAGE SEGMENTATION."#, authors: [("Smith", "J."), ("Doe", "J.")],
+            year: 2020, journal: "J. Mach. Learn. Res.", fields: [.page: "123--145"])
+        #expect(isDuplicate(base, b))
+        b.title = RichText(#"Learning {S}parse Models for Image Segmentation"#)
+        #expect(isDuplicate(base, b))
+    }
+
+    @Test func accentsLaTeXVersusUnicode() {
+        let a = Make.entry("a", title: "Über die Schrödinger-Gleichung", authors: [("Müller", "K.")], year: 1999)
+        let b = Make.entry("b", title: #"{\"U}ber die Schr{\"o}dinger-Gleichung"#, authors: [(#"M{\"u}ller"#, "Karl")], year: 1999)
+        #expect(isDuplicate(a, b))
+    }
+
+    @Test func missingFieldsOnOneSide() {
+        let b = Make.entry("b", title: "Learning sparse models for image segmentation", authors: [("Smith", nil)])
+        #expect(isDuplicate(base, b))
+    }
+
+    @Test func vetoes() {
+        func variant(_ change: (inout Entry) -> Void) -> Entry {
+            var e = base
+            e.identifiers = []
+            e.key = "v"
+            change(&e)
+            return e
+        }
+        // Years more than one apart.
+        #expect(!isDuplicate(base, variant { $0.issued = .typed(BibDate(year: 2023)) }))
+        #expect(isDuplicate(base, variant { $0.issued = .typed(BibDate(year: 2021)) }))
+        // No author surname in common.
+        #expect(!isDuplicate(base, variant { $0.authors = NameList([Make.person("Brown", "A.")]) }))
+        // Different volume, pages, chapter.
+        #expect(!isDuplicate(base, variant { $0.fields[.volume] = "13" }))
+        #expect(!isDuplicate(base, variant { $0.fields[.page] = "200-210" }))
+        // Two different DOIs.
+        #expect(!isDuplicate(base, variant { $0.identifiers = [Identifier(.doi, "10.1000/other")] }))
+        // A conference paper is not its journal version.
+        #expect(!isDuplicate(base, variant { $0.type = EntryType(.paperConference) }))
+        #expect(isDuplicate(base, variant { $0.type = EntryType(.document) }))
+    }
+
+    @Test func editionsAndParts() {
+        let first = Make.entry("k1", .book, title: "Numerical Optimization", authors: [("Nocedal", "J.")], year: 1999)
+        var second = first
+        second.key = "k2"
+        second.fields[.edition] = "2nd"
+        second.issued = .typed(BibDate(year: 2006))
+        #expect(!isDuplicate(first, second))
+        var sameYear = second
+        sameYear.issued = first.issued
+        sameYear.fields[.edition] = "Second edition"
+        var third = first
+        third.fields[.edition] = "3"
+        #expect(!isDuplicate(sameYear, third))
+        // Part I vs Part II share a DOI prefix but not a title; with the same DOI typo, the parts veto.
+        var p1 = Make.entry("p1", title: "Stochastic processes, Part I", authors: [("Lee", "A.")], year: 2010, doi: "10.1000/p")
+        var p2 = p1
+        p2.key = "p2"
+        p2.title = "Stochastic processes, Part II"
+        #expect(!isDuplicate(p1, p2))
+        p1.identifiers = []
+        p2.identifiers = []
+        #expect(!isDuplicate(p1, p2))
+    }
+
+    @Test func sameIdentifierButUnrelatedTitles() {
+        let b = Make.entry("b", title: "A completely different paper about birds", authors: [("Smith", nil)], year: 2020, doi: "10.1000/abc.1")
+        #expect(!isDuplicate(base, b))
+    }
+
+    @Test func genericTitlesNeedMoreEvidence() {
+        let a = Make.entry("a", title: "Editorial", authors: [("Smith", nil)], year: 2020, journal: "Nature")
+        let b = Make.entry("b", title: "Editorial", authors: [("Smith", nil)], year: 2020, journal: "Science")
+        let c = Make.entry("c", title: "Editorial", year: 2020, journal: "Nature")
+        let d = Make.entry("d", title: "Editorial", authors: [("Smith", nil)], year: 2020, journal: "Nature")
+        #expect(!isDuplicate(a, b))
+        #expect(!isDuplicate(a, c))
+        #expect(isDuplicate(a, d))
+    }
+
+    @Test func missingSubtitle() {
+        let a = Make.entry("a", title: "Attention is all you need: transformers for translation", authors: [("Vaswani", "A.")], year: 2017)
+        let b = Make.entry("b", title: "Attention is all you need", authors: [("Vaswani", "Ashish")], year: 2017)
+        let c = Make.entry("c", title: "Attention is all you need", year: 2017)
+        #expect(isDuplicate(a, b))
+        #expect(!isDuplicate(a, c))
+    }
+
+    @Test func chainsCannotJoinVetoedWorks() {
+        // b matches a by DOI and c by title, but a and c are different editions.
+        let a = Make.entry("a", .book, title: "Convex Optimization", authors: [("Boyd", "S.")], year: 2004, fields: [.edition: "1"], isbn: "0521833787")
+        var b = Make.entry("b", .book, title: "Convex optimization", authors: [("Boyd", "Stephen")], year: 2004, isbn: "978-0-521-83378-3")
+        b.fields = [:]
+        let c = Make.entry("c", .book, title: "Convex optimization", authors: [("Boyd", "S.")], year: 2004, fields: [.edition: "2"])
+        let found = pairs([a, b, c])
+        #expect(found.contains([0, 1]))
+        #expect(!found.contains([0, 2]))
+    }
+
+    @Test func thousandsOfGenericTitlesStayLinear() {
+        // One bucket of 3 000 entries: each compares with a bounded number of clusters.
+        let entries = (0..<3000).map { i in
+            Make.entry("e\(i)", title: "Editorial", authors: [("Author\(i)", nil)], year: 2000 + i % 20)
+        }
+        #expect(DuplicateFinder().clusters(in: entries).isEmpty)
+    }
+}
+
+@Suite struct MergeTests {
+    var entries: [Entry] {
+        var a = Make.entry(
+            "smith2020", title: "Learning sparse models", authors: [("Smith", "J."), ("Doe", "J.")], year: 2020,
+            doi: "10.1000/abc.1", journal: "J. Mach. Learn. Res.", fields: [.page: "123"], keywords: ["sparsity", "Vision"])
+        a.origin = SourceRange(start: SourceLocation(file: "a.bib", line: 3, column: 1, offset: 10), endOffset: 20)
+        var b = Make.entry(
+            "Smith_J_2020", title: "Learning Sparse Models", authors: [("Smith", "John"), ("Doe", "Jane")], year: 2020,
+            journal: "Journal of Machine Learning Research", fields: [.page: "123-145", .volume: "12"], keywords: ["vision", "segmentation"])
+        b.identifiers = [Identifier(.doi, "https://doi.org/10.1000/ABC.1"), Identifier(.pmid, "123456")]
+        b.issued = .typed(BibDate(year: 2020, month: 5))
+        b.abstract = "An abstract."
+        let c = Make.entry("unrelated", title: "Something else entirely", authors: [("Other", nil)], year: 2019)
+        return [a, c, b]
+    }
+
+    func merge(_ policy: Dedupe.MergePolicy?, keepConflicts: Bool = false) -> (Library, TransformReport, Diagnostics) {
+        Make.run(Dedupe(options: .init(merge: policy, keepConflicts: keepConflicts)), entries)
+    }
+
+    @Test func reportOnlyWarnsAndKeepsAll() {
+        let (lib, report, d) = merge(nil)
+        #expect(lib.entries.count == 3)
+        #expect(report.clusters.count == 1)
+        #expect(report.clusters[0].members.map(\.entry) == ["smith2020", "Smith_J_2020"])
+        #expect(report.clusters[0].survivor == nil)
+        #expect(report.keyMap.isEmpty)
+        #expect(d.all.map(\.code) == ["dedupe.duplicate"])
+        #expect(d.all[0].entryKey == "Smith_J_2020")
+        #expect(d.all[0].message.contains("smith2020 at a.bib:3:1"))
+    }
+
+    @Test func combineFillsPrefersCompleteAndUnitesKeywords() {
+        let (lib, report, _) = merge(.combine)
+        #expect(lib.entries.map(\.key) == ["smith2020", "unrelated"])
+        let e = lib.entries[0]
+        #expect(e.fields[.page] == "123-145")
+        #expect(e.fields[.volume] == "12")
+        #expect(e.authors.names.map(\.given) == ["John", "Jane"])
+        #expect(e.container?.title?.plainText == "Journal of Machine Learning Research")
+        #expect(e.container?.shortTitle == "J. Mach. Learn. Res.")
+        #expect(e.issued == .typed(BibDate(year: 2020, month: 5)))
+        #expect(e.keywords == ["sparsity", "Vision", "segmentation"])
+        #expect(e.identifiers.map(\.kind) == [.doi, .pmid])
+        #expect(e.abstract == "An abstract.")
+        #expect(e.title?.plainText == "Learning sparse models")
+        #expect(e.origin?.start.file == "a.bib")
+        #expect(report.keyMap == [KeyRename(old: "Smith_J_2020", new: "smith2020")])
+        #expect(report.removed.map(\.entry) == ["Smith_J_2020"])
+        #expect(report.clusters[0].survivor == "smith2020")
+        #expect(report.changes.contains { $0.step == "merge" && $0.field == "volume" && $0.new == "12" && $0.reason == "from Smith_J_2020" })
+    }
+
+    @Test func conflictsAreRecorded() {
+        var es = entries
+        es[2].fields[.publisher] = "MIT Press"
+        es[0].fields[.publisher] = "Microtome"
+        var lib = Library(entries: es)
+        var d = Diagnostics()
+        let report = Dedupe(options: .init(merge: .combine, keepConflicts: true)).apply(to: &lib, diagnostics: &d)
+        #expect(lib.entries[0].fields[.publisher] == "Microtome")
+        #expect(lib.entries[0].extra[FieldKey("bibkit", "conflict.publisher")] == "MIT Press")
+        let conflict = report.clusters[0].conflicts.first { $0.field == "publisher" }
+        #expect(conflict?.old == "Microtome" && conflict?.new == "MIT Press")
+        var lib2 = Library(entries: es)
+        _ = Dedupe(options: .init(merge: .overwrite)).apply(to: &lib2, diagnostics: &d)
+        #expect(lib2.entries[0].fields[.publisher] == "MIT Press")
+    }
+
+    @Test func firstAndLast() {
+        let (first, _, _) = merge(.first)
+        #expect(first.entries[0].fields[.page] == "123")
+        #expect(first.entries[0].keywords == ["sparsity", "Vision", "segmentation"])
+        let (last, report, _) = merge(.last)
+        #expect(last.entries.map(\.key) == ["Smith_J_2020", "unrelated"])
+        #expect(last.entries[0].fields[.page] == "123-145")
+        #expect(report.keyMap == [KeyRename(old: "smith2020", new: "Smith_J_2020")])
+    }
+
+    @Test func survivorWithoutKeyTakesOne() {
+        var es = entries
+        es[0].key = nil
+        let (lib, report, _) = Make.run(Dedupe(options: .init(merge: .combine)), es)
+        #expect(lib.entries[0].key == "Smith_J_2020")
+        #expect(report.keyMap.isEmpty)
+    }
+}
