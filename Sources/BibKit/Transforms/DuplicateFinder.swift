@@ -382,6 +382,8 @@ struct ClusterState {
             return true
         case .mainTitle:
             guard let ya = a.year, let yb = b.year, abs(ya - yb) <= 1 else { return false }
+            // `Title: Part I` is not `Title`.
+            if a.part != b.part { return false }
             if let ca = a.containerKey, let cb = b.containerKey, !MatchText.sameContainer(a.containerWords, b.containerWords, ca, cb) {
                 return false
             }
@@ -452,14 +454,10 @@ struct Profile {
         {
             return false
         }
-        // A later edition against one that names none, in another year: another edition.
-        if editions.isEmpty != o.editions.isEmpty, (editions.max() ?? o.editions.max() ?? 1) >= 2,
-            let y1 = minYear, let y2 = o.minYear, y1 != y2
-        {
-            return false
-        }
-        // Part II against a work that names no part: a part is not the whole.
-        if parts.isEmpty != o.parts.isEmpty, (parts.max() ?? o.parts.max() ?? 1) >= 2 { return false }
+        // A later edition against one that names none: another edition.
+        if editions.isEmpty != o.editions.isEmpty, (editions.max() ?? o.editions.max() ?? 1) >= 2 { return false }
+        // A part against a work that names no part: a part is not the whole.
+        if parts.isEmpty != o.parts.isEmpty { return false }
         return true
     }
 }
@@ -481,6 +479,19 @@ extension MatchText {
         let longWords = long.filter { !skippedInAbbreviations.contains($0) }
         let shortWords = short.filter { !skippedInAbbreviations.contains($0) }
         guard !shortWords.isEmpty, shortWords.count == longWords.count else { return false }
-        return zip(shortWords, longWords).allSatisfy { $1.hasPrefix($0) }
+        return zip(shortWords, longWords).allSatisfy { abbreviates($0, $1) }
+    }
+
+    /// `mach` abbreviates `machine` (a prefix); `natl` abbreviates `national` (same first
+    /// letter, the rest in order).
+    static func abbreviates(_ short: String, _ long: String) -> Bool {
+        if long.hasPrefix(short) { return true }
+        guard let first = short.first, long.first == first else { return false }
+        var rest = long.dropFirst()[...]
+        for ch in short.dropFirst() {
+            guard let at = rest.firstIndex(of: ch) else { return false }
+            rest = rest[rest.index(after: at)...]
+        }
+        return true
     }
 }

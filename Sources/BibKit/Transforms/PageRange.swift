@@ -49,11 +49,13 @@ public enum PageRange {
 
     /// The first page of a range as compared by dedupe (`e1234`, `123`, `xii`), lower case,
     /// or nil when there are no pages.
+    /// Values that are not pages (`No-Specified`, `n/a`) give nil.
     public static func firstPage(_ pages: String) -> String? {
         let normalized = normalized(pages)
-        let head = normalized.split(whereSeparator: { $0 == "-" || $0 == "," || $0 == " " }).first
+        let head = normalized.unicodeScalars.split(whereSeparator: { isDash($0) || $0 == "," || $0 == " " }).first
         guard let head, !head.isEmpty else { return nil }
-        return head.lowercased()
+        let first = String(String.UnicodeScalarView(head)).lowercased()
+        return looksLikePage(first) ? first : nil
     }
 
     /// True when the text looks like a page or page range (`12`, `12-15`, `e1234`, `S1-S5`,
