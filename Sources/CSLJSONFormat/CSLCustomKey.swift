@@ -52,6 +52,10 @@ public enum CSLCustomKey {
     public static let dates = "dates"
     /// The exact EDTF of dates CSL 1.0 cannot express (open ranges, uncertain): `{role: edtf}`.
     public static let edtf = "edtf"
+    /// The lossless markup (math as TeX between `$` signs) of rich-text variables whose
+    /// top-level value has math typeset for readers: `{"abstract": "… <span class=\"nocase\">$d \\cdot Δ_2$</span> …"}`.
+    /// Those variables are listed in `derived`; the reader takes these values instead.
+    public static let tex = "tex"
     /// Top-level variables written only for consumers; the reader ignores them.
     public static let derived = "derived"
 
@@ -59,7 +63,12 @@ public enum CSLCustomKey {
     public static let all: [String] = [
         originalType, typeGenre, institution, organization, howPublished, rights, containerNumber,
         collectionTitleShort, identifiers, links, keywords, notes, names, namesFrom, containerNames,
-        seriesNames, truncated, dates, edtf, derived,
+        seriesNames, truncated, dates, edtf, tex, derived,
+    ]
+
+    /// The rich-text variables `tex` may hold, in the order they are written.
+    public static let texVariables: [String] = [
+        "title", "title-short", "container-title", "collection-title", "abstract", "note",
     ]
 
     /// The model keys as a set.

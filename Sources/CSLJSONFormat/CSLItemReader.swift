@@ -71,7 +71,7 @@ struct CSLItemReader {
             switch member.key {
             case "id", "citation-key", "type", "custom": continue
             default:
-                if derived.contains(member.key) { continue }
+                if isDerived(member.key) { continue }
                 readVariable(member)
             }
         }
@@ -584,12 +584,37 @@ struct CSLItemReader {
 
     // MARK: custom
 
-    /// Reads what must be known before the variables: which of them are derived, and which
-    /// name variables belong to a level.
+    /// True when a top-level variable was written only for consumers and its model value is
+    /// in `custom`. A derived rich-text variable whose lossless value is missing there (a
+    /// hand-edited file) is read after all, rather than lost.
+    private func isDerived(_ name: String) -> Bool {
+        guard derived.contains(name) else { return false }
+        guard CSLCustomKey.texVariables.contains(name) else { return true }
+        return texMarkup[name] != nil || (name == "note" && hasCustomNotes)
+    }
+
+    /// `custom.tex` as bibkit writes it (an object of markup strings for rich-text
+    /// variables), or nil.
+    static func texValues(_ value: JSONNode) -> [String: String]? {
+        guard let members = value.members else { return nil }
+        var out: [String: String] = [:]
+        for m in members {
+            guard CSLCustomKey.texVariables.contains(m.key), let s = m.value.string else { return nil }
+            out[m.key] = s
+        }
+        return out
+    }
+
+    /// Reads what must be known before the variables: which of them are derived, which
+    /// name variables belong to a level, and which rich-text variables have a lossless value.
     private mutating func readCustomHeader(_ value: JSONNode) {
         guard let members = value.members else { return }
         for member in members {
             switch member.key {
+            case CSLCustomKey.tex:
+                texMarkup = Self.texValues(member.value) ?? [:]
+            case CSLCustomKey.notes:
+                hasCustomNotes = member.value.elements?.allSatisfy { $0.string != nil } ?? false
             case CSLCustomKey.derived:
                 for e in member.value.elements ?? [] {
                     if let s = e.string { derived.insert(s) }
@@ -726,6 +751,20 @@ struct CSLItemReader {
                     report(.warning, "csl.bad-date", "“\(s)” is not an EDTF date bibkit reads", m.value, at(p, m.key))
                 }
             }
+        case CSLCustomKey.tex:
+            // The lossless value wins over the top-level rendering, derived or not.
+            guard let values = Self.texValues(v) else { return false }
+            for (variable, markup) in values {
+                let text = CSLMarkup.parse(markup)
+                switch variable {
+                case "title": entry.title = text
+                case "title-short": entry.shortTitle = text
+                case "container-title": containerTitle = text
+                case "collection-title": seriesTitle = text
+                case "abstract": entry.abstract = text
+                default: texNote = text
+                }
+            }
         case CSLCustomKey.derived, CSLCustomKey.namesFrom:
             return v.elements != nil || v.members != nil
         default:
@@ -741,6 +780,9 @@ struct CSLItemReader {
     private var customKeywords: [String]?
     private var customNotes: [RichText]?
     private var truncatedMarks: [String] = []
+    private var texMarkup: [String: String] = [:]
+    private var texNote: RichText?
+    private var hasCustomNotes = false
 
     // MARK: Assembly
 
@@ -779,7 +821,9 @@ struct CSLItemReader {
         }
         if let customNotes {
             entry.notes = customNotes
-        } else if let note, !derived.contains("note") {
+        } else if let texNote {
+            entry.notes = [texNote]
+        } else if let note {
             entry.notes = [note]
         }
 

@@ -88,6 +88,8 @@ struct CSLItemWriter {
     private var custom: [String: JSONOutput] = [:]
     private var derived: [String] = []
     private var truncated: [String] = []
+    /// Lossless markup of the rich-text variables written with typeset math.
+    private var texMarkup: [JSONOutputMember] = []
 
     init(entry: Entry, key: String, id: String) {
         self.entry = entry
@@ -135,9 +137,22 @@ struct CSLItemWriter {
 
     // MARK: Text
 
+    /// The markup of a rich-text variable for readers, math typeset where possible; when
+    /// some is, the lossless TeX markup goes to `custom.tex` and the variable is derived.
     private mutating func markup(_ text: RichText, field: String) -> JSONOutput {
+        let (typeset, tex) = renderings(text, field: field)
+        if let tex {
+            texMarkup.append(JSONOutputMember(field, .string(tex)))
+            derived.append(field)
+        }
+        return .string(typeset)
+    }
+
+    /// The typeset markup, and the lossless one when it differs (losses reported once).
+    private mutating func renderings(_ text: RichText, field: String) -> (typeset: String, tex: String?) {
         var losses = CSLMarkup.Losses()
-        let s = CSLMarkup.render(text, losses: &losses)
+        var typesetAny = false
+        let s = CSLMarkup.render(text, math: .typeset, losses: &losses, typeset: &typesetAny)
         if losses.contains(.code) {
             diagnostics.note(
                 "csl.markup-lost", "CSL markup has no monospace: `\(field)` written as plain text", entryKey: key, field: field)
@@ -147,7 +162,7 @@ struct CSLItemWriter {
                 "csl.markup-lost", "CSL markup has no links: a link target in `\(field)` was dropped (its text kept)",
                 entryKey: key, field: field)
         }
-        return .string(s)
+        return (s, typesetAny ? CSLMarkup.render(text) : nil)
     }
 
     // MARK: Names
@@ -433,16 +448,13 @@ struct CSLItemWriter {
     private mutating func writeNotes() {
         let notes = entry.notes
         guard !notes.isEmpty else { return }
-        let rendered = notes.map { markup($0, field: "note") }
-        if rendered.count == 1 {
-            put("note", rendered[0])
+        if notes.count == 1 {
+            put("note", markup(notes[0], field: "note"))
         } else {
-            let texts = rendered.compactMap { value -> String? in
-                if case .string(let s) = value { return s }
-                return nil
-            }
-            put("note", .string(texts.joined(separator: "\n")))
-            custom[CSLCustomKey.notes] = .array(rendered)
+            // `custom.notes` holds each note losslessly; `note` is for readers.
+            let rendered = notes.map { renderings($0, field: "note") }
+            put("note", .string(rendered.map(\.typeset).joined(separator: "\n")))
+            custom[CSLCustomKey.notes] = .array(rendered.map { .string($0.tex ?? $0.typeset) })
             derived.append("note")
         }
     }
@@ -528,6 +540,7 @@ struct CSLItemWriter {
     }
 
     private mutating func writeCustom() {
+        if !texMarkup.isEmpty { custom[CSLCustomKey.tex] = .object(texMarkup) }
         if !truncated.isEmpty { custom[CSLCustomKey.truncated] = .array(truncated.map { .string($0) }) }
         if !derived.isEmpty { custom[CSLCustomKey.derived] = .array(derived.map { .string($0) }) }
         var m: [JSONOutputMember] = []

@@ -4,10 +4,12 @@ import BibModel
 /// `<i>`, `<b>`, `<sup>`, `<sub>`, `<span style="font-variant:small-caps;">`,
 /// `<span class="nocase">`.
 ///
-/// Math is written as its TeX source between `$` signs inside a `nocase` span
-/// (`<span class="nocase">$x^2$</span>`), so a style's title-casing cannot change it, and is
-/// read back from that form (and from a bare `$…$` with pandoc's rules). CSL has no markup
-/// for monospace or links: their text is written and the loss is reported.
+/// Math is written inside a `nocase` span, so a style's title-casing cannot change it:
+/// either as its TeX source between `$` signs (`<span class="nocase">$x^2$</span>`, lossless,
+/// read back from that form and from a bare `$…$` with pandoc's rules) or, with
+/// ``MathForm/typeset``, typeset for readers (`<span class="nocase"><i>x</i><sup>2</sup></span>`)
+/// when ``typesetMath(_:)`` understands the whole formula. CSL has no markup for monospace or
+/// links: their text is written and the loss is reported.
 public enum CSLMarkup {
     /// What could not be written as markup.
     public struct Losses: OptionSet, Sendable {
@@ -27,8 +29,16 @@ public enum CSLMarkup {
         return render(text, losses: &losses)
     }
 
-    /// The CSL markup for rich text, noting what could not be expressed.
-    public static func render(_ text: RichText, losses: inout Losses) -> String {
+    /// The CSL markup for rich text, noting what could not be expressed. Math is written as
+    /// `form` says: TeX (lossless, the default) or typeset where ``typesetMath(_:)`` can.
+    public static func render(_ text: RichText, math form: MathForm = .tex, losses: inout Losses) -> String {
+        var typeset = false
+        return render(text, math: form, losses: &losses, typeset: &typeset)
+    }
+
+    /// The CSL markup for rich text; `typeset` is set when some math was typeset rather
+    /// than written as TeX (the markup then does not read back to `text`).
+    static func render(_ text: RichText, math form: MathForm, losses: inout Losses, typeset: inout Bool) -> String {
         var out = ""
         // An explicit stack rather than recursion: the depth of the tree is not ours to bound.
         var stack: [(inlines: [Inline], next: Int, close: String)] = [(text.inlines, 0, "")]
@@ -53,12 +63,18 @@ public enum CSLMarkup {
             case .subscript(let c): open("<sub>", "</sub>", c)
             case .caseProtected(let c):
                 // A protected span holding only math would read back as bare math: nest it.
-                if c.count == 1, case .math(let tex) = c[0] {
+                if c.count == 1, case .math(let tex) = c[0], form == .tex || typesetMath(tex) == nil {
                     out += nocaseOpen + nocaseOpen + "$" + tex + "$</span></span>"
                 } else {
                     open(nocaseOpen, "</span>", c)
                 }
-            case .math(let tex): out += nocaseOpen + "$" + tex + "$</span>"
+            case .math(let tex):
+                if form == .typeset, let markup = typesetMath(tex) {
+                    out += nocaseOpen + markup + "</span>"
+                    typeset = true
+                } else {
+                    out += nocaseOpen + "$" + tex + "$</span>"
+                }
             case .code(let s):
                 losses.insert(.code)
                 out += s
