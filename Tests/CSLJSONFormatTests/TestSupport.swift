@@ -76,6 +76,9 @@ enum Support {
         run(["python3", "-c", "import jsonschema"]).status == 0
     }()
 
+    /// True when pandoc runs (the oracle renders with it).
+    static let pandocAvailable: Bool = run(["pandoc", "--version"]).status == 0
+
     /// True when the CSL-JSON oracle can run (python3, jsonschema, the script).
     static var oracleAvailable: Bool { pythonWithJSONSchema && exists(oracles.appendingPathComponent("csljson_valid.py")) }
 
