@@ -278,8 +278,8 @@ struct TeXMathTypesetter {
         var markup: String {
             var out = italic ? "<i>" + text + "</i>" : text
             if primes > 0 { out += String(repeating: "′", count: primes) }
-            if let sub { out += "<sub>" + sub + "</sub>" }
-            if let sup { out += "<sup>" + sup + "</sup>" }
+            if let sub, !sub.isEmpty { out += "<sub>" + sub + "</sub>" }
+            if let sup, !sup.isEmpty { out += "<sup>" + sup + "</sup>" }
             return out
         }
     }

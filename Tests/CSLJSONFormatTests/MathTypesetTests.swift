@@ -30,6 +30,8 @@ import Testing
         ("x_12", "<i>x</i><sub>1</sub>2"),
         ("{}^{14}C", "<sup>14</sup><i>C</i>"),
         ("f'(x)", "<i>f</i>′(<i>x</i>)"),
+        ("x^{}y", "<i>xy</i>"),
+        ("x_{a<b}", "<i>x</i><sub><i>a</i><<i>b</i></sub>"),
         ("x_{\\text{max}}", "<i>x</i><sub>max</sub>"),
         ("\\sum_{i=1}^{n} x_i", "∑<sub><i>i</i>=1</sub><sup><i>n</i></sup> <i>x</i><sub><i>i</i></sub>"),
         ("\\prod_i p_i", "∏<sub><i>i</i></sub> <i>p</i><sub><i>i</i></sub>"),

@@ -134,10 +134,10 @@ struct OracleTests {
         #expect(result.status == 0, "\(result.output)")
     }
 
-    /// The rich samples carry markup and TeX math on purpose. citeproc-py's plain output
-    /// keeps `<i>` tags, which the oracle's title check does not strip (it fails pandoc's own
-    /// output the same way), and the lint flags TeX inside `$…$`: so pandoc renders them,
-    /// without lint.
+    /// The rich samples carry markup, math and a literal backslash on purpose. citeproc-py's
+    /// plain output keeps `<i>` tags, which the oracle's title check does not strip (it fails
+    /// pandoc's own output the same way), and the lint flags the abstract's `back\slashes`
+    /// (their math is typeset, with no TeX left): so pandoc renders them, without lint.
     @Test(arguments: ["samples.pretty.json", "samples.compact.json"])
     func richGoldensValidateAndRenderInPandoc(name: String) throws {
         let result = Support.run(["python3", Support.oracles.appendingPathComponent("csljson_valid.py").path, "-q",
