@@ -235,6 +235,27 @@ public enum BibTeXTypeTable {
     public static func entryType(
         written: String, typeField: String?, subtypeField: String?, dialect: BibTeXDialect
     ) -> EntryType {
+        reading(written: written, typeField: typeField, subtypeField: subtypeField, dialect: dialect).type
+    }
+
+    /// What ``entryType(written:typeField:subtypeField:dialect:)`` read, and whether the
+    /// `type` and `entrysubtype` fields were used up doing so (a reader keeps an unused
+    /// `type` as the work's genre field).
+    public struct Reading: Hashable, Sendable {
+        /// The entry type.
+        public var type: EntryType
+        /// The `type` field was a marker of the row (`@misc` + `type = {Dataset}`) or
+        /// BibLaTeX's default for the type (`@report` + `type = {techreport}`).
+        public var usedTypeField: Bool
+        /// The `entrysubtype` field went into the type or its genre.
+        public var usedSubtypeField: Bool
+    }
+
+    /// Reads a written type back (see ``entryType(written:typeField:subtypeField:dialect:)``)
+    /// and says which marker fields it used.
+    public static func reading(
+        written: String, typeField: String?, subtypeField: String?, dialect: BibTeXDialect
+    ) -> Reading {
         let name = written.lowercased()
         let original = FieldKey(dialect.namespace, name)
         let sameType = rows.filter { $0.type(in: dialect) == name }
@@ -242,32 +263,50 @@ public enum BibTeXTypeTable {
             guard let value else { return false }
             return value.trimmingSpaces.lowercased() == candidate.lowercased()
         }
+        let hasSubtype = !(subtypeField?.trimmingSpaces.isEmpty ?? true)
         for row in sameType where row.direction == .both {
             switch row.marker(in: dialect) {
             case .none: continue
             case .typeField(let label):
-                if matches(typeField, label) || matches(subtypeField, label) {
-                    return EntryType(row.kind, original: original, genre: row.genre)
+                if matches(typeField, label) {
+                    // A genre the writer moved to `entrysubtype` because `type` held the marker.
+                    let genre = hasSubtype ? subtypeField?.trimmingSpaces : row.genre
+                    return Reading(
+                        type: EntryType(row.kind, original: original, genre: genre), usedTypeField: true,
+                        usedSubtypeField: hasSubtype)
+                }
+                if matches(subtypeField, label) {
+                    return Reading(
+                        type: EntryType(row.kind, original: original, genre: row.genre), usedTypeField: false,
+                        usedSubtypeField: true)
                 }
             case .subtype(let value):
                 if matches(subtypeField, value) {
-                    return EntryType(row.kind, original: original, genre: row.genre)
+                    return Reading(
+                        type: EntryType(row.kind, original: original, genre: row.genre), usedTypeField: false,
+                        usedSubtypeField: true)
                 }
             }
         }
+        let canonical = sameType.first(where: { $0.marker(in: dialect) == .none })
+        let defaultType = canonical?.biblatexDefaultTypeField.map { dialect == .biblatex && matches(typeField, $0) } ?? false
         // `entrysubtype` may name a CSL type the table gave no marker for (an original type
         // that differed from the row's); otherwise it is the genre.
         if let sub = subtypeField?.trimmingSpaces.lowercased(), let kind = WorkType(rawValue: sub) {
-            return EntryType(kind, original: original)
+            return Reading(type: EntryType(kind, original: original), usedTypeField: defaultType, usedSubtypeField: true)
         }
         let genre = subtypeField.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
-        if let canonical = sameType.first(where: { $0.marker(in: dialect) == .none }) {
-            return EntryType(canonical.kind, original: original, genre: genre ?? canonical.genre)
+        if let canonical {
+            return Reading(
+                type: EntryType(canonical.kind, original: original, genre: genre ?? canonical.genre),
+                usedTypeField: defaultType, usedSubtypeField: hasSubtype)
         }
         if let any = sameType.first {
-            return EntryType(any.kind, original: original, genre: genre ?? any.genre)
+            return Reading(
+                type: EntryType(any.kind, original: original, genre: genre ?? any.genre), usedTypeField: false,
+                usedSubtypeField: hasSubtype)
         }
-        return EntryType(.document, original: original, genre: genre)
+        return Reading(type: EntryType(.document, original: original, genre: genre), usedTypeField: false, usedSubtypeField: hasSubtype)
     }
 
     /// The rows used when writing a kind, in table order.

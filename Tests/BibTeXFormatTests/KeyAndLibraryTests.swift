@@ -120,13 +120,14 @@ struct KeyAndLibraryTests {
         #expect(bibtex.aliases == ["bib"])
         #expect(bibtex.extensions == ["bib"])
         #expect(!bibtex.summary.isEmpty && !bibtex.lossiness.isEmpty)
-        #expect(BibTeXFormat.bibtexPlugin.reader == nil)
+        #expect((BibTeXFormat.bibtexPlugin.reader as? BibTeXReader)?.dialect == .bibtex)
         #expect(BibTeXFormat.bibtexPlugin.writer != nil)
         let biblatex = BibTeXFormat.biblatexPlugin.descriptor
         #expect(biblatex.id == .biblatex)
         #expect(biblatex.aliases == ["biber"])
         #expect(biblatex.extensions == ["bib"])
         #expect((BibTeXFormat.biblatexPlugin.writer as? BibTeXWriter)?.dialect == .biblatex)
+        #expect((BibTeXFormat.biblatexPlugin.reader as? BibTeXReader)?.dialect == .biblatex)
     }
 
     static let sniffs: [(String, Int, Int)] = [

@@ -1,0 +1,724 @@
+import BibModel
+import Foundation
+import OrderedCollections
+
+/// Stage two of the reader: one resolved entry → one ``Entry``.
+struct BibTeXEntryMapper {
+    let source: ResolvedEntry
+    let dialect: BibTeXDialect
+    let lines: LineIndex
+    var diagnostics = Diagnostics()
+    var unknown = UnknownCommandReport()
+
+    private var entry = Entry(type: EntryType(.document))
+    /// The written type in lower case.
+    private let type: String
+    private var container = Level()
+    private var series = Level()
+    /// First occurrence of each field name (lower case) → index into `fields`.
+    private var fields: [ResolvedField] = []
+    private var first: [String: Int] = [:]
+    private var consumed = Set<Int>()
+    private var extra: [(Int, FieldKey, String)] = []
+
+    init(source: ResolvedEntry, dialect: BibTeXDialect, lines: LineIndex) {
+        self.source = source
+        self.dialect = dialect
+        self.lines = lines
+        self.type = source.type.lowercased()
+    }
+
+    private var key: String? { source.key }
+    private var namespace: String { dialect.namespace }
+
+    // MARK: Map
+
+    mutating func map() -> Entry {
+        entry.key = source.key
+        entry.origin = SourceRange(start: lines.location(ofOffset: source.range.lowerBound), endOffset: source.range.upperBound)
+        fields = source.fields
+        for (i, f) in fields.enumerated() {
+            if first[f.lower] == nil {
+                first[f.lower] = i
+            } else if !f.inherited {
+                let original = fields[first[f.lower] ?? i].name
+                diagnostics.warning(
+                    "bibtex.duplicate-field",
+                    "field '\(f.name)' appears again; the first value counts (as in BibTeX), this one is kept as '\(original)-duplicate'",
+                    at: location(f), entryKey: key, field: f.name)
+                var name = original + "-duplicate"
+                var n = 2
+                while fields.contains(where: { $0.lower == name.lowercased() }) || extra.contains(where: { $0.1.name == name }) {
+                    name = original + "-duplicate\(n)"
+                    n += 1
+                }
+                extra.append((i, FieldKey(namespace, name), extraValue(f)))
+                consumed.insert(i)
+            }
+        }
+        mapType()
+        mapNames()
+        mapTitles()
+        mapNumbers()
+        mapDates()
+        mapIdentifiers()
+        mapLinksAndNotes()
+        mapOtherFields()
+        finish()
+        return entry
+    }
+
+    // MARK: Field access
+
+    private func index(_ name: String) -> Int? { first[name] }
+
+    private func field(_ name: String) -> ResolvedField? { first[name].map { fields[$0] } }
+
+    /// Takes a field: marks it consumed and returns it.
+    private mutating func take(_ name: String) -> ResolvedField? {
+        guard let i = first[name], !consumed.contains(i) else { return nil }
+        consumed.insert(i)
+        return fields[i]
+    }
+
+    private func location(_ f: ResolvedField) -> SourceLocation { lines.location(ofOffset: f.offset) }
+
+    /// Plain decoded text of a field.
+    private mutating func plain(_ f: ResolvedField) -> String {
+        let (text, unknownCommands) = f.value.withUnsafeBufferPointer { LaTeXDecoder.plain($0) }
+        note(unknownCommands, f)
+        return text
+    }
+
+    /// Rich decoded text of a field.
+    private mutating func rich(_ f: ResolvedField, title: Bool = false) -> RichText {
+        let result = f.value.withUnsafeBufferPointer { LaTeXDecoder.decode($0, protectGroups: true) }
+        note(result.unknownCommands, f)
+        if result.flattened {
+            diagnostics.warning(
+                "bibtex.deep-nesting",
+                "formatting nested more than \(LaTeXDecoder.maxInlineDepth) levels deep; the inner formatting was dropped",
+                at: location(f), entryKey: key, field: f.name)
+        }
+        return title ? Self.withoutWriterProtection(result.text) : result.text
+    }
+
+    private mutating func note(_ commands: [String], _ f: ResolvedField) {
+        for c in commands { unknown.add(c, location: location(f), key: key, field: f.name) }
+    }
+
+    /// The value as kept in `extra`: the LaTeX source with white space collapsed (as BibTeX reads it).
+    private func extraValue(_ f: ResolvedField) -> String {
+        Self.collapsedWhitespace(f.value)
+    }
+
+    static func collapsedWhitespace(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pending = false
+        for b in bytes {
+            if isBibSpace(b) {
+                pending = !out.isEmpty
+                continue
+            }
+            if pending {
+                out.append(0x20)
+                pending = false
+            }
+            out.append(b)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A verbatim field (URL, DOI, file): white space collapsed; in URLs and DOIs the LaTeX
+    /// escapes of `_ % & # ~` removed.
+    private func verbatim(_ f: ResolvedField, unescape: Bool) -> String {
+        let s = Self.collapsedWhitespace(f.value)
+        guard unescape, s.utf8.contains(UInt8(ascii: "\\")) else { return s }
+        var out: [UInt8] = []
+        let u = Array(s.utf8)
+        var i = 0
+        while i < u.count {
+            if u[i] == UInt8(ascii: "\\"), i + 1 < u.count,
+                [UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "#"), UInt8(ascii: "~")].contains(u[i + 1])
+            {
+                out.append(u[i + 1])
+                i += 2
+                continue
+            }
+            out.append(u[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: Type
+
+    private mutating func mapType() {
+        let typeField = field("type").map { plainNoReport($0) }
+        let subtypeField = field("entrysubtype").map { plainNoReport($0) }
+        let reading = BibTeXTypeTable.reading(
+            written: source.type, typeField: typeField, subtypeField: subtypeField, dialect: dialect)
+        entry.type = reading.type
+        if reading.usedTypeField { _ = take("type") }
+        if reading.usedSubtypeField { _ = take("entrysubtype") }
+    }
+
+    private func plainNoReport(_ f: ResolvedField) -> String {
+        f.value.withUnsafeBufferPointer { LaTeXDecoder.plain($0) }.0
+    }
+
+    // MARK: Names
+
+    private var useprefix: Bool {
+        guard let options = field("options") else { return false }
+        let text = String(decoding: options.value, as: UTF8.self).lowercased().replacingAll(" ", with: "")
+        return text.contains("useprefix=true") || text.split(separator: ",").contains("useprefix")
+    }
+
+    private mutating func mapNames() {
+        let prefix = useprefix
+        for (i, f) in fields.enumerated() where !consumed.contains(i) && first[f.lower] == i {
+            guard let target = nameTarget(f.lower) else { continue }
+            consumed.insert(i)
+            if let typeName = target.typeField { _ = take(typeName) }
+            let result = f.value.withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: prefix) }
+            note(result.unknownCommands, f)
+            for problem in result.problems {
+                diagnostics.warning("bibtex.name", "\(f.name): \(problem)", at: location(f), entryKey: key, field: f.name)
+            }
+            guard !result.names.isEmpty else { continue }
+            switch target.level {
+            case .entry: add(result.names, to: &entry.contributors, role: target.role)
+            case .container: add(result.names, to: &container.contributors, role: target.role)
+            case .series: add(result.names, to: &series.contributors, role: target.role)
+            }
+        }
+    }
+
+    private func add(_ list: NameList, to contributors: inout OrderedDictionary<ContributorRole, NameList>, role: ContributorRole) {
+        if var existing = contributors[role] {
+            existing.names.append(contentsOf: list.names)
+            existing.truncated = existing.truncated || list.truncated
+            contributors[role] = existing
+        } else {
+            contributors[role] = list
+        }
+    }
+
+    private enum LevelKind { case entry, container, series }
+
+    /// Where a name field goes: the role, the level, and the `…type` field it used.
+    private func nameTarget(_ name: String) -> (role: ContributorRole, level: LevelKind, typeField: String?)? {
+        if ["editora", "editorb", "editorc", "namea", "nameb", "namec"].contains(name) {
+            let typeName = name + "type"
+            let typeValue = field(typeName).map { plainNoReport($0).trimmingSpaces }
+            guard let role = BibTeXRoleTable.role(forBibLaTeXField: name, typeField: typeValue) else { return nil }
+            return (role, .entry, typeValue == nil ? nil : typeName)
+        }
+        if let role = BibTeXRoleTable.role(forBibTeXField: name) ?? BibTeXRoleTable.role(forBibLaTeXField: name) {
+            return (role, .entry, nil)
+        }
+        if name == "container-editor" { return (.editor, .container, nil) }
+        if name.hasPrefix("container-"), name.utf8.count > 10 {
+            let role = String(name.dropFirst(10))
+            if Self.nameRoles.contains(role) { return (ContributorRole(role), .container, nil) }
+        }
+        if name.hasPrefix("series-"), name.utf8.count > 7 {
+            let role = String(name.dropFirst(7))
+            if Self.nameRoles.contains(role) { return (ContributorRole(role), .series, nil) }
+        }
+        if Self.nameRoles.contains(name), name != "author", name != "editor" { return (ContributorRole(name), .entry, nil) }
+        return nil
+    }
+
+    /// CSL name variables the writer may use as field names (`director`, `illustrator`).
+    static let nameRoles: Set<String> = ContributorRole.cslRoles.subtracting(["container-author"])
+
+    // MARK: Titles, container, series
+
+    /// Entry types (lower case) whose container title is a `maintitle`.
+    private static let bookTypes: Set<String> = [
+        "book", "collection", "proceedings", "reference", "mvbook", "mvcollection", "mvproceedings", "mvreference",
+        "manual", "thesis", "phdthesis", "mastersthesis",
+    ]
+
+    private mutating func mapTitles() {
+        if let f = take("title") { entry.title = rich(f, title: true) }
+        if let f = take("shorttitle") { entry.shortTitle = rich(f, title: true) }
+        var containerSources = ["journal", "journaltitle"]
+        if !Self.bookTypes.contains(type) { containerSources.append("booktitle") }
+        if Self.bookTypes.contains(type) || type == "inbook" || type == "incollection" || type == "inproceedings" {
+            containerSources.append("maintitle")
+        }
+        if Self.bookTypes.contains(type) { containerSources.append("booktitle") }
+        for name in containerSources where container.title == nil {
+            if let f = take(name) { container.title = rich(f) }
+        }
+        if let f = take("shortjournal") { container.shortTitle = plain(f) }
+        if let f = take("series") { series.title = rich(f) }
+        if let f = take("shortseries") { series.shortTitle = plain(f) }
+    }
+
+    // MARK: Volume, issue, numbers
+
+    private mutating func mapNumbers() {
+        if let f = take("volume") { entry.fields[.volume] = plain(f) }
+        let articleLike = BibTeXFieldTable.issueInNumberTypes.contains(type)
+        let bookLike = BibTeXFieldTable.seriesNumberTypes.contains(type)
+        if articleLike {
+            if let f = take("number") {
+                entry.fields[.issue] = plain(f)
+                if let g = take("issue") { container.number = plain(g) }
+            } else if let f = take("issue") {
+                entry.fields[.issue] = plain(f)
+            }
+            if let f = take("eid") { entry.fields[.number] = plain(f) }
+        } else {
+            if let f = take("number") {
+                if bookLike && field("series") != nil {
+                    series.number = plain(f)
+                } else {
+                    entry.fields[.number] = plain(f)
+                }
+            }
+            if let f = take("issue") { entry.fields[.issue] = plain(f) }
+            if entry.fields[.number] == nil, let f = take("eid") { entry.fields[.number] = plain(f) }
+        }
+        if series.number == nil, let f = take("seriesnumber") { series.number = plain(f) }
+        if let f = take("pages") { entry.fields[.page] = Self.pages(plain(f)) }
+    }
+
+    /// `12345–12360` (from `--`) → `12345-12360`: the model keeps ASCII hyphens in ranges.
+    static func pages(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "–" || $0 == "—" }) else { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars { out.append(s == "–" || s == "—" ? "-" : s) }
+        return String(out)
+    }
+
+    // MARK: Dates
+
+    private mutating func mapDates() {
+        if let f = take("date") {
+            let text = plain(f)
+            if let date = BibTeXDateReading.edtf(text) {
+                entry.dates[.issued] = .typed(date)
+                // `year`/`month` that say the same are redundant; others stay in extra.
+                if let y = field("year"), BibTeXDateReading.integerYear(plainNoReport(y).trimmingSpaces) == date.year {
+                    _ = take("year")
+                    if let m = field("month"), BibTeXDateReading.month(plainNoReport(m))?.start == date.start?.month {
+                        _ = take("month")
+                    }
+                }
+            } else if let state = Self.publicationState(text), entry.fields[.status] == nil {
+                entry.fields[.status] = state
+            } else {
+                entry.dates[.issued] = .raw(text)
+                diagnostics.warning(
+                    "bibtex.bad-date", "date '\(text)' is not an ISO 8601 date; kept as text", at: location(f), entryKey: key, field: f.name)
+            }
+        }
+        if entry.dates[.issued] == nil, let y = field("year") {
+            let yearText = plain(y)
+            let monthField = field("month")
+            let dayField = field("day")
+            let monthText = monthField.map { plain($0) }
+            let dayText = dayField.map { plain($0) }
+            if let date = BibTeXDateReading.classic(year: yearText, month: monthText, day: dayText) {
+                entry.dates[.issued] = .typed(date)
+                _ = take("year")
+                _ = take("month")
+                _ = take("day")
+            } else if let date = BibTeXDateReading.classic(year: yearText, month: monthText, day: nil) {
+                entry.dates[.issued] = .typed(date)
+                _ = take("year")
+                _ = take("month")
+                if let d = dayField {
+                    diagnostics.warning(
+                        "bibtex.bad-date", "day '\(dayText ?? "")' is not a day of the month; kept as a field", at: location(d),
+                        entryKey: key, field: d.name)
+                }
+            } else if let date = BibTeXDateReading.classic(year: yearText, month: nil, day: nil) {
+                entry.dates[.issued] = .typed(date)
+                _ = take("year")
+                if let m = monthField {
+                    diagnostics.warning(
+                        "bibtex.bad-date", "month '\(monthText ?? "")' is not a month; kept as a field", at: location(m),
+                        entryKey: key, field: m.name)
+                }
+            } else if !yearText.trimmingSpaces.isEmpty {
+                entry.dates[.issued] = .raw(yearText.trimmingSpaces)
+                _ = take("year")
+            }
+        }
+        let others: [(String, DateRole)] = [
+            ("urldate", .accessed), ("eventdate", .eventDate), ("origdate", .originalDate),
+            ("submitteddate", .submitted), ("availabledate", .availableDate),
+        ]
+        for (name, role) in others {
+            guard let f = take(name) else { continue }
+            let text = plain(f)
+            if let date = BibTeXDateReading.edtf(text) {
+                entry.dates[role] = .typed(date)
+            } else {
+                entry.dates[role] = .raw(text)
+            }
+        }
+    }
+
+    static func publicationState(_ text: String) -> String? {
+        let lower = text.trimmingSpaces.lowercased()
+        guard BibTeXDates.publicationStates[lower] != nil else { return nil }
+        return text.trimmingSpaces
+    }
+
+    // MARK: Identifiers
+
+    private var entryIDs: [Identifier] = []
+    private var issns: [String] = []
+    private var isbns: [String] = []
+
+    private mutating func mapIdentifiers() {
+        for (i, f) in fields.enumerated() where !consumed.contains(i) && first[f.lower] == i {
+            let name = f.lower
+            switch name {
+            case "doi":
+                consumed.insert(i)
+                entryIDs.append(Identifier(.doi, Self.bareDOI(verbatim(f, unescape: true))))
+            case "isbn":
+                consumed.insert(i)
+                isbns.append(contentsOf: Self.list(plain(f)))
+            case "issn":
+                consumed.insert(i)
+                issns.append(contentsOf: Self.list(plain(f)))
+            case "pmid", "pmcid", "hdl", "lccn", "arxiv", "arxivid":
+                consumed.insert(i)
+                let kind: IdentifierKind = name == "arxivid" ? .arxiv : IdentifierKind(name)
+                entryIDs.append(Identifier(kind, plain(f).trimmingSpaces))
+            case "eprint":
+                mapEprint(i, f)
+            default:
+                // `doi2`, `arxiv2`, `pmid2`: further identifiers the writer numbered.
+                if let kind = Self.numberedIdentifier(name) {
+                    consumed.insert(i)
+                    let value = kind == .doi ? Self.bareDOI(verbatim(f, unescape: true)) : plain(f).trimmingSpaces
+                    entryIDs.append(Identifier(kind, value))
+                }
+            }
+        }
+    }
+
+    private mutating func mapEprint(_ i: Int, _ f: ResolvedField) {
+        let typeName = ["archiveprefix", "eprinttype"].first { field($0) != nil }
+        let classField = ["primaryclass", "eprintclass"].first { field($0) != nil }
+        let value = verbatim(f, unescape: true).trimmingSpaces
+        let eprintType = typeName.flatMap { field($0) }.map { plainNoReport($0).trimmingSpaces.lowercased() }
+        let kind: IdentifierKind?
+        switch eprintType {
+        case "arxiv"?: kind = .arxiv
+        case "pubmed"?, "pmid"?: kind = .pmid
+        case "pmcid"?, "pmc"?: kind = .pmcid
+        case "hdl"?, "handle"?: kind = .hdl
+        case "doi"?: kind = .doi
+        case let other?: kind = other.isEmpty ? nil : IdentifierKind(other)
+        case nil: kind = Self.looksLikeArXiv(value) ? .arxiv : nil
+        }
+        guard let kind else { return }
+        consumed.insert(i)
+        if let typeName { _ = take(typeName) }
+        var qualifier: String?
+        if kind == .arxiv, let classField, let c = take(classField) { qualifier = plain(c).trimmingSpaces }
+        entryIDs.append(Identifier(kind, kind == .doi ? Self.bareDOI(value) : value, qualifier: qualifier))
+    }
+
+    static func numberedIdentifier(_ name: String) -> IdentifierKind? {
+        for base in ["doi", "arxiv", "pmid", "pmcid", "hdl", "lccn"] where name.hasPrefix(base) {
+            let rest = name.dropFirst(base.utf8.count)
+            if !rest.isEmpty, rest.utf8.allSatisfy(isASCIIDigit) { return IdentifierKind(base) }
+        }
+        return nil
+    }
+
+    /// `2306.16788`, `2306.16788v2`, `math/0211159`, `cs.LG/0101001`.
+    static func looksLikeArXiv(_ s: String) -> Bool {
+        var t = s.lowercased()
+        if t.hasPrefix("arxiv:") { t = String(t.dropFirst(6)) }
+        let u = Array(t.utf8)
+        if u.count >= 9, u[4] == UInt8(ascii: "."), u[0..<4].allSatisfy(isASCIIDigit) {
+            var j = 5
+            while j < u.count && isASCIIDigit(u[j]) { j += 1 }
+            guard j - 5 >= 4 else { return false }
+            if j < u.count && u[j] == UInt8(ascii: "v") {
+                j += 1
+                while j < u.count && isASCIIDigit(u[j]) { j += 1 }
+            }
+            return j == u.count
+        }
+        if let slash = u.firstIndex(of: UInt8(ascii: "/")), slash > 0, u.count - slash - 1 >= 7 {
+            return u[(slash + 1)...].prefix(7).allSatisfy(isASCIIDigit)
+                && u[..<slash].allSatisfy { isASCIILetter($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        }
+        return false
+    }
+
+    /// `https://doi.org/10.1/x`, `doi:10.1/x` → `10.1/x`.
+    static func bareDOI(_ s: String) -> String {
+        var t = s.trimmingSpaces
+        for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:", "DOI:", "doi.org/"]
+        where t.hasPrefix(prefix) {
+            t = String(t.dropFirst(prefix.count))
+            break
+        }
+        return t
+    }
+
+    /// `a, b; c` → `[a, b, c]`.
+    static func list(_ s: String) -> [String] {
+        s.split(whereSeparator: { $0 == "," || $0 == ";" }).map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+    }
+
+    // MARK: Links, notes, abstract, keywords, language
+
+    static let linkLabels: [(String, Link.Kind)] = [
+        ("Full text", .fullText), ("URL", .work), ("Code", .code), ("Data", .data), ("File", .file),
+        ("Related", .related), ("Link", .related),
+    ]
+
+    private mutating func mapLinksAndNotes() {
+        var links: [Link] = []
+        if let f = take("url") {
+            let url = verbatim(f, unescape: true)
+            if !url.isEmpty { links.append(Link(url, kind: .work)) }
+        }
+        if let f = take("file") {
+            let file = verbatim(f, unescape: false)
+            if !file.isEmpty { links.append(Link(file, kind: .file)) }
+        }
+        if let f = take("pdf") {
+            let file = verbatim(f, unescape: false)
+            if !file.isEmpty { links.append(Link(file, kind: .fullText)) }
+        }
+        // `howpublished = {\url{…}}` alone is the work's URL.
+        if links.first(where: { $0.kind == .work }) == nil, let f = field("howpublished") {
+            let text = Self.collapsedWhitespace(f.value)
+            if text.hasPrefix("\\url{"), text.hasSuffix("}"), !text.dropFirst(5).dropLast().contains("}") {
+                _ = take("howpublished")
+                let url = String(text.dropFirst(5).dropLast()).replacingAll("\\_", with: "_").replacingAll("\\%", with: "%")
+                    .replacingAll("\\#", with: "#").replacingAll("\\&", with: "&")
+                links.insert(Link(url, kind: .work), at: 0)
+            }
+        }
+        if let f = take("note") {
+            let (rest, noteLinks) = Self.splitLinks(Self.collapsedWhitespace(f.value))
+            links.append(contentsOf: noteLinks)
+            if !rest.isEmpty {
+                var g = f
+                g.value = Array(rest.utf8)
+                let text = rich(g)
+                if !text.isEmpty { entry.notes.append(text) }
+            }
+        }
+        if let i = index("addendum"), !consumed.contains(i) {
+            let f = fields[i]
+            let (rest, addendumLinks) = Self.splitLinks(Self.collapsedWhitespace(f.value))
+            if !addendumLinks.isEmpty {
+                consumed.insert(i)
+                links.append(contentsOf: addendumLinks)
+                if !rest.isEmpty { extra.append((i, FieldKey(namespace, f.name), rest)) }
+            }
+        }
+        entry.links = links
+        if let f = take("abstract") {
+            let text = rich(f)
+            if !text.isEmpty { entry.abstract = text }
+        }
+        if let f = take("keywords") {
+            entry.keywords = keywords(f)
+        }
+        mapLanguage()
+    }
+
+    /// Trailing `Label: \url{…}` parts the writer adds to a note for links without a field.
+    static func splitLinks(_ text: String) -> (String, [Link]) {
+        var s = text.trimmingSpaces
+        var links: [Link] = []
+        while s.hasSuffix("}"), let open = s.range(of: "\\url{", options: .backwards) {
+            let url = s[open.upperBound..<s.index(before: s.endIndex)]
+            guard !url.contains("{"), !url.contains("}") else { break }
+            let before = s[..<open.lowerBound]
+            guard let (label, kind) = linkLabels.first(where: { before.hasSuffix($0.0 + ": ") }) else { break }
+            let unescaped = String(url).replacingAll("\\%", with: "%").replacingAll("\\#", with: "#")
+                .replacingAll("\\_", with: "_").replacingAll("\\&", with: "&")
+            links.insert(Link(unescaped, kind: kind), at: 0)
+            s = String(before.dropLast(label.utf8.count + 2)).trimmingSpaces
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return (s.trimmingSpaces, links)
+    }
+
+    private mutating func keywords(_ f: ResolvedField) -> [String] {
+        var parts: [[UInt8]] = []
+        var current: [UInt8] = []
+        var depth = 0
+        let hasComma = f.value.contains(UInt8(ascii: ","))
+        let separator = hasComma ? UInt8(ascii: ",") : UInt8(ascii: ";")
+        for b in f.value {
+            if b == UInt8(ascii: "{") { depth += 1 } else if b == UInt8(ascii: "}") { depth = max(0, depth - 1) }
+            if b == separator && depth == 0 {
+                parts.append(current)
+                current.removeAll()
+            } else {
+                current.append(b)
+            }
+        }
+        parts.append(current)
+        var out: [String] = []
+        for part in parts {
+            var g = f
+            g.value = part
+            let text = plain(g).trimmingSpaces
+            if !text.isEmpty { out.append(text) }
+        }
+        return out
+    }
+
+    private mutating func mapLanguage() {
+        if let f = take("langid") {
+            let babel = plain(f).trimmingSpaces
+            entry.language = BabelLanguages.tag(forBabel: babel) ?? babel
+        }
+        if entry.language == nil, let f = take("language") {
+            let text = plain(f).trimmingSpaces
+            if !text.isEmpty { entry.language = text }
+        }
+    }
+
+    // MARK: Everything else
+
+    /// Foreign namespaces the writer turns into `namespace-name` fields.
+    static let foreignNamespaces = ["csl-json", "custom-json", "profile", "ris", "csl", "jats", "custom", "bibkit"]
+
+    private mutating func mapOtherFields() {
+        for (i, f) in fields.enumerated() where !consumed.contains(i) && first[f.lower] == i {
+            let name = f.lower
+            if name == "pubstate" {
+                consumed.insert(i)
+                var text = plain(f).trimmingSpaces
+                if dialect == .biblatex, let spelled = Self.spelledStates[text.lowercased()] { text = spelled }
+                entry.fields[.status] = text
+                continue
+            }
+            if let field = BibTeXFieldTable.field(named: name, in: dialect, type: type), entry.fields[field] == nil,
+                !Self.notFields.contains(name)
+            {
+                consumed.insert(i)
+                entry.fields[field] = plain(f)
+                continue
+            }
+            if let ns = Self.foreignNamespaces.first(where: { name.hasPrefix($0 + "-") && name.utf8.count > $0.utf8.count + 1 }) {
+                consumed.insert(i)
+                let rest = String(f.name.dropFirst(ns.utf8.count + 1))
+                extra.append((i, FieldKey(ns, rest), plain(f)))
+                continue
+            }
+            consumed.insert(i)
+            extra.append((i, FieldKey(namespace, f.name), extraValue(f)))
+            if let expression = f.expression { extra.append((i, FieldKey(BibTeXReader.macroNamespace, f.name), expression)) }
+        }
+    }
+
+    /// Names the field table knows but that mean something else here.
+    static let notFields: Set<String> = ["number", "issue", "eid", "volume", "pages"]
+
+    /// biblatex's pubstate keys back to words (`inpress` → `in press`).
+    static let spelledStates: [String: String] = [
+        "inpress": "in press", "inpreparation": "in preparation",
+    ]
+
+    // MARK: Finish
+
+    private mutating func finish() {
+        // Macro markers of fields that went into the model.
+        for (i, f) in fields.enumerated() where first[f.lower] == i {
+            guard let expression = f.expression, !extra.contains(where: { $0.0 == i && $0.1.namespace == namespace }) else { continue }
+            if f.lower == "month" || f.lower == "year" || f.lower == "day" { continue }
+            extra.append((i, FieldKey(BibTeXReader.macroNamespace, f.name), expression))
+        }
+        // Identifiers: ISSN with the journal, ISBN of a part with its book.
+        let isPart: Set<WorkType> = [.chapter, .paperConference, .entryEncyclopedia, .entryDictionary, .entry]
+        let hasContainer = container.title != nil
+        var ids = entryIDs
+        for isbn in isbns {
+            if hasContainer && isPart.contains(entry.type.kind) {
+                container.identifiers.append(Identifier(.isbn, isbn))
+            } else {
+                ids.append(Identifier(.isbn, isbn))
+            }
+        }
+        for issn in issns {
+            if hasContainer {
+                container.identifiers.append(Identifier(.issn, issn))
+            } else {
+                ids.append(Identifier(.issn, issn))
+            }
+        }
+        entry.identifiers = ids
+        if !container.isEmpty { entry.container = container }
+        if !series.isEmpty { entry.series = series }
+        let ordered = extra.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
+        for (_, item) in ordered where entry.extra[item.1] == nil {
+            entry.extra[item.1] = item.2
+        }
+    }
+
+    // MARK: Writer protection
+
+    /// Drops the braces the writer adds by itself in titles: around a word it would protect
+    /// anyway (`{ECHOSAT}`, `{Frank-Wolfe}`) and around math (`{$x$}`).
+    static func withoutWriterProtection(_ text: RichText) -> RichText {
+        guard text.inlines.contains(where: { if case .caseProtected = $0 { true } else { false } }) else { return text }
+        var out: [Inline] = []
+        out.reserveCapacity(text.inlines.count)
+        for inline in text.inlines {
+            if case .caseProtected(let content) = inline, content.count == 1 {
+                switch content[0] {
+                case .math:
+                    out.append(content[0])
+                    continue
+                case .text(let word) where isAutoProtected(word):
+                    out.append(.text(word))
+                    continue
+                default:
+                    break
+                }
+            }
+            out.append(inline)
+        }
+        return RichText(out)
+    }
+
+    static func isAutoProtected(_ word: String) -> Bool {
+        guard !word.isEmpty, !word.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else { return false }
+        var w = word
+        return w.withUTF8 { buf in CaseProtection.protectedCore(buf, 0..<buf.count) == 0..<buf.count }
+    }
+}
+
+extension BabelLanguages {
+    /// The BCP 47 tag for a babel language name (`ngerman` → `de`, `american` → `en-US`), or nil.
+    public static func tag(forBabel babel: String) -> String? {
+        reverse[babel.trimmingSpaces.lowercased()]
+    }
+
+    private static let reverse: [String: String] = {
+        var out: [String: String] = [:]
+        for (key, babel) in names.sorted(by: { ($0.key.utf8.count, $0.key) < ($1.key.utf8.count, $1.key) }) {
+            let parts = key.split(separator: "-")
+            guard (parts.first?.utf8.count ?? 0) == 2, parts.count <= 2 else { continue }
+            let tag = parts.count == 2 ? parts[0] + "-" + parts[1].uppercased() : String(parts[0])
+            if out[babel] == nil { out[babel] = tag }
+        }
+        return out
+    }()
+}

@@ -1,0 +1,439 @@
+import BibModel
+
+/// Reads BibTeX and BibLaTeX `.bib` files into the model.
+///
+/// Two stages: ``BibTeXScanner`` turns bytes into a lossless ``BibTeXRawDocument``; then
+/// `@string` macros are expanded in file order (BibTeX's rule: a macro is known from its
+/// definition on; the month macros `jan`…`dec` are predefined), `crossref`/`xdata` parents
+/// lend their fields by biblatex's inheritance rules, and each entry is mapped to an
+/// ``Entry`` through the tables the writer uses (``BibTeXTypeTable``, ``BibTeXFieldTable``,
+/// ``BibTeXRoleTable``, ``BibTeXIdentifierTable``, ``LaTeXCharacterTable``).
+///
+/// Decisions:
+/// - Fields without a place in the model go to ``Entry/extra`` in source order as
+///   `bibtex:<name as written>` (or `biblatex:` for the BibLaTeX reader), their value the
+///   LaTeX source with white space collapsed as BibTeX does. Fields the writer made from
+///   other formats' extras (`profile-score`) go back to their namespace (`profile:score`).
+/// - A field whose value used a macro (`journal = jmlr`) keeps the expression in a
+///   `bibtex-macro:<field>` extra; the writer puts the macro back when the value is unchanged.
+///   `@string` definitions, `@preamble`s (as BibTeX expressions) and comments (including
+///   text between entries) go to ``CollectionMetadata``.
+/// - A duplicate field is reported; the first value counts (as in BibTeX), the later ones
+///   are kept as `<name>-duplicate` extras.
+/// - Title words the writer protects by itself (`{ECHOSAT}`, `{Frank-Wolfe}`) read back as
+///   plain text, so model → BibTeX → model is the identity; other braces become
+///   case-protected spans.
+/// - The von part of a name is a dropping particle unless `options` holds `useprefix=true`.
+/// - `crossref`/`xdata`: the child gets the fields it lacks (biblatex's rules: `title` of a
+///   `@book` parent is an `@inbook` child's `booktitle`, …); the parent stays an entry and the
+///   `crossref` field stays in `extra`.
+public struct BibTeXReader: BibliographyReader {
+    /// The dialect read: it names the namespace of extras and picks the table columns.
+    public var dialect: BibTeXDialect
+
+    /// Creates a reader.
+    public init(dialect: BibTeXDialect = .bibtex) { self.dialect = dialect }
+
+    /// The namespace of the extras that remember a field's macro expression
+    /// (`bibtex-macro:journal` = `jmlr`), so the writer can put the macro back.
+    public static let macroNamespace = "bibtex-macro"
+
+    /// Reads a `.bib` file.
+    public func read(
+        _ bytes: [UInt8], source: String, options: ReadOptions, diagnostics: inout Diagnostics
+    ) throws(FatalReadError) -> Library {
+        var input = bytes
+        if input.count >= 2, (input[0] == 0xFF && input[1] == 0xFE) || (input[0] == 0xFE && input[1] == 0xFF) {
+            input = Self.utf16ToUTF8(input)
+            diagnostics.warning(
+                "bibtex.utf16", "the file is UTF-16; decoded (locations refer to its UTF-8 form)",
+                at: SourceLocation(file: source, line: 1, column: 1, offset: 0))
+        }
+        if input.prefix(8192).contains(0) {
+            throw FatalReadError(
+                Diagnostic(
+                    .error, code: "bibtex.binary", message: "input is not text (it contains NUL bytes)",
+                    location: SourceLocation(file: source, line: 1, column: 1, offset: 0)))
+        }
+        let lines = LineIndex(file: source, bytes: input)
+        if let bad = BibTeXText.firstInvalidUTF8(input) {
+            diagnostics.warning(
+                "bibtex.latin1", "input is not valid UTF-8; values that are not were decoded as Windows-1252 (Latin-1)",
+                at: lines.location(ofOffset: bad))
+        }
+        let document = BibTeXScanner.scan(input, lines: lines, diagnostics: &diagnostics)
+        var resolver = BibTeXResolver(bytes: input, lines: lines, dialect: dialect)
+        let resolved = resolver.resolve(document)
+        diagnostics.append(contentsOf: resolver.diagnostics)
+        var library = Library()
+        library.metadata = resolver.metadata
+        library.entries.reserveCapacity(resolved.count)
+        var unknown = UnknownCommandReport()
+        for entry in resolved {
+            var mapper = BibTeXEntryMapper(source: entry, dialect: dialect, lines: lines)
+            library.entries.append(mapper.map())
+            diagnostics.append(contentsOf: mapper.diagnostics)
+            unknown.merge(mapper.unknown)
+        }
+        unknown.flush(into: &diagnostics)
+        if document.blocks.isEmpty, input.contains(where: { !isBibSpace($0) }) {
+            diagnostics.warning("bibtex.no-entries", "no BibTeX entry found", at: lines.location(ofOffset: 0))
+        }
+        return library
+    }
+
+    /// Reads only the raw layer (for tools that edit `.bib` files in place).
+    public func readRaw(_ bytes: [UInt8], source: String, diagnostics: inout Diagnostics) -> BibTeXRawDocument {
+        BibTeXScanner.scan(bytes, lines: LineIndex(file: source, bytes: bytes), diagnostics: &diagnostics)
+    }
+
+    static func utf16ToUTF8(_ bytes: [UInt8]) -> [UInt8] {
+        let little = bytes[0] == 0xFF
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var i = 2
+        while i + 1 < bytes.count {
+            let a = UInt16(bytes[i])
+            let b = UInt16(bytes[i + 1])
+            units.append(little ? a | b << 8 : a << 8 | b)
+            i += 2
+        }
+        return Array(String(decoding: units, as: UTF16.self).utf8)
+    }
+}
+
+// MARK: - Unknown commands, reported once per name
+
+/// Unknown LaTeX commands: one warning per command name with the first place and a count.
+struct UnknownCommandReport {
+    struct Item {
+        var location: SourceLocation?
+        var key: String?
+        var field: String
+        var count: Int
+    }
+    var order: [String] = []
+    var items: [String: Item] = [:]
+
+    mutating func add(_ name: String, location: SourceLocation?, key: String?, field: String) {
+        if items[name] == nil {
+            order.append(name)
+            items[name] = Item(location: location, key: key, field: field, count: 0)
+        }
+        items[name]?.count += 1
+    }
+
+    mutating func merge(_ other: UnknownCommandReport) {
+        for name in other.order {
+            guard let item = other.items[name] else { continue }
+            if items[name] == nil {
+                order.append(name)
+                items[name] = item
+            } else {
+                items[name]?.count += item.count
+            }
+        }
+    }
+
+    func flush(into diagnostics: inout Diagnostics) {
+        for name in order {
+            guard let item = items[name] else { continue }
+            let times = item.count == 1 ? "" : " (\(item.count) times in this file)"
+            let shown = name.utf8.count == 1 && !(name.utf8.first.map(isASCIILetter) ?? false) ? "\\" + name : "\\" + name
+            diagnostics.warning(
+                "bibtex.unknown-command", "unknown LaTeX command \(shown) kept verbatim\(times)", at: item.location,
+                entryKey: item.key, field: item.field)
+        }
+    }
+}
+
+// MARK: - Macros, crossref
+
+/// A field after macro expansion and inheritance.
+struct ResolvedField {
+    /// The name as written.
+    var name: String
+    /// The name in lower case.
+    var lower: String
+    /// The value's LaTeX after macro expansion.
+    var value: [UInt8]
+    /// The value expression when it used a macro (`jmlr`, `jan # "~1"`), for the round trip.
+    var expression: String?
+    /// Where the field's name starts.
+    var offset: Int
+    /// Lent by a `crossref` or `xdata` parent.
+    var inherited = false
+}
+
+/// An entry with its fields resolved.
+struct ResolvedEntry {
+    var type: String
+    var key: String?
+    var fields: [ResolvedField]
+    var range: Range<Int>
+    var isComplete: Bool
+}
+
+/// Expands macros in file order, collects the collection metadata and applies crossref/xdata.
+struct BibTeXResolver {
+    let bytes: [UInt8]
+    let lines: LineIndex
+    let dialect: BibTeXDialect
+    var diagnostics = Diagnostics()
+    var metadata = CollectionMetadata()
+    /// Macro name (lower case) → expanded LaTeX.
+    var macros: [String: [UInt8]] = [:]
+    /// False when the file has bytes that are not UTF-8 (values are then checked one by one).
+    let validUTF8: Bool
+
+    init(bytes: [UInt8], lines: LineIndex, dialect: BibTeXDialect) {
+        self.bytes = bytes
+        self.lines = lines
+        self.dialect = dialect
+        self.validUTF8 = BibTeXText.firstInvalidUTF8(bytes) == nil
+        for (index, name) in BibTeXDates.monthMacros.enumerated() {
+            macros[name] = Array(BibTeXDateReading.monthNames[index].utf8)
+        }
+    }
+
+    mutating func resolve(_ document: BibTeXRawDocument) -> [ResolvedEntry] {
+        var entries: [ResolvedEntry] = []
+        for block in document.blocks {
+            switch block {
+            case .entry(let raw):
+                var fields: [ResolvedField] = []
+                fields.reserveCapacity(raw.fields.count)
+                for field in raw.fields {
+                    var (value, expression) = expand(field.value, key: raw.key, field: field.name)
+                    if !validUTF8 && !value.withUnsafeBufferPointer({ BibTeXText.isValidUTF8($0) }) {
+                        value = Array(value.withUnsafeBufferPointer { BibTeXText.windows1252($0) }.utf8)
+                    }
+                    fields.append(
+                        ResolvedField(
+                            name: field.name, lower: field.name.lowercased(), value: value, expression: expression,
+                            offset: field.nameRange.lowerBound))
+                }
+                entries.append(
+                    ResolvedEntry(type: raw.type, key: raw.key, fields: fields, range: raw.range, isComplete: raw.isComplete))
+            case .string(let field, _):
+                var (value, _) = expand(field.value, key: nil, field: field.name)
+                if !validUTF8 && !value.withUnsafeBufferPointer({ BibTeXText.isValidUTF8($0) }) {
+                    value = Array(value.withUnsafeBufferPointer { BibTeXText.windows1252($0) }.utf8)
+                }
+                let lower = field.name.lowercased()
+                if let existing = metadata.macros.keys.first(where: { $0.lowercased() == lower }) {
+                    diagnostics.warning(
+                        "bibtex.duplicate-macro", "@string '\(field.name)' is defined again; the new value counts from here on",
+                        at: lines.location(ofOffset: field.nameRange.lowerBound))
+                    metadata.macros[existing] = nil
+                }
+                macros[lower] = value
+                metadata.macros[field.name] = expressionText(field.value)
+            case .preamble(let value, _):
+                metadata.preambles.append(expressionText(value))
+            case .comment(let content, _):
+                let text = String(bytesRange: content, in: bytes).trimmingSpaces
+                if !text.isEmpty { metadata.comments.append(text) }
+            case .text(let range):
+                let text = String(bytesRange: range, in: bytes).trimmingSpaces
+                if !text.isEmpty { metadata.comments.append(text) }
+            }
+        }
+        checkDuplicateKeys(entries)
+        return inherit(entries)
+    }
+
+    /// The expanded value and, when a macro was used, the expression as written.
+    private mutating func expand(_ value: BibTeXRawValue, key: String?, field: String) -> ([UInt8], String?) {
+        if value.pieces.count == 1, let piece = value.pieces.first, piece.kind != .macro {
+            return (Array(bytes[piece.content]), nil)
+        }
+        var out: [UInt8] = []
+        var usedMacro = false
+        for piece in value.pieces {
+            switch piece.kind {
+            case .braced, .quoted, .number:
+                out.append(contentsOf: bytes[piece.content])
+            case .macro:
+                usedMacro = true
+                let name = String(bytesRange: piece.content, in: bytes)
+                if let expansion = macros[name.lowercased()] {
+                    out.append(contentsOf: expansion)
+                } else {
+                    diagnostics.warning(
+                        "bibtex.undefined-macro",
+                        "macro '\(name)' is not defined before this point (BibTeX would use an empty string); its name is kept as the value",
+                        at: lines.location(ofOffset: piece.range.lowerBound), entryKey: key, field: field)
+                    out.append(contentsOf: bytes[piece.content])
+                }
+            }
+        }
+        return (out, usedMacro ? expressionText(value) : nil)
+    }
+
+    /// The value as a BibTeX expression: pieces as written, joined with ` # `.
+    func expressionText(_ value: BibTeXRawValue) -> String {
+        var parts: [String] = []
+        for piece in value.pieces {
+            if piece.isTerminated {
+                parts.append(String(bytesRange: piece.range, in: bytes))
+            } else {
+                // A cut-short piece: close it so the expression stays well formed.
+                let open = piece.kind == .quoted ? "\"" : "{"
+                let close = piece.kind == .quoted ? "\"" : "}"
+                parts.append(open + String(bytesRange: piece.content, in: bytes) + close)
+            }
+        }
+        return parts.joined(separator: " # ")
+    }
+
+    private mutating func checkDuplicateKeys(_ entries: [ResolvedEntry]) {
+        var seen: [String: String] = [:]
+        for entry in entries {
+            guard let key = entry.key else { continue }
+            let folded = BibTeXKeys.folded(key)
+            if let first = seen[folded] {
+                let how = first == key ? "" : " ('\(first)'; BibTeX compares keys ignoring case)"
+                diagnostics.warning(
+                    "bibtex.duplicate-key", "citation key '\(key)' is used by an earlier entry\(how); both are kept",
+                    at: lines.location(ofOffset: entry.range.lowerBound), entryKey: key)
+            } else {
+                seen[folded] = key
+            }
+        }
+    }
+
+    // MARK: Inheritance
+
+    /// Fields never inherited (biblatex's defaults).
+    static let notInherited: Set<String> = [
+        "ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label", "options", "presort",
+        "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand", "shorthandintro", "sortkey",
+    ]
+
+    /// biblatex's type-specific inheritance (`\DeclareDataInheritance`): parent types, child
+    /// types, and source field → target fields (empty: not inherited).
+    static let rules: [(parents: Set<String>, children: Set<String>, map: [String: [String]])] = {
+        let main: [String: [String]] = [
+            "title": ["maintitle"], "subtitle": ["mainsubtitle"], "titleaddon": ["maintitleaddon"],
+            "shorttitle": [], "sorttitle": [], "indextitle": [], "indexsorttitle": [],
+        ]
+        let book: [String: [String]] = [
+            "title": ["booktitle"], "subtitle": ["booksubtitle"], "titleaddon": ["booktitleaddon"],
+            "shorttitle": [], "sorttitle": [], "indextitle": [], "indexsorttitle": [],
+        ]
+        let journal: [String: [String]] = [
+            "title": ["journaltitle"], "subtitle": ["journalsubtitle"], "titleaddon": ["journaltitleaddon"],
+            "shorttitle": [], "sorttitle": [], "indextitle": [], "indexsorttitle": [],
+        ]
+        var bookAuthors = book
+        bookAuthors["author"] = ["author", "bookauthor"]
+        var mainAuthors = main
+        mainAuthors["author"] = ["author", "bookauthor"]
+        return [
+            (["mvbook"], ["inbook", "bookinbook", "suppbook"], mainAuthors),
+            (["mvbook"], ["book"], main),
+            (["mvcollection", "mvreference"], ["collection", "reference", "incollection", "inreference", "suppcollection"], main),
+            (["mvproceedings"], ["proceedings", "inproceedings"], main),
+            (["book"], ["inbook", "bookinbook", "suppbook"], bookAuthors),
+            (["collection", "reference"], ["incollection", "inreference", "suppcollection"], book),
+            (["proceedings"], ["inproceedings"], book),
+            (["periodical"], ["article", "suppperiodical"], journal),
+        ]
+    }()
+
+    /// Child types whose container is a book: a parent's `title` fills a missing `booktitle`
+    /// when no rule above applies (classic BibTeX files crossref `@book` from `@incollection`).
+    static let partTypes: Set<String> = [
+        "incollection", "inbook", "inproceedings", "inreference", "bookinbook", "suppbook", "suppcollection", "conference",
+    ]
+
+    private mutating func inherit(_ entries: [ResolvedEntry]) -> [ResolvedEntry] {
+        var byKey: [String: Int] = [:]
+        for (i, e) in entries.enumerated() {
+            if let key = e.key, byKey[key.lowercased()] == nil { byKey[key.lowercased()] = i }
+        }
+        var out = entries
+        var state = [UInt8](repeating: 0, count: entries.count)  // 0 new, 1 in progress, 2 done
+        for start in entries.indices where state[start] == 0 {
+            // Depth-first over parents with an explicit stack.
+            var stack: [Int] = [start]
+            while let top = stack.last {
+                if state[top] == 2 {
+                    stack.removeLast()
+                    continue
+                }
+                let parents = parentIndices(out[top], byKey: byKey, report: state[top] == 0)
+                state[top] = 1
+                if let pending = parents.first(where: { state[$0.index] == 0 }) {
+                    stack.append(pending.index)
+                    continue
+                }
+                for p in parents where state[p.index] == 1 && p.index != top {
+                    diagnostics.warning(
+                        "bibtex.crossref-cycle", "\(p.xdata ? "xdata" : "crossref") '\(out[p.index].key ?? "")' leads back to this entry; not inherited",
+                        at: lines.location(ofOffset: out[top].range.lowerBound), entryKey: out[top].key)
+                }
+                for p in parents where state[p.index] == 2 {
+                    lend(from: out[p.index], to: &out[top], xdata: p.xdata)
+                }
+                state[top] = 2
+                stack.removeLast()
+            }
+        }
+        return out
+    }
+
+    private mutating func parentIndices(_ entry: ResolvedEntry, byKey: [String: Int], report: Bool) -> [(index: Int, xdata: Bool)] {
+        var out: [(Int, Bool)] = []
+        for field in entry.fields where !field.inherited && (field.lower == "xdata" || field.lower == "crossref") {
+            let text = String(decoding: field.value, as: UTF8.self)
+            let keys = field.lower == "xdata" ? text.split(separator: ",").map { String($0).trimmingSpaces } : [text.trimmingSpaces]
+            for key in keys where !key.isEmpty {
+                if let index = byKey[key.lowercased()] {
+                    out.append((index, field.lower == "xdata"))
+                } else if report {
+                    diagnostics.warning(
+                        "bibtex.undefined-crossref", "\(field.lower) '\(key)' is not an entry of this file; nothing inherited",
+                        at: lines.location(ofOffset: field.offset), entryKey: entry.key, field: field.name)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Appends the fields `child` lacks from `parent`.
+    private func lend(from parent: ResolvedEntry, to child: inout ResolvedEntry, xdata: Bool) {
+        var have = Set(child.fields.map(\.lower))
+        let ptype = parent.type.lowercased()
+        let ctype = child.type.lowercased()
+        let map = xdata ? nil : Self.rules.first { $0.parents.contains(ptype) && $0.children.contains(ctype) }?.map
+        var lent: [ResolvedField] = []
+        func add(_ field: ResolvedField, as name: String) {
+            guard !have.contains(name) else { return }
+            have.insert(name)
+            var f = field
+            f.name = name == field.lower ? field.name : name
+            f.lower = name
+            f.inherited = true
+            lent.append(f)
+        }
+        for field in parent.fields where !Self.notInherited.contains(field.lower) {
+            if let targets = map?[field.lower] {
+                for t in targets { add(field, as: t) }
+            } else if !xdata && map == nil && field.lower == "title" && Self.partTypes.contains(ctype) {
+                add(field, as: "booktitle")
+            } else {
+                add(field, as: field.lower)
+            }
+        }
+        child.fields.append(contentsOf: lent)
+    }
+}
+
+extension String {
+    /// Decodes a byte range of a file (UTF-8, or Windows-1252 when not valid UTF-8).
+    init(bytesRange range: Range<Int>, in bytes: [UInt8]) {
+        self = bytes.withUnsafeBufferPointer { BibTeXText.string(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+}

@@ -1,0 +1,644 @@
+import BibModel
+
+/// Stage one of the reader: bytes → ``BibTeXRawDocument``, losslessly, in one forward pass.
+///
+/// The grammar is BibTeX's: `@type{…}` or `@type(…)`; text outside blocks is ignored (kept as
+/// ``BibTeXRawBlock/text(_:)``); `@comment`, `@preamble`, `@string`; keys end at a comma,
+/// white space or the closing delimiter; values are `{…}` (nested braces), `"…"` (braces
+/// inside balanced), numbers and macro names joined by `#`. Braces are counted, never
+/// recursed into, so nesting depth costs nothing.
+///
+/// Recovery: a syntax error is reported with its line and column (and the key when known),
+/// the entry keeps the fields read so far, and scanning resumes at the next plausible entry
+/// start. A braced or quoted value that runs into a line starting with `@type{` of a known
+/// entry type is taken as unterminated there, so one missing brace costs one entry.
+public enum BibTeXScanner {
+    /// Scans a whole file. `lines` gives locations for diagnostics.
+    public static func scan(_ bytes: [UInt8], lines: LineIndex, diagnostics: inout Diagnostics) -> BibTeXRawDocument {
+        bytes.withUnsafeBufferPointer { buf in
+            var scanner = Scanner(buf: buf, lines: lines)
+            let document = scanner.run()
+            diagnostics.append(contentsOf: scanner.diagnostics)
+            return document
+        }
+    }
+
+    /// Entry types (lower case) that make `@name{` at a line start a plausible entry start.
+    static let knownTypes: Set<[UInt8]> = {
+        var names: Set<String> = ["string", "preamble", "comment", "xdata", "set"]
+        for row in BibTeXTypeTable.rows {
+            names.insert(row.bibtex)
+            names.insert(row.biblatex)
+        }
+        for type in BibLaTeXDataModel.entryFields.keys { names.insert(type) }
+        return Set(names.map { Array($0.utf8) })
+    }()
+}
+
+// MARK: - Byte classes
+
+@inline(__always)
+func isBibSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C || b == 0x0B }
+
+/// A byte that may appear in a BibTeX identifier (entry type, field name, macro name):
+/// anything printable except white space and `" # % ' ( ) , = { }`. Non-ASCII bytes count.
+@inline(__always)
+func isIdentifierByte(_ b: UInt8) -> Bool {
+    switch b {
+    case 0x00...0x20, 0x7F: return false
+    case UInt8(ascii: "\""), UInt8(ascii: "#"), UInt8(ascii: "%"), UInt8(ascii: "'"), UInt8(ascii: "("),
+        UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: "{"), UInt8(ascii: "}"):
+        return false
+    default: return true
+    }
+}
+
+// MARK: - Scanner
+
+private struct Scanner {
+    let buf: UnsafeBufferPointer<UInt8>
+    let lines: LineIndex
+    let n: Int
+    var pos = 0
+    var diagnostics = Diagnostics()
+    var blocks: [BibTeXRawBlock] = []
+
+    init(buf: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
+        self.buf = buf
+        self.lines = lines
+        self.n = buf.count
+    }
+
+    // MARK: Top level
+
+    mutating func run() -> BibTeXRawDocument {
+        let start = n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0
+        pos = start
+        var textStart = pos
+        blocks.reserveCapacity(n / 600 + 4)
+        while pos < n {
+            guard let at = nextAt(from: pos) else { break }
+            guard let header = entryHeader(at: at) else {
+                pos = at + 1
+                continue
+            }
+            flushText(textStart..<at)
+            pos = header.bodyStart
+            switch header.type {
+            case "comment": scanComment(at: at, header: header)
+            case "preamble": scanPreamble(at: at, header: header)
+            case "string": scanString(at: at, header: header)
+            default: scanEntry(at: at, header: header)
+            }
+            textStart = pos
+        }
+        flushText(textStart..<n)
+        return BibTeXRawDocument(blocks: blocks, contentStart: start)
+    }
+
+    private func nextAt(from i: Int) -> Int? {
+        var j = i
+        while j < n {
+            if buf[j] == UInt8(ascii: "@") { return j }
+            j += 1
+        }
+        return nil
+    }
+
+    /// Text between blocks: kept when it holds more than white space. A `@` that starts no
+    /// block (an e-mail address) stays part of the text.
+    private mutating func flushText(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        var k = range.lowerBound
+        while k < range.upperBound {
+            if !isBibSpace(buf[k]) {
+                blocks.append(.text(range))
+                return
+            }
+            k += 1
+        }
+    }
+
+    struct Header {
+        /// Lower-cased type.
+        var type: String
+        /// The type as written.
+        var written: String
+        /// `}` or `)`, or 0 for `@comment` without a delimiter.
+        var close: UInt8
+        /// Just after the opening delimiter.
+        var bodyStart: Int
+    }
+
+    /// `@ type {` or `@ type (`, with optional white space; `@comment` needs no delimiter.
+    private func entryHeader(at: Int) -> Header? {
+        var j = at + 1
+        while j < n && isBibSpace(buf[j]) { j += 1 }
+        let typeStart = j
+        while j < n && isIdentifierByte(buf[j]) && buf[j] != UInt8(ascii: "@") { j += 1 }
+        guard j > typeStart, !isASCIIDigit(buf[typeStart]) else { return nil }
+        let written = string(typeStart..<j)
+        let type = written.lowercased()
+        let typeEnd = j
+        while j < n && isBibSpace(buf[j]) { j += 1 }
+        guard j < n, buf[j] == UInt8(ascii: "{") || buf[j] == UInt8(ascii: "(") else {
+            if type == "comment" { return Header(type: type, written: written, close: 0, bodyStart: typeEnd) }
+            return nil
+        }
+        return Header(type: type, written: written, close: buf[j] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: ")"), bodyStart: j + 1)
+    }
+
+    /// A line start (after optional blanks) holding `@knowntype{` or `@knowntype(`.
+    private func isEntryStartLine(_ i: Int) -> Bool {
+        var j = i
+        while j < n && (buf[j] == 0x20 || buf[j] == 0x09) { j += 1 }
+        guard j < n, buf[j] == UInt8(ascii: "@") else { return false }
+        j += 1
+        let typeStart = j
+        while j < n && isASCIILetter(buf[j]) { j += 1 }
+        guard j > typeStart, j - typeStart <= 20 else { return false }
+        var name = [UInt8](buf[typeStart..<j])
+        for k in name.indices { name[k] |= 0x20 }
+        guard BibTeXScanner.knownTypes.contains(name) else { return false }
+        while j < n && (buf[j] == 0x20 || buf[j] == 0x09) { j += 1 }
+        return j < n && (buf[j] == UInt8(ascii: "{") || buf[j] == UInt8(ascii: "("))
+    }
+
+    // MARK: Blocks
+
+    private mutating func scanComment(at: Int, header: Header) {
+        if header.close == 0 {
+            // `@comment text…`: to the end of the line.
+            var j = pos
+            while j < n && buf[j] != 0x0A && buf[j] != 0x0D { j += 1 }
+            blocks.append(.comment(content: pos..<j, range: at..<j))
+            pos = j
+            return
+        }
+        let open: UInt8 = header.close == UInt8(ascii: "}") ? UInt8(ascii: "{") : UInt8(ascii: "(")
+        var depth = 1
+        var j = pos
+        while j < n {
+            let b = buf[j]
+            if b == open {
+                depth += 1
+            } else if b == header.close {
+                depth -= 1
+                if depth == 0 { break }
+            }
+            j += 1
+        }
+        if j >= n {
+            error("bibtex.unbalanced-braces", "@comment is not closed before the end of the file", at: at)
+            blocks.append(.comment(content: pos..<n, range: at..<n))
+            pos = n
+            return
+        }
+        blocks.append(.comment(content: pos..<j, range: at..<(j + 1)))
+        pos = j + 1
+    }
+
+    private mutating func scanPreamble(at: Int, header: Header) {
+        skipSpace()
+        let value = scanValue(close: header.close, key: nil)
+        skipSpace()
+        if pos < n && buf[pos] == header.close {
+            pos += 1
+        } else if !value.cut {
+            error("bibtex.missing-delimiter", "@preamble is not closed with '\(Character(Unicode.Scalar(header.close)))'", at: pos)
+            recover(close: header.close)
+        }
+        blocks.append(.preamble(value.value, range: at..<pos))
+    }
+
+    private mutating func scanString(at: Int, header: Header) {
+        var first = true
+        while true {
+            skipSpace()
+            guard pos < n else {
+                error("bibtex.unclosed-entry", "@string is not closed before the end of the file", at: at)
+                return
+            }
+            if buf[pos] == header.close {
+                if first { warning("bibtex.empty-string", "@string defines nothing", at: at) }
+                pos += 1
+                return
+            }
+            if !first {
+                guard buf[pos] == UInt8(ascii: ",") else {
+                    error("bibtex.missing-delimiter", "@string is not closed with '\(Character(Unicode.Scalar(header.close)))'", at: pos)
+                    recover(close: header.close)
+                    return
+                }
+                pos += 1
+                skipSpace()
+                if pos < n && buf[pos] == header.close {
+                    pos += 1
+                    return
+                }
+            }
+            guard let field = scanField(close: header.close, key: nil, what: "@string") else {
+                recover(close: header.close)
+                return
+            }
+            blocks.append(.string(field.field, range: at..<pos))
+            if field.cut { return }
+            first = false
+        }
+    }
+
+    // MARK: Entries
+
+    private mutating func scanEntry(at: Int, header: Header) {
+        var entry = BibTeXRawEntry(type: header.written, key: nil, keyRange: nil, fields: [], range: at..<at, isComplete: true)
+        defer {
+            entry.range = at..<pos
+            blocks.append(.entry(entry))
+        }
+        skipSpace()
+        // The key: up to a comma, white space or the closing delimiter.
+        let keyStart = pos
+        while pos < n {
+            let b = buf[pos]
+            if b == UInt8(ascii: ",") || isBibSpace(b) || b == header.close || b == UInt8(ascii: "=")
+                || (b == UInt8(ascii: "{") && header.close == UInt8(ascii: "}"))
+            {
+                break
+            }
+            pos += 1
+        }
+        var keyEnd = pos
+        skipSpace()
+        if pos < n && buf[pos] == UInt8(ascii: "=") {
+            // `@article{title = …`: there is no key; what looked like one is a field name.
+            error("bibtex.missing-key", "@\(header.written) has no citation key", at: keyStart)
+            pos = keyStart
+            keyEnd = keyStart
+        } else if keyEnd > keyStart {
+            entry.key = string(keyStart..<keyEnd)
+            entry.keyRange = keyStart..<keyEnd
+        } else if pos < n && (buf[pos] == UInt8(ascii: ",") || buf[pos] == header.close) {
+            error("bibtex.missing-key", "@\(header.written) has no citation key", at: keyStart)
+        }
+        let key = entry.key
+        if keyEnd > keyStart || entry.key != nil {
+            skipSpace()
+            if pos < n && buf[pos] == UInt8(ascii: ",") {
+                pos += 1
+            } else if pos < n && buf[pos] == header.close {
+                pos += 1
+                return
+            } else if pos >= n {
+                error("bibtex.unclosed-entry", "entry is not closed before the end of the file", at: at, key: key)
+                entry.isComplete = false
+                return
+            } else if isIdentifierByte(buf[pos]) {
+                error("bibtex.missing-comma", "a comma is missing after the citation key", at: pos, key: key)
+            }
+        }
+        var reportedComment = false
+        while true {
+            skipSpace()
+            guard pos < n else {
+                error("bibtex.unclosed-entry", "entry is not closed before the end of the file", at: at, key: key)
+                entry.isComplete = false
+                return
+            }
+            let b = buf[pos]
+            if b == header.close {
+                pos += 1
+                return
+            }
+            if b == UInt8(ascii: ",") {
+                error("bibtex.empty-field", "an empty field (two commas in a row)", at: pos, key: key)
+                pos += 1
+                continue
+            }
+            if b == UInt8(ascii: "%") {
+                // BibTeX has no comments inside entries; biber skips such lines. Skip them too.
+                if !reportedComment {
+                    warning("bibtex.comment-in-entry", "a '%' line inside an entry is not a comment for BibTeX; skipped", at: pos, key: key)
+                    reportedComment = true
+                }
+                while pos < n && buf[pos] != 0x0A && buf[pos] != 0x0D { pos += 1 }
+                continue
+            }
+            if b == UInt8(ascii: "@"), lineStart(pos), isEntryStartLine(pos) || entryHeader(at: pos) != nil {
+                error(
+                    "bibtex.unclosed-entry",
+                    "entry is not closed with '\(Character(Unicode.Scalar(header.close)))' before the next entry", at: pos, key: key)
+                entry.isComplete = false
+                return
+            }
+            guard let field = scanField(close: header.close, key: key, what: "field") else {
+                switch skipToNextField(close: header.close) {
+                case .nextField: continue
+                case .closed: return
+                case .cut:
+                    entry.isComplete = false
+                    return
+                }
+            }
+            entry.fields.append(field.field)
+            if field.cut {
+                entry.isComplete = false
+                return
+            }
+            skipSpace()
+            guard pos < n else { continue }
+            let c = buf[pos]
+            if c == UInt8(ascii: ",") {
+                pos += 1
+            } else if c == header.close {
+                continue
+            } else if isIdentifierByte(c) && c != UInt8(ascii: "@") {
+                error("bibtex.missing-comma", "a comma is missing after field '\(field.field.name)'", at: pos, key: key)
+            } else if c == UInt8(ascii: "@") {
+                continue
+            } else {
+                error("bibtex.unexpected-character", "unexpected '\(printable(c))' after field '\(field.field.name)'", at: pos, key: key)
+                switch skipToNextField(close: header.close) {
+                case .nextField: continue
+                case .closed: return
+                case .cut:
+                    entry.isComplete = false
+                    return
+                }
+            }
+        }
+    }
+
+    /// `name = value`; nil after reporting when there is no name or no `=`.
+    private mutating func scanField(close: UInt8, key: String?, what: String) -> (field: BibTeXRawField, cut: Bool)? {
+        let nameStart = pos
+        while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
+        guard pos > nameStart else {
+            error("bibtex.unexpected-character", "unexpected '\(printable(buf[pos]))' where a field name should be", at: pos, key: key)
+            return nil
+        }
+        let nameRange = nameStart..<pos
+        let name = string(nameRange)
+        skipSpace()
+        guard pos < n, buf[pos] == UInt8(ascii: "=") else {
+            error("bibtex.missing-equals", "'=' is missing after \(what) name '\(name)'", at: pos < n ? pos : nameStart, key: key)
+            return nil
+        }
+        pos += 1
+        skipSpace()
+        let value = scanValue(close: close, key: key, fieldName: name)
+        return (BibTeXRawField(name: name, nameRange: nameRange, value: value.value), value.cut)
+    }
+
+    /// `piece # piece # …`. `cut` is true when a piece ran into the next entry or the end of
+    /// the file (the caller ends the block there).
+    private mutating func scanValue(close: UInt8, key: String?, fieldName: String? = nil) -> (value: BibTeXRawValue, cut: Bool) {
+        var pieces: [BibTeXValuePiece] = []
+        let start = pos
+        var cut = false
+        while true {
+            skipSpace()
+            guard pos < n else {
+                cut = true
+                break
+            }
+            let b = buf[pos]
+            let pieceStart = pos
+            if b == UInt8(ascii: "{") || b == UInt8(ascii: "\"") {
+                let quoted = b == UInt8(ascii: "\"")
+                let (end, terminated) = delimitedEnd(from: pos + 1, quoted: quoted)
+                let contentEnd = terminated ? end - 1 : end
+                pieces.append(
+                    BibTeXValuePiece(
+                        kind: quoted ? .quoted : .braced, range: pieceStart..<end, content: (pieceStart + 1)..<contentEnd,
+                        isTerminated: terminated))
+                pos = end
+                if !terminated {
+                    let what = fieldName.map { "the value of '\($0)'" } ?? "a value"
+                    let endWhere = end >= n ? "the end of the file" : "the next entry (line \(lines.location(ofOffset: end).line))"
+                    if quoted {
+                        error("bibtex.unterminated-string", "\(what) opens a '\"' that is not closed before \(endWhere)", at: pieceStart, key: key, field: fieldName)
+                    } else {
+                        error("bibtex.unbalanced-braces", "\(what) opens a '{' that is not closed before \(endWhere)", at: pieceStart, key: key, field: fieldName)
+                    }
+                    cut = true
+                    break
+                }
+            } else if isASCIIDigit(b) {
+                while pos < n && isIdentifierByte(buf[pos]) && isASCIIDigit(buf[pos]) { pos += 1 }
+                pieces.append(BibTeXValuePiece(kind: .number, range: pieceStart..<pos, content: pieceStart..<pos, isTerminated: true))
+            } else if isIdentifierByte(b) && b != UInt8(ascii: "@") {
+                while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
+                pieces.append(BibTeXValuePiece(kind: .macro, range: pieceStart..<pos, content: pieceStart..<pos, isTerminated: true))
+            } else {
+                let what = fieldName.map { "'\($0)'" } ?? "this definition"
+                if pieces.isEmpty {
+                    error("bibtex.missing-value", "\(what) has no value", at: pos, key: key, field: fieldName)
+                } else {
+                    error("bibtex.missing-value", "'#' is not followed by a value in \(what)", at: pos, key: key, field: fieldName)
+                }
+                break
+            }
+            let afterPiece = pos
+            skipSpace()
+            if pos < n && buf[pos] == UInt8(ascii: "#") {
+                pos += 1
+                continue
+            }
+            pos = afterPiece
+            break
+        }
+        let end = pieces.last?.range.upperBound ?? start
+        return (BibTeXRawValue(pieces: pieces, range: start..<max(start, end)), cut)
+    }
+
+    /// The end (one past the closing delimiter) of a `{…}` or `"…"` whose content starts at
+    /// `from`, and whether it was closed. An unclosed one ends at the next line that starts
+    /// a known entry, or at the end of the file.
+    private func delimitedEnd(from: Int, quoted: Bool) -> (Int, Bool) {
+        var depth = quoted ? 0 : 1
+        var j = from
+        while j < n {
+            let b = buf[j]
+            switch b {
+            case UInt8(ascii: "{"):
+                depth += 1
+            case UInt8(ascii: "}"):
+                if depth == 0 {
+                    // A stray `}` inside quotes: BibTeX rejects it; keep scanning for the quote.
+                    break
+                }
+                depth -= 1
+                if depth == 0 && !quoted { return (j + 1, true) }
+            case UInt8(ascii: "\""):
+                if quoted && depth == 0 { return (j + 1, true) }
+            case 0x0A, 0x0D:
+                if isEntryStartLine(j + 1) { return (j + 1, false) }
+            default:
+                break
+            }
+            j += 1
+        }
+        return (n, false)
+    }
+
+    enum FieldRecovery { case nextField, closed, cut }
+
+    /// After an error inside an entry: skips to just after the next comma at brace depth zero
+    /// (the next field), or past the closing delimiter, or stops before a line starting a new entry.
+    private mutating func skipToNextField(close: UInt8) -> FieldRecovery {
+        var depth = 0
+        while pos < n {
+            let b = buf[pos]
+            if b == UInt8(ascii: "{") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") {
+                if depth == 0 && close == b {
+                    pos += 1
+                    return .closed
+                }
+                depth = max(0, depth - 1)
+            } else if depth == 0 && b == close {
+                pos += 1
+                return .closed
+            } else if depth == 0 && b == UInt8(ascii: ",") {
+                pos += 1
+                return .nextField
+            } else if (b == 0x0A || b == 0x0D) && isEntryStartLine(pos + 1) {
+                pos += 1
+                return .cut
+            }
+            pos += 1
+        }
+        return .cut
+    }
+
+    /// After an error inside a block: skips to just after the block's closing delimiter at
+    /// brace depth zero, or stops before a line starting a new entry. True when it found the close.
+    @discardableResult
+    private mutating func recover(close: UInt8) -> Bool {
+        var depth = 0
+        while pos < n {
+            let b = buf[pos]
+            if b == UInt8(ascii: "{") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") {
+                if depth == 0 && close == b {
+                    pos += 1
+                    return true
+                }
+                depth = max(0, depth - 1)
+            } else if b == close && depth == 0 {
+                pos += 1
+                return true
+            } else if (b == 0x0A || b == 0x0D) && isEntryStartLine(pos + 1) {
+                pos += 1
+                return false
+            }
+            pos += 1
+        }
+        return false
+    }
+
+    // MARK: Helpers
+
+    private func lineStart(_ i: Int) -> Bool {
+        var j = i - 1
+        while j >= 0 && (buf[j] == 0x20 || buf[j] == 0x09) { j -= 1 }
+        return j < 0 || buf[j] == 0x0A || buf[j] == 0x0D
+    }
+
+    private mutating func skipSpace() {
+        while pos < n && isBibSpace(buf[pos]) { pos += 1 }
+    }
+
+    private func string(_ range: Range<Int>) -> String {
+        BibTeXText.string(UnsafeBufferPointer(rebasing: buf[range]))
+    }
+
+    private func printable(_ b: UInt8) -> String {
+        b >= 0x20 && b < 0x7F ? String(Character(Unicode.Scalar(b))) : "\\x" + String(b, radix: 16)
+    }
+
+    private mutating func error(_ code: String, _ message: String, at offset: Int, key: String? = nil, field: String? = nil) {
+        diagnostics.error(code, message, at: lines.location(ofOffset: min(offset, n)), entryKey: key, field: field)
+    }
+
+    private mutating func warning(_ code: String, _ message: String, at offset: Int, key: String? = nil) {
+        diagnostics.warning(code, message, at: lines.location(ofOffset: min(offset, n)), entryKey: key)
+    }
+}
+
+/// Strings from bytes: UTF-8 when valid, else Windows-1252 (Latin-1).
+enum BibTeXText {
+    /// Decodes bytes as UTF-8, or as Windows-1252 when they are not valid UTF-8.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if let s = String(validating: bytes, as: UTF8.self) { return s }
+        return windows1252(bytes)
+    }
+
+    /// Decodes bytes as UTF-8, or as Windows-1252 when they are not valid UTF-8.
+    static func string(_ bytes: ArraySlice<UInt8>) -> String {
+        bytes.withUnsafeBufferPointer { string($0) }
+    }
+
+    /// True when the bytes are valid UTF-8.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            guard UTF8Scalar.decode(bytes, at: i, end: n) != nil else { return false }
+            switch b {
+            case 0xC2...0xDF: i += 2
+            case 0xE0...0xEF: i += 3
+            default: i += 4
+            }
+        }
+        return true
+    }
+
+    /// The offset of the first byte that is not valid UTF-8, if any.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            let n = buf.count
+            while i < n {
+                let b = buf[i]
+                if b < 0x80 {
+                    i += 1
+                    continue
+                }
+                guard UTF8Scalar.decode(buf, at: i, end: n) != nil else { return i }
+                switch b {
+                case 0xC2...0xDF: i += 2
+                case 0xE0...0xEF: i += 3
+                default: i += 4
+                }
+            }
+            return nil
+        }
+    }
+
+    private static let cp1252High: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
+        0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+        0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+
+    /// Windows-1252 (a superset of Latin-1's printable characters).
+    static func windows1252(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var scalars = String.UnicodeScalarView()
+        for b in bytes {
+            if b >= 0x80 && b < 0xA0 {
+                scalars.append(Unicode.Scalar(cp1252High[Int(b - 0x80)]) ?? "\u{FFFD}")
+            } else {
+                scalars.append(Unicode.Scalar(b))
+            }
+        }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,871 @@
+import BibModel
+import Foundation
+
+/// Turns the LaTeX of a BibTeX field value into ``RichText``: accents in every form
+/// (`{\"o}`, `\"{o}`, `\"o`, `\'{\i}`, `{\v C}`), special letters (`\ss`, `\o`), symbols
+/// (`\&`, `--`, `~`, ```` `` ````), formatting (`\emph`, `\textbf`, `{\em …}`, `\textsc`,
+/// `\textsuperscript`, `\texttt`), links (`\url`, `\href`), math (`$…$`, `\(…\)`) kept as
+/// math, and case-protecting braces kept as ``Inline/caseProtected(_:)`` spans.
+///
+/// It reads the rows of ``LaTeXCharacterTable`` backwards, so whatever the writer encodes
+/// decodes to the same character. Braces around one special character (`{\"o}`, `{\ss}`) are
+/// BibTeX "special characters", not protection. A command it does not know is kept verbatim
+/// as ``Inline/raw(format:_:)`` with format `latex` (with its arguments) and named in
+/// ``Result/unknownCommands``, never dropped.
+///
+/// The parser is a loop over bytes with an explicit stack: input nesting costs heap, not
+/// call depth. Formatting nested deeper than ``maxInlineDepth`` is flattened.
+public enum LaTeXDecoder {
+    /// What decoding found besides the text.
+    public struct Result: Sendable {
+        /// The decoded text, NFC-normalised, white space collapsed and trimmed.
+        public var text: RichText
+        /// Commands kept verbatim because they are unknown, in order met (with repeats).
+        public var unknownCommands: [String]
+        /// True when formatting was nested deeper than ``maxInlineDepth`` and flattened.
+        public var flattened: Bool
+    }
+
+    /// Nesting depth of formatting runs beyond which inner formatting is dropped (the text stays).
+    public static let maxInlineDepth = 32
+
+    /// Decodes a field value. With `protectGroups`, brace groups at the top level become
+    /// case-protected spans (titles and other text BibTeX styles may recase).
+    public static func decode(_ latex: String, protectGroups: Bool = true) -> Result {
+        var s = latex
+        return s.withUTF8 { decode($0, protectGroups: protectGroups) }
+    }
+
+    /// Decodes bytes of a field value (see ``decode(_:protectGroups:)``).
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, protectGroups: Bool = true) -> Result {
+        var parser = Parser(buf: bytes, protectGroups: protectGroups)
+        parser.run()
+        return Result(text: parser.finish(), unknownCommands: parser.unknown, flattened: parser.flattened)
+    }
+
+    /// The plain text of a field value: decoded, formatting dropped, math as its source.
+    public static func plain(_ latex: String) -> String {
+        decode(latex, protectGroups: false).text.plainText
+    }
+
+    /// Plain text of bytes (see ``plain(_:)``), with the unknown commands met.
+    static func plain(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, [String]) {
+        let r = decode(bytes, protectGroups: false)
+        return (r.text.plainText, r.unknownCommands)
+    }
+
+    // MARK: Tables
+
+    /// Whole special-character forms of the writer's table (`{\"o}`, `{\ss}`,
+    /// `{l\textperiodcentered}`, `{\ensuremath{\leq}}`) → the character.
+    static let groupForms: [String: String] = {
+        var out: [String: String] = [:]
+        for row in LaTeXCharacterTable.accentedLetters + LaTeXCharacterTable.letters + LaTeXCharacterTable.symbols
+            + LaTeXCharacterTable.greek
+        where row.text.hasPrefix("{") && out[row.text] == nil {
+            out[row.text] = String(row.scalar)
+        }
+        return out
+    }()
+
+    /// Control words that stand for text (`ss` → `ß`, `S` → `§`, `textregistered` → `®`,
+    /// `ldots` → `…`, `alpha` → `α`).
+    static let wordText: [String: String] = {
+        var out: [String: String] = [:]
+        for row in LaTeXCharacterTable.letters + LaTeXCharacterTable.symbols {
+            // `{\name}` → name
+            let t = row.text
+            guard t.hasPrefix("{\\"), t.hasSuffix("}") else { continue }
+            let name = String(t.dropFirst(2).dropLast())
+            if name.utf8.allSatisfy(isASCIILetter), out[name] == nil { out[name] = String(row.scalar) }
+        }
+        for (math, text) in mathText where math.hasPrefix("\\") {
+            let name = String(math.dropFirst())
+            if name.utf8.allSatisfy(isASCIILetter), out[name] == nil { out[name] = text }
+        }
+        let extras: [String: String] = [
+            "dots": "…", "textellipsis": "…", "textendash": "–", "textemdash": "—", "textquoteleft": "‘",
+            "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”", "textquotedbl": "\"",
+            "textquotesingle": "'", "textasciitilde": "~", "textasciicircum": "^", "textbackslash": "\\",
+            "textbar": "|", "textless": "<", "textgreater": ">", "textunderscore": "_", "textbraceleft": "{",
+            "textbraceright": "}", "textdollar": "$", "textsterling": "£", "euro": "€", "dag": "†", "ddag": "‡",
+            "textsection": "§", "textparagraph": "¶", "textcopyright": "©", "guillemetleft": "«",
+            "guillemetright": "»", "textvisiblespace": "␣", "LaTeX": "LaTeX", "TeX": "TeX", "LaTeXe": "LaTeX2e",
+            "BibTeX": "BibTeX", "slash": "/", "textslash": "/", "nobreakspace": "\u{00A0}", "textnumero": "№",
+            "thinspace": "\u{2009}", "textasteriskcentered": "∗", "textohm": "Ω", "textregistered": "®",
+            "ae": "æ", "o": "ø", "i": "ı", "j": "ȷ", "textcelsius": "℃", "ss": "ß",
+            "textordfeminine": "ª", "textdegree": "°", "textperiodcentered": "·", "og": "«", "fg": "»",
+            "texttildelow": "˜", "textexclamdown": "¡", "textquestiondown": "¿",
+            "lq": "‘", "rq": "’", "space": " ", "textspace": " ", "enskip": "\u{2002}", "qquad": "\u{2003}\u{2003}",
+            "cdots": "⋯", "textminus": "−", "textpm": "±", "texttimes": "×", "textdiv": "÷",
+        ]
+        for (k, v) in extras where out[k] == nil { out[k] = v }
+        return out
+    }()
+
+    /// The math inside the writer's `{\ensuremath{…}}` forms → the character (`\leq` → `≤`,
+    /// `\mathrm{A}` → `Α`).
+    static let mathText: [String: String] = {
+        var out: [String: String] = [:]
+        for row in LaTeXCharacterTable.symbols + LaTeXCharacterTable.greek {
+            let prefix = "{\\ensuremath{"
+            let t = row.text
+            guard t.hasPrefix(prefix), t.hasSuffix("}}") else { continue }
+            let inner = String(t.dropFirst(prefix.count).dropLast(2))
+            if out[inner] == nil { out[inner] = String(row.scalar) }
+        }
+        return out
+    }()
+
+    /// Accent commands → combining mark.
+    static let accentMarks: [String: String] = {
+        var out: [String: String] = ["t": "\u{0361}"]
+        for accent in LaTeXCharacterTable.accents { out[accent.command] = String(accent.mark) }
+        return out
+    }()
+
+    /// The accent alone (`\'{}` → `´`).
+    static let spacingAccents: [String: String] = [
+        "'": "´", "\"": "¨", "`": "`", "^": "^", "~": "~", "=": "¯", ".": "˙", "u": "˘", "v": "ˇ", "H": "˝",
+        "c": "¸", "k": "˛", "r": "˚", "d": ".", "b": "_", "t": "\u{0361}",
+    ]
+
+    /// Formatting commands taking an argument.
+    static let styleCommands: [String: Style] = [
+        "emph": .italic, "textit": .italic, "textsl": .italic, "mkbibemph": .italic, "mkbibitalic": .italic,
+        "textbf": .bold, "mkbibbold": .bold, "textsc": .smallCaps, "textsuperscript": .superscript,
+        "mkbibsuperscript": .superscript, "textsubscript": .subscript, "mkbibsubscript": .subscript,
+        "texttt": .code, "textrm": .none, "textsf": .none, "textnormal": .none, "textup": .none, "textmd": .none,
+        "mbox": .none, "hbox": .none, "text": .none, "textlf": .none, "NoCaseChange": .protect,
+        "nocase": .protect, "enquote": .quote, "mkbibquote": .quote,
+    ]
+
+    /// Font declarations (`{\em …}`): the style runs to the end of the enclosing group.
+    static let declarations: [String: Style] = [
+        "em": .italic, "it": .italic, "itshape": .italic, "sl": .italic, "slshape": .italic, "bf": .bold,
+        "bfseries": .bold, "sc": .smallCaps, "scshape": .smallCaps, "tt": .code, "ttfamily": .code,
+        "rm": .none, "rmfamily": .none, "sf": .none, "sffamily": .none, "upshape": .none, "mdseries": .none,
+        "normalfont": .none, "tiny": .none, "scriptsize": .none, "footnotesize": .none, "small": .none,
+        "normalsize": .none, "large": .none, "Large": .none, "LARGE": .none, "huge": .none, "Huge": .none,
+        "boldmath": .none, "unboldmath": .none,
+    ]
+
+    /// Commands that print nothing.
+    static let noOps: Set<String> = [
+        "relax", "protect", "nobreak", "null", "xspace", "ignorespaces", "unskip", "leavevmode", "noindent",
+        "hfill", "hfil", "vfill", "break", "frenchspacing", "nonfrenchspacing", "/", "@", "!", "sloppy",
+        "fussy", "obeyspaces",
+    ]
+
+    /// Commands that print a space.
+    static let spaces: Set<String> = ["par", "newblock", "linebreak", "newline", "\\", " ", ";", ":", "quad"]
+
+    /// Commands whose argument is skipped and a space printed (`\hspace{1em}`).
+    static let spaceWithArgument: Set<String> = ["hspace", "vspace", "hskip", "kern"]
+
+    /// Commands kept verbatim with their argument without a warning: they are sort or style
+    /// hacks a document defines on purpose (`\noopsort{1973b}`).
+    static let keptQuietly: Set<String> = [
+        "noopsort", "sortnoop", "SortNoop", "noop", "NOOP", "singleletter", "bibstring", "bibsstring",
+    ]
+
+    /// A text style.
+    enum Style {
+        case italic, bold, smallCaps, superscript, `subscript`, code, none, protect, quote
+    }
+
+    /// All known control words (for deciding whether `{\word …}` is a special character).
+    static func isKnown(_ name: String) -> Bool {
+        if name.utf8.count == 1, let b = name.utf8.first, !isASCIILetter(b) { return true }
+        return wordText[name] != nil || accentMarks[name] != nil || styleCommands[name] != nil || declarations[name] != nil
+            || noOps.contains(name) || spaces.contains(name) || spaceWithArgument.contains(name)
+            || keptQuietly.contains(name) || name == "url" || name == "href" || name == "ensuremath"
+            || name == "path" || name == "textcircled"
+    }
+}
+
+// MARK: - Parser
+
+private struct Frame {
+    enum Kind {
+        case root
+        /// A brace group; protected at the top level of text fields.
+        case group(protect: Bool)
+        /// A formatting run opened by a command's `{`.
+        case style(LaTeXDecoder.Style)
+        /// A declaration (`\em`) running to the end of the enclosing group; no brace of its own.
+        case declaration(LaTeXDecoder.Style)
+        /// An accent's braced argument.
+        case accent(String)
+        /// `\href{url}{…}`'s text.
+        case link(String)
+    }
+
+    var kind: Kind
+    var inlines: [Inline] = []
+    var text: [UInt8] = []
+    /// Whether this frame wraps its content in an inline (counts toward the depth cap).
+    var wraps: Bool
+
+    init(_ kind: Kind, wraps: Bool) {
+        self.kind = kind
+        self.wraps = wraps
+    }
+
+    /// Moves pending text into the inlines.
+    mutating func flush() {
+        guard !text.isEmpty else { return }
+        inlines.append(.text(normalized(text)))
+        text.removeAll(keepingCapacity: true)
+    }
+}
+
+/// NFC text from UTF-8 bytes (Latin-1 bytes never reach here: values are UTF-8 by then).
+private func normalized(_ bytes: [UInt8]) -> String {
+    let s = String(decoding: bytes, as: UTF8.self)
+    return s.isNFCWithoutChecking ? s : s.precomposedStringWithCanonicalMapping
+}
+
+private struct Parser {
+    let buf: UnsafeBufferPointer<UInt8>
+    let n: Int
+    let protectGroups: Bool
+    var i = 0
+    var stack: [Frame] = [Frame(.root, wraps: false)]
+    var unknown: [String] = []
+    var flattened = false
+    var wrapDepth = 0
+
+    init(buf: UnsafeBufferPointer<UInt8>, protectGroups: Bool) {
+        self.buf = buf
+        self.n = buf.count
+        self.protectGroups = protectGroups
+    }
+
+    // MARK: Output helpers
+
+    private mutating func emit(_ s: String) {
+        stack[stack.count - 1].text.append(contentsOf: s.utf8)
+    }
+
+    private mutating func emitByte(_ b: UInt8) {
+        stack[stack.count - 1].text.append(b)
+    }
+
+    private mutating func emitSpace() {
+        if stack[stack.count - 1].text.last == 0x20 { return }
+        stack[stack.count - 1].text.append(0x20)
+    }
+
+    private mutating func emitInline(_ inline: Inline) {
+        stack[stack.count - 1].flush()
+        stack[stack.count - 1].inlines.append(inline)
+    }
+
+    private mutating func emitRaw(_ range: Range<Int>) {
+        emitInline(.raw(format: "latex", string(range)))
+    }
+
+    private func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: buf[range]), as: UTF8.self)
+    }
+
+    private mutating func push(_ kind: Frame.Kind, wraps: Bool) {
+        var wraps = wraps
+        var kind = kind
+        if wraps {
+            if wrapDepth >= LaTeXDecoder.maxInlineDepth {
+                flattened = true
+                wraps = false
+                if case .declaration = kind { kind = .declaration(.none) } else if case .link = kind { kind = .group(protect: false) } else if case .style = kind { kind = .style(.none) } else { kind = .group(protect: false) }
+            } else {
+                wrapDepth += 1
+            }
+        }
+        stack[stack.count - 1].flush()
+        stack.append(Frame(kind, wraps: wraps))
+    }
+
+    /// Closes the top frame into its parent.
+    private mutating func pop() {
+        guard stack.count > 1, var frame = stack.popLast() else { return }
+        frame.flush()
+        if frame.wraps { wrapDepth -= 1 }
+        let content = frame.inlines
+        var out: [Inline]
+        switch frame.kind {
+        case .root:
+            out = content
+        case .group(let protect):
+            out = protect && !content.isEmpty ? [.caseProtected(content)] : content
+        case .style(let style), .declaration(let style):
+            out = LaTeXDecoderStyle.wrap(content, style, wraps: frame.wraps)
+        case .accent(let mark):
+            out = LaTeXDecoderStyle.accented(content, mark: mark)
+        case .link(let url):
+            out = [.link(url: url, content)]
+        }
+        stack[stack.count - 1].flush()
+        stack[stack.count - 1].inlines.append(contentsOf: out)
+    }
+
+    /// True when no frame other than the root is open (the top level of the field).
+    private var atTopLevel: Bool { stack.count == 1 }
+
+    // MARK: Main loop
+
+    mutating func run() {
+        while i < n {
+            let b = buf[i]
+            switch b {
+            case UInt8(ascii: "\\"):
+                command()
+            case UInt8(ascii: "{"):
+                openGroup()
+            case UInt8(ascii: "}"):
+                closeGroup()
+                i += 1
+            case UInt8(ascii: "$"):
+                dollarMath()
+            case UInt8(ascii: "~"):
+                emit("\u{00A0}")
+                i += 1
+            case UInt8(ascii: "-"):
+                var j = i
+                while j < n && buf[j] == UInt8(ascii: "-") { j += 1 }
+                var run = j - i
+                while run >= 3 {
+                    emit("—")
+                    run -= 3
+                }
+                if run == 2 { emit("–") } else if run == 1 { emitByte(UInt8(ascii: "-")) }
+                i = j
+            case UInt8(ascii: "`"):
+                if i + 1 < n && buf[i + 1] == UInt8(ascii: "`") {
+                    emit("“")
+                    i += 2
+                } else {
+                    emit("‘")
+                    i += 1
+                }
+            case UInt8(ascii: "'"):
+                if i + 1 < n && buf[i + 1] == UInt8(ascii: "'") {
+                    emit("”")
+                    i += 2
+                } else {
+                    emitByte(b)
+                    i += 1
+                }
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C:
+                emitSpace()
+                i += 1
+            default:
+                emitByte(b)
+                i += 1
+            }
+        }
+        while stack.count > 1 { pop() }
+    }
+
+    mutating func finish() -> RichText {
+        stack[0].flush()
+        return LaTeXDecoderStyle.tidied(stack[0].inlines)
+    }
+
+    // MARK: Groups
+
+    private mutating func openGroup() {
+        // `{}`: nothing.
+        if i + 1 < n && buf[i + 1] == UInt8(ascii: "}") {
+            i += 2
+            return
+        }
+        // A whole form of the writer's table: `{\"o}`, `{\ss}`, `{l\textperiodcentered}`.
+        if i + 2 < n, buf[i + 1] == UInt8(ascii: "\\") || buf[i + 2] == UInt8(ascii: "\\"),
+            let end = matchingBrace(from: i, limit: 40)
+        {
+            let form = string(i..<(end + 1))
+            if let text = LaTeXDecoder.groupForms[form] {
+                emit(text)
+                i = end + 1
+                return
+            }
+        }
+        if i + 1 < n && buf[i + 1] == UInt8(ascii: "\\") {
+            // A BibTeX special character: `{\…}` never protects case.
+            let (name, _) = controlName(at: i + 1)
+            if let name, !LaTeXDecoder.isKnown(name) && LaTeXDecoder.mathText["\\" + name] == nil {
+                // `{\foo …}`: kept whole.
+                let end = matchingBrace(from: i, limit: Int.max).map { $0 + 1 } ?? n
+                unknown.append(name)
+                emitRaw(i..<end)
+                i = end
+                return
+            }
+            push(.group(protect: false), wraps: false)
+            i += 1
+            return
+        }
+        let protect = protectGroups && atTopLevel
+        push(.group(protect: protect), wraps: protect)
+        i += 1
+    }
+
+    private mutating func closeGroup() {
+        // Declarations end with their group.
+        while stack.count > 1, case .declaration = stack[stack.count - 1].kind { pop() }
+        if stack.count > 1 {
+            pop()
+        }
+        // A stray `}` at the top level (only possible in a quoted value): dropped.
+    }
+
+    /// The index of the `}` matching the `{` at `start`, within `limit` bytes; nil when none.
+    private func matchingBrace(from start: Int, limit: Int) -> Int? {
+        var depth = 0
+        var j = start
+        let end = limit == Int.max ? n : min(n, start + limit)
+        while j < end {
+            let b = buf[j]
+            if b == UInt8(ascii: "\\") {
+                j += 2
+                continue
+            }
+            if b == UInt8(ascii: "{") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 { return j }
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    // MARK: Commands
+
+    /// The control word at a backslash: its name (letters) and the index after it; for a
+    /// control symbol the one character; nil name at the end of input.
+    private func controlName(at slash: Int) -> (String?, Int) {
+        var j = slash + 1
+        guard j < n else { return (nil, j) }
+        if isASCIILetter(buf[j]) {
+            while j < n && isASCIILetter(buf[j]) { j += 1 }
+            return (string((slash + 1)..<j), j)
+        }
+        return (string(j..<(j + 1)), j + 1)
+    }
+
+    private mutating func skipSpaces() {
+        while i < n && isBibSpace(buf[i]) { i += 1 }
+    }
+
+    private mutating func command() {
+        let start = i
+        guard i + 1 < n else {
+            emitByte(UInt8(ascii: "\\"))
+            i += 1
+            return
+        }
+        let c = buf[i + 1]
+        if !isASCIILetter(c) {
+            controlSymbol(c)
+            return
+        }
+        let (nameOpt, after) = controlName(at: i)
+        guard let name = nameOpt else { return }
+        i = after
+        if let mark = LaTeXDecoder.accentMarks[name] {
+            skipSpaces()
+            accentArgument(mark: mark, accent: name, start: start)
+            return
+        }
+        if let text = LaTeXDecoder.wordText[name] {
+            emit(text)
+            skipAfterWord()
+            return
+        }
+        if let style = LaTeXDecoder.styleCommands[name] {
+            skipSpaces()
+            if i < n && buf[i] == UInt8(ascii: "{") {
+                i += 1
+                push(.style(style), wraps: style != .none)
+            }
+            return
+        }
+        if let style = LaTeXDecoder.declarations[name] {
+            skipAfterWord()
+            if style != .none { push(.declaration(style), wraps: true) }
+            return
+        }
+        switch name {
+        case "url", "path":
+            skipSpaces()
+            if let (range, end) = braceArgument() {
+                let url = unescapedURL(range)
+                emitInline(.link(url: url, [.text(url)]))
+                i = end
+            } else {
+                unknownCommand(name, start: start)
+            }
+            return
+        case "href":
+            skipSpaces()
+            guard let (range, end) = braceArgument() else {
+                unknownCommand(name, start: start)
+                return
+            }
+            i = end
+            skipSpaces()
+            let url = unescapedURL(range)
+            if i < n && buf[i] == UInt8(ascii: "{") {
+                i += 1
+                push(.link(url), wraps: true)
+            } else {
+                emitInline(.link(url: url, [.text(url)]))
+            }
+            return
+        case "ensuremath":
+            skipSpaces()
+            if let (range, end) = braceArgument() {
+                let math = string(range)
+                if let text = LaTeXDecoder.mathText[math] {
+                    emit(text)
+                } else {
+                    emitInline(.math(math))
+                }
+                i = end
+            } else {
+                unknownCommand(name, start: start)
+            }
+            return
+        default:
+            break
+        }
+        if LaTeXDecoder.noOps.contains(name) {
+            skipAfterWord()
+            return
+        }
+        if LaTeXDecoder.spaces.contains(name) {
+            skipAfterWord()
+            emitSpace()
+            return
+        }
+        if LaTeXDecoder.spaceWithArgument.contains(name) {
+            skipSpaces()
+            if let (_, end) = braceArgument() { i = end }
+            emitSpace()
+            return
+        }
+        if let text = LaTeXDecoder.mathText["\\" + name] {
+            emit(text)
+            skipAfterWord()
+            return
+        }
+        if LaTeXDecoder.keptQuietly.contains(name) {
+            keepVerbatim(from: start)
+            return
+        }
+        unknownCommand(name, start: start)
+    }
+
+    /// After a control word TeX skips spaces; an empty group `{}` that ends the word is dropped.
+    private mutating func skipAfterWord() {
+        var j = i
+        while j < n && isBibSpace(buf[j]) { j += 1 }
+        if j + 1 < n && buf[j] == UInt8(ascii: "{") && buf[j + 1] == UInt8(ascii: "}") { j += 2 }
+        i = j
+    }
+
+    /// `\foo[opt]{arg}{arg}` kept verbatim; reported as unknown.
+    private mutating func unknownCommand(_ name: String, start: Int) {
+        unknown.append(name)
+        keepVerbatim(from: start)
+    }
+
+    private mutating func keepVerbatim(from start: Int) {
+        // Arguments: `*`, `[…]` and `{…}` groups right after the name (spaces allowed before them).
+        var end = i
+        var j = i
+        if j < n && buf[j] == UInt8(ascii: "*") {
+            j += 1
+            end = j
+        }
+        while true {
+            var k = j
+            while k < n && (buf[k] == 0x20 || buf[k] == 0x09) { k += 1 }
+            guard k < n else { break }
+            if buf[k] == UInt8(ascii: "{") {
+                guard let close = matchingBrace(from: k, limit: Int.max) else { break }
+                j = close + 1
+                end = j
+            } else if buf[k] == UInt8(ascii: "[") {
+                var m = k + 1
+                while m < n && buf[m] != UInt8(ascii: "]") && buf[m] != UInt8(ascii: "{") && buf[m] != UInt8(ascii: "}") { m += 1 }
+                guard m < n, buf[m] == UInt8(ascii: "]") else { break }
+                j = m + 1
+                end = j
+            } else {
+                break
+            }
+        }
+        // A control word followed directly by a letter keeps one space, or it would merge.
+        if end == i, end < n, buf[end] == 0x20, end + 1 < n, isASCIILetter(buf[end + 1]) {
+            end += 1
+        }
+        emitRaw(start..<end)
+        i = end
+    }
+
+    /// `{…}` at `i`: its content range and the index after the closing brace.
+    private func braceArgument() -> (Range<Int>, Int)? {
+        guard i < n, buf[i] == UInt8(ascii: "{"), let close = matchingBrace(from: i, limit: Int.max) else { return nil }
+        return ((i + 1)..<close, close + 1)
+    }
+
+    /// A URL argument with LaTeX escapes of URL characters removed (`\%` → `%`, `\#`, `\_`, `\&`, `\~`).
+    private func unescapedURL(_ range: Range<Int>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count)
+        var j = range.lowerBound
+        while j < range.upperBound {
+            let b = buf[j]
+            if b == UInt8(ascii: "\\"), j + 1 < range.upperBound {
+                let c = buf[j + 1]
+                if c == UInt8(ascii: "%") || c == UInt8(ascii: "#") || c == UInt8(ascii: "_") || c == UInt8(ascii: "&")
+                    || c == UInt8(ascii: "~") || c == UInt8(ascii: "$")
+                {
+                    out.append(c)
+                    j += 2
+                    continue
+                }
+            }
+            if !(b == 0x0A || b == 0x0D || b == 0x09) { out.append(b) }
+            j += 1
+        }
+        return String(decoding: out, as: UTF8.self).trimmingSpaces
+    }
+
+    private mutating func controlSymbol(_ c: UInt8) {
+        let symbol = String(Character(Unicode.Scalar(c)))
+        switch c {
+        case UInt8(ascii: "&"), UInt8(ascii: "%"), UInt8(ascii: "$"), UInt8(ascii: "#"), UInt8(ascii: "_"),
+            UInt8(ascii: "{"), UInt8(ascii: "}"):
+            emitByte(c)
+            i += 2
+        case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "^"), UInt8(ascii: "~"),
+            UInt8(ascii: "="), UInt8(ascii: "."):
+            let start = i
+            i += 2
+            skipSpaces()
+            accentArgument(mark: LaTeXDecoder.accentMarks[symbol] ?? "", accent: symbol, start: start)
+        case UInt8(ascii: "("):
+            delimitedMath(open: i, close: UInt8(ascii: ")"))
+        case UInt8(ascii: "["):
+            delimitedMath(open: i, close: UInt8(ascii: "]"))
+        case UInt8(ascii: ","):
+            emit("\u{202F}")
+            i += 2
+        case UInt8(ascii: "-"):
+            emit("\u{00AD}")
+            i += 2
+        case UInt8(ascii: "\\"), UInt8(ascii: " "), UInt8(ascii: ";"), UInt8(ascii: ":"), 0x0A, 0x0D, 0x09:
+            emitSpace()
+            i += 2
+        case UInt8(ascii: "/"), UInt8(ascii: "@"), UInt8(ascii: "!"):
+            i += 2
+        default:
+            if c >= 0x80 {
+                // A backslash before a non-ASCII character: keep both.
+                emitByte(UInt8(ascii: "\\"))
+                i += 1
+            } else {
+                unknown.append(symbol)
+                emitRaw(i..<(i + 2))
+                i += 2
+            }
+        }
+    }
+
+    // MARK: Accents
+
+    /// The argument of an accent at `i`: `{…}`, a letter command (`\i`), or one character.
+    private mutating func accentArgument(mark: String, accent: String, start: Int) {
+        guard i < n else {
+            emit(LaTeXDecoder.spacingAccents[accent] ?? "")
+            return
+        }
+        let b = buf[i]
+        if b == UInt8(ascii: "{") {
+            if i + 1 < n && buf[i + 1] == UInt8(ascii: "}") {
+                emit(LaTeXDecoder.spacingAccents[accent] ?? "")
+                i += 2
+                return
+            }
+            // Fast path: `{o}`.
+            if i + 2 < n && buf[i + 2] == UInt8(ascii: "}") && buf[i + 1] < 0x80 && isASCIILetter(buf[i + 1]) {
+                emit(LaTeXDecoderStyle.accent(String(Character(Unicode.Scalar(buf[i + 1]))), mark))
+                i += 3
+                return
+            }
+            i += 1
+            push(.accent(mark), wraps: false)
+            return
+        }
+        if b == UInt8(ascii: "\\") {
+            let (name, after) = controlName(at: i)
+            if let name, let text = LaTeXDecoder.wordText[name], text.unicodeScalars.count == 1 {
+                emit(LaTeXDecoderStyle.accent(text, mark))
+                i = after
+                skipAfterWord()
+                return
+            }
+            // Not a letter: the accent alone, then the command as usual.
+            emit(LaTeXDecoder.spacingAccents[accent] ?? "")
+            return
+        }
+        if b == UInt8(ascii: "}") || b == UInt8(ascii: "$") {
+            emit(LaTeXDecoder.spacingAccents[accent] ?? "")
+            return
+        }
+        // One character (a UTF-8 sequence for non-ASCII).
+        let len: Int
+        switch b {
+        case 0xC0...0xDF: len = 2
+        case 0xE0...0xEF: len = 3
+        case 0xF0...0xF7: len = 4
+        default: len = 1
+        }
+        let end = min(n, i + len)
+        emit(LaTeXDecoderStyle.accent(string(i..<end), mark))
+        i = end
+    }
+
+    // MARK: Math
+
+    private mutating func dollarMath() {
+        let display = i + 1 < n && buf[i + 1] == UInt8(ascii: "$")
+        let open = display ? 2 : 1
+        var j = i + open
+        while j < n {
+            if buf[j] == UInt8(ascii: "\\") {
+                j += 2
+                continue
+            }
+            if buf[j] == UInt8(ascii: "$") { break }
+            j += 1
+        }
+        guard j < n else {
+            // No closing `$`: a literal dollar.
+            emitByte(UInt8(ascii: "$"))
+            i += 1
+            return
+        }
+        let source = string((i + open)..<j)
+        i = j + (display && j + 1 < n && buf[j + 1] == UInt8(ascii: "$") ? 2 : 1)
+        emitInline(.math(source))
+    }
+
+    /// `\( … \)` or `\[ … \]`.
+    private mutating func delimitedMath(open: Int, close: UInt8) {
+        var j = open + 2
+        while j + 1 < n {
+            if buf[j] == UInt8(ascii: "\\") && buf[j + 1] == close { break }
+            if buf[j] == UInt8(ascii: "\\") {
+                j += 2
+                continue
+            }
+            j += 1
+        }
+        guard j + 1 < n else {
+            unknown.append(String(Character(Unicode.Scalar(buf[open + 1]))))
+            emitRaw(open..<(open + 2))
+            i = open + 2
+            return
+        }
+        emitInline(.math(string((open + 2)..<j).trimmingSpaces))
+        i = j + 2
+    }
+}
+
+/// Building inlines for the decoder.
+enum LaTeXDecoderStyle {
+    static func wrap(_ content: [Inline], _ style: LaTeXDecoder.Style, wraps: Bool) -> [Inline] {
+        guard wraps, !content.isEmpty else {
+            if style == .quote { return [.text("“")] + content + [.text("”")] }
+            return content
+        }
+        switch style {
+        case .italic: return [.italic(content)]
+        case .bold: return [.bold(content)]
+        case .smallCaps: return [.smallCaps(content)]
+        case .superscript: return [.superscript(content)]
+        case .`subscript`: return [.`subscript`(content)]
+        case .code: return [.code(RichText(content).plainText)]
+        case .protect: return [.caseProtected(content)]
+        case .quote: return [.text("“")] + content + [.text("”")]
+        case .none: return content
+        }
+    }
+
+    /// The mark added to the first character of the content.
+    static func accented(_ content: [Inline], mark: String) -> [Inline] {
+        var out = content
+        for (k, inline) in out.enumerated() {
+            if case .text(let s) = inline, !s.isEmpty {
+                out[k] = .text(accent(s, mark))
+                return out
+            }
+        }
+        return out
+    }
+
+    /// `s` with `mark` after its first character (after marks already on it); dotless i and
+    /// j take their dots back, as TeX draws them. NFC.
+    static func accent(_ s: String, _ mark: String) -> String {
+        var scalars = Array(s.unicodeScalars)
+        guard !scalars.isEmpty else { return s }
+        if scalars[0] == "ı" { scalars[0] = "i" }
+        if scalars[0] == "ȷ" { scalars[0] = "j" }
+        // Decompose the first character so the new mark lands after its own marks.
+        let first = String(scalars[0]).decomposedStringWithCanonicalMapping.unicodeScalars
+        var k = 1
+        while k < scalars.count && scalars[k].properties.generalCategory == .nonspacingMark { k += 1 }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: first)
+        out.append(contentsOf: scalars[1..<k])
+        out.append(contentsOf: mark.unicodeScalars)
+        out.append(contentsOf: scalars[k...])
+        return String(out).precomposedStringWithCanonicalMapping
+    }
+
+    /// Runs of spaces collapsed, leading and trailing space dropped, adjacent text merged.
+    static func tidied(_ inlines: [Inline]) -> RichText {
+        var merged = RichText(inlines).inlines
+        for (k, inline) in merged.enumerated() {
+            if case .text(let s) = inline, s.contains("  ") {
+                merged[k] = .text(collapse(s))
+            }
+        }
+        if case .text(let s)? = merged.first {
+            let t = String(s.drop { $0 == " " })
+            if t.isEmpty { merged.removeFirst() } else { merged[0] = .text(t) }
+        }
+        if case .text(let s)? = merged.last {
+            var t = Substring(s)
+            while t.last == " " { t = t.dropLast() }
+            if t.isEmpty { merged.removeLast() } else { merged[merged.count - 1] = .text(String(t)) }
+        }
+        return RichText(merged)
+    }
+
+    static func collapse(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for b in s.utf8 {
+            if b == 0x20 && out.last == 0x20 { continue }
+            out.append(b)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
