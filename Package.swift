@@ -55,8 +55,7 @@ let package = Package(
             name: "CSLJSONFormatTests", dependencies: ["CSLJSONFormat", "BibModel", "BibSchemas"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "BibXMLTests", dependencies: ["BibXML"],
-            exclude: ["Fixtures"]),
+            name: "BibXMLTests", dependencies: ["BibXML"]),
         .testTarget(
             name: "JATSFormatTests", dependencies: ["JATSFormat", "BibModel", "BibXML", "BibSchemas"],
             exclude: ["Fixtures"]),

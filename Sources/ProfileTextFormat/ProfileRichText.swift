@@ -21,7 +21,7 @@ enum ProfileRichText {
 
         func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
         func emitPlain(upTo end: Int) {
-            if end > plainStart { inlines.append(.text(String(decoding: bytes[plainStart..<end], as: UTF8.self))) }
+            if end > plainStart { inlines.append(.text(typographicDashes(bytes[plainStart..<end]))) }
         }
 
         while i < n {
@@ -86,6 +86,41 @@ enum ProfileRichText {
         }
         emitPlain(upTo: n)
         return RichText(inlines)
+    }
+
+    /// Plain text with typed dashes made typographic, as a reader of the page sees them:
+    /// a lone `--` becomes an en dash (–) and `---` an em dash (—), the TeX conventions,
+    /// so BibTeX output writes them back as `--` and `---`. Runs of four or more hyphens
+    /// and hyphens inside URLs (`http://…` up to the next blank) are left alone.
+    static func typographicDashes(_ text: ArraySlice<UInt8>) -> String {
+        let hyphen = UInt8(ascii: "-")
+        guard text.count >= 2, text.contains(hyphen) else { return String(decoding: text, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var i = text.startIndex
+        var inURL = false
+        while i < text.endIndex {
+            let b = text[i]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                inURL = false
+            } else if !inURL, b == UInt8(ascii: "h"), text[i...].starts(with: "http://".utf8) || text[i...].starts(with: "https://".utf8) {
+                inURL = true
+            }
+            guard b == hyphen, !inURL else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            var j = i
+            while j < text.endIndex, text[j] == hyphen { j += 1 }
+            switch j - i {
+            case 2: out.append(contentsOf: "\u{2013}".utf8)
+            case 3: out.append(contentsOf: "\u{2014}".utf8)
+            default: out.append(contentsOf: text[i..<j])
+            }
+            i = j
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A URL found in text, with whether its sentence speaks of code.

@@ -204,3 +204,22 @@ import Testing
         #expect(ProfileTextFormat.plugin.writer == nil)
     }
 }
+
+/// Typed dashes in titles and abstracts become typographic dashes.
+@Suite struct DashTests {
+    @Test(arguments: [
+        ("benchmarks and --for the first time-- extend", "benchmarks and \u{2013}for the first time\u{2013} extend"),
+        ("pages 3--5", "pages 3\u{2013}5"),
+        ("a --- b", "a \u{2014} b"),
+        ("a ---- b", "a ---- b"),
+        ("pre-layer, single - hyphen", "pre-layer, single - hyphen"),
+        ("see https://x.org/a--b -- ok", "see https://x.org/a--b \u{2013} ok"),
+    ])
+    func dashes(input: String, expected: String) {
+        #expect(ProfileRichText.make(input).plainText == expected)
+    }
+
+    @Test func mathKeepsItsHyphens() {
+        #expect(ProfileRichText.make("a $x--y$ b").inlines == [.text("a "), .math("x--y"), .text(" b")])
+    }
+}
