@@ -64,7 +64,7 @@ struct Tidy: ParsableCommand {
 
     func run() throws {
         var console = Console(style: diagnosticsStyle, quiet: quiet)
-        guard let bibtex = FormatRegistry.plugin(named: FormatID.bibtex.rawValue), bibtex.reader != nil else {
+        guard FormatRegistry.plugin(named: FormatID.bibtex.rawValue)?.reader != nil else {
             console.error("tidy needs the BibTeX reader, which this build of bibkit does not have yet")
             throw ExitStatus.failure
         }
@@ -78,11 +78,11 @@ struct Tidy: ParsableCommand {
         }
         let source = file == "-" ? "<stdin>" : file
         console.sources.add(name: source, bytes: bytes)
-        let dialect = to ?? Self.dialect(of: bytes)
-        let pipeline = Pipeline(writeOptions: WriteOptions(keepUnicode: unicode ? true : nil))
-        var library = try pipeline.read(bytes, as: bibtex, source: source, diagnostics: &diagnostics)
-        let readErrors = diagnostics.hasErrors
-        if readErrors && (strict || inPlace) {
+        let tidier = BibTeXTidier(
+            chain: try transforms.chain(cleanByDefault: true), dialect: to,
+            writeOptions: WriteOptions(keepUnicode: unicode ? true : nil))
+        let result = tidier.read(bytes, source: source, diagnostics: &diagnostics)
+        if result.readErrors && (strict || inPlace) {
             console.emit(diagnostics)
             console.summary(
                 inPlace
@@ -90,8 +90,8 @@ struct Tidy: ParsableCommand {
                     : "nothing written: the input has errors and --strict is set")
             throw ExitStatus.inputErrors
         }
-        let report = try transforms.chain(cleanByDefault: true).apply(to: &library, diagnostics: &diagnostics)
-        let out = try pipeline.write(library, as: dialect, diagnostics: &diagnostics)
+        var library = result.library
+        let (out, report) = try tidier.tidy(&library, dialect: result.dialect, diagnostics: &diagnostics)
         console.emit(diagnostics)
         let destination = inPlace ? file : (output ?? "-")
         do {
@@ -112,16 +112,9 @@ struct Tidy: ParsableCommand {
         if destination != "-" {
             let n = library.entries.count
             let changes = report.changes.count
-            console.summary("tidied \(n) entr\(n == 1 ? "y" : "ies") into \(destination) (\(changes) change\(changes == 1 ? "" : "s")\(inPlace ? "; backup in \(file).bak" : ""))")
+            console.summary("tidied \(n) entr\(n == 1 ? "y" : "ies") into \(destination) (\(changes) value\(changes == 1 ? "" : "s") changed\(inPlace ? "; backup in \(file).bak" : ""))")
         }
         if diagnostics.hasErrors { throw ExitStatus.inputErrors }
     }
 
-    /// BibLaTeX when its sniff scores higher (the file uses BibLaTeX-only fields), else BibTeX.
-    static func dialect(of bytes: [UInt8]) -> FormatID {
-        let prefix = bytes.prefix(64 * 1024)
-        let bibtex = FormatRegistry.plugin(named: FormatID.bibtex.rawValue)?.descriptor.sniff(prefix) ?? 0
-        let biblatex = FormatRegistry.plugin(named: FormatID.biblatex.rawValue)?.descriptor.sniff(prefix) ?? 0
-        return biblatex > bibtex ? .biblatex : .bibtex
-    }
 }

@@ -20,6 +20,7 @@ struct Validate: ParsableCommand {
               validate.names               one name holding several people
               validate.not-nfc, .html      decomposed Unicode, HTML left in text
               validate.field-not-in-model  BibLaTeX fields biber's data model rejects for the type
+              validate.unescaped-special   '&' or '%' not escaped in a BibTeX value
               validate.duplicate-key       keys used twice (also differing only in case)
               validate.likely-duplicate    the same work twice (as 'convert --dedupe' finds it)
 
@@ -81,8 +82,17 @@ struct Validate: ParsableCommand {
         }
         if rules { validator.checkAcross(library, diagnostics: &diagnostics) }
         let ignored = ignore.flatMap { $0.split(separator: ",").map { String($0) } }.filter { !$0.isEmpty }
+        // A reader's warning about a repeated key is covered by the rule's error at the same place.
+        let repeated = Set(diagnostics.all.filter { $0.code == "validate.duplicate-key" }.map { "\($0.entryKey ?? "") \($0.location?.description ?? "")" })
         var shown = Diagnostics()
-        for d in diagnostics.all where !ignored.contains(where: { d.code == $0 || d.code.hasPrefix($0) }) { shown.report(d) }
+        for d in diagnostics.all where !ignored.contains(where: { d.code == $0 || d.code.hasPrefix($0) }) {
+            if d.code.hasSuffix(".duplicate-key") && d.code != "validate.duplicate-key"
+                && repeated.contains("\(d.entryKey ?? "") \(d.location?.description ?? "")")
+            {
+                continue
+            }
+            shown.report(d)
+        }
         let entries = library.entries.count
         console.emit(shown)
         let errors = shown.count(.error)

@@ -131,6 +131,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("k.json").path))
     }
 
+    /// True when `bibkit formats` lists bibtex as readable (the reader landed).
     static var bibtexReadable: Bool {
         guard let r = try? CLI.run(["formats"]) else { return false }
         return r.stdout.split(separator: "\n").contains { $0.hasPrefix("bibtex ") && $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first == "yes" }

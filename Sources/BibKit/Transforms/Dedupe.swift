@@ -68,6 +68,7 @@ public struct Dedupe: LibraryTransform {
 
         var removed = Set<Int>()
         var replacement: [Int: Entry] = [:]
+        var mappedKeys = Set<String>()
         for cluster in found {
             guard let firstIndex = cluster.members.first, let lastIndex = cluster.members.last else { continue }
             let merger = EntryMerger(
@@ -94,9 +95,7 @@ public struct Dedupe: LibraryTransform {
                     RemovedEntry(step: "merge", entry: labels[i], origin: entries[i].origin?.start, reason: "merged into \(survivorLabel)"))
             }
             for i in cluster.members {
-                if let old = entries[i].key, !old.isEmpty, let new = survivorKey, old != new,
-                    !report.keyMap.contains(where: { $0.old == old })
-                {
+                if let old = entries[i].key, !old.isEmpty, let new = survivorKey, old != new, mappedKeys.insert(old).inserted {
                     report.keyMap.append(KeyRename(old: old, new: new))
                 }
             }

@@ -8,10 +8,55 @@ struct FieldLocator {
     let bytes: [UInt8]
     let lines: LineIndex
 
+    /// JATS `<ref id="…">` elements by id, found in one pass (JATS entries carry no origin).
+    let jatsRefs: [String: Range<Int>]
+
     init(format: FormatID?, bytes: [UInt8], source: String) {
         self.format = format
         self.bytes = bytes
         self.lines = LineIndex(file: source, bytes: bytes)
+        self.jatsRefs = format == .jats ? Self.indexRefs(bytes) : [:]
+    }
+
+    /// Every `<ref … id="X" …>` … `</ref>` by X.
+    static func indexRefs(_ bytes: [UInt8]) -> [String: Range<Int>] {
+        var out: [String: Range<Int>] = [:]
+        let open = Array("<ref".utf8)
+        let close = Array("</ref>".utf8)
+        let idAttr = Array("id=\"".utf8)
+        var i = 0
+        var starts: [(id: String, start: Int)] = []
+        while i + close.count <= bytes.count {
+            if bytes[i] == UInt8(ascii: "<") {
+                if bytes[i..<(i + open.count)].elementsEqual(open), i + open.count < bytes.count,
+                    bytes[i + open.count] == 0x20 || bytes[i + open.count] == 0x0A || bytes[i + open.count] == 0x09
+                {
+                    // The id attribute inside this start tag.
+                    var j = i + open.count
+                    var id: String?
+                    while j < bytes.count, bytes[j] != UInt8(ascii: ">") {
+                        if j + idAttr.count <= bytes.count, bytes[j..<(j + idAttr.count)].elementsEqual(idAttr),
+                            bytes[j - 1] == 0x20 || bytes[j - 1] == 0x0A || bytes[j - 1] == 0x09
+                        {
+                            let v = j + idAttr.count
+                            var e = v
+                            while e < bytes.count, bytes[e] != UInt8(ascii: "\"") { e += 1 }
+                            id = String(decoding: bytes[v..<e], as: UTF8.self)
+                            j = e
+                        }
+                        j += 1
+                    }
+                    if let id { starts.append((id, i)) }
+                    i = j
+                    continue
+                }
+                if bytes[i..<(i + close.count)].elementsEqual(close), let last = starts.popLast() {
+                    if out[last.id] == nil { out[last.id] = last.start..<(i + close.count) }
+                }
+            }
+            i += 1
+        }
+        return out
     }
 
     /// The byte range of an entry: its origin, or for JATS (whose references carry no origin)
@@ -22,15 +67,8 @@ struct FieldLocator {
             let hi = max(lo, min(origin.endOffset, bytes.count))
             return lo..<hi
         }
-        guard format == .jats, let key = entry.key, let at = find(Array("id=\"\(key)\"".utf8), in: 0..<bytes.count) else {
-            return nil
-        }
-        var start = at
-        while start > 0, !(bytes[start] == UInt8(ascii: "<") && bytes[start..<min(start + 4, bytes.count)].elementsEqual("<ref".utf8)) {
-            start -= 1
-        }
-        let end = find(Array("</ref>".utf8), in: at..<bytes.count).map { $0 + 6 } ?? bytes.count
-        return start..<end
+        guard format == .jats, let key = entry.key else { return nil }
+        return jatsRefs[key]
     }
 
     /// The location of the entry's start.

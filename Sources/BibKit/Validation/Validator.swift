@@ -52,6 +52,7 @@ public struct Validator: Sendable {
             if options.requiredFields { checker.requiredFields(model) }
             checker.values()
             if format == .biblatex { checker.biblatexFields() }
+            if format == .bibtex || format == .biblatex { checker.unescapedSpecials() }
             for d in checker.found { diagnostics.report(d) }
         }
     }
@@ -247,6 +248,20 @@ struct EntryChecker {
             i += 1
         }
         return nil
+    }
+
+    /// `&` and `%` not escaped in BibTeX field values.
+    mutating func unescapedSpecials() {
+        guard let range = locator.range(of: entry) else { return }
+        for (offset, char, field) in BibTeXSourceChecks.unescapedSpecials(in: locator.bytes, range: range) {
+            let why = char == "&" ? "LaTeX reads it as an alignment tab" : "LaTeX reads the rest of the line as a comment"
+            // In fields styles do not typeset (sorting keys, keywords, abstracts) it is only a warning.
+            let severity: Diagnostic.Severity = BibTeXSourceChecks.untypesetFields.contains(field) ? .warning : .error
+            found.append(
+                Diagnostic(
+                    severity, code: "validate.unescaped-special", message: "'\(char)' is not escaped: \(why); write \\\(char) (bibkit tidy does)",
+                    location: locator.lines.location(ofOffset: offset), entryKey: entry.key, field: field))
+        }
     }
 
     /// BibLaTeX fields read from the source that biber's data model does not allow for the type.

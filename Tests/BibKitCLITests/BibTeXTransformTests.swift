@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+/// What needs the BibTeX reader: `tidy`, BibTeX validation fixtures, BibTeX merged with RIS.
+@Suite(.enabled(if: TransformCommandTests.bibtexReadable, "bibkit cannot read BibTeX yet"))
+struct BibTeXTransformTests {
+    let fixtures = "Tests/BibKitCLITests/Fixtures"
+
+    func copy(_ name: String, to dir: URL) throws -> URL {
+        let target = dir.appendingPathComponent((name as NSString).lastPathComponent)
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("\(fixtures)/\(name)"), to: target)
+        return target
+    }
+
+    @Test func tidyCleansAndKeepsTheDialect() throws {
+        let r = try CLI.run(["tidy", "\(fixtures)/tidy/messy.bib", "--report"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for line in [
+            "  author = {Smith, John and O'Brien, Anne},", "  pages = {123--145},", "  month = mar,", "  doi = {10.1000/XYZ.1},",
+            "  issn = {0317-8471},", "  keywords = {mri, deep learning}", "  author = {Nocedal, J. R. and Wright, Stephen},",
+            "  isbn = {0-387-30303-0},", "  url = {http://example.org/numopt}",
+        ] {
+            #expect(r.stdout.contains(line + "\n"), "missing \(line) in\n\(r.stdout)")
+        }
+        #expect(r.stdout.contains("Deep Learning for {MRI}: A Survey"))
+        #expect(!r.stdout.contains("note ="))
+        #expect(r.stderr.contains(#"clean: Smith2020: title: "DEEP LEARNING FOR MRI: A SURVEY" → "Deep Learning for MRI: A Survey" (was ALL CAPS)"#))
+        let biblatex = try CLI.run(["tidy", "\(fixtures)/tidy/biblatex.bib"])
+        #expect(biblatex.status == 0)
+        #expect(biblatex.stdout.contains("@online{web,"))
+        #expect(biblatex.stdout.contains("  journaltitle = {Journal of Tests},"))
+        #expect(biblatex.stdout.contains("  date = {2019}"))
+    }
+
+    @Test func tidyTwiceChangesNothing() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["tidy/messy.bib", "tidy/biblatex.bib"] {
+            let once = dir.appendingPathComponent("once.bib")
+            let twice = dir.appendingPathComponent("twice.bib")
+            #expect(try CLI.run(["tidy", "\(fixtures)/\(name)", "-o", once.path]).status == 0)
+            #expect(try CLI.run(["tidy", once.path, "-o", twice.path]).status == 0)
+            #expect(try Data(contentsOf: once) == Data(contentsOf: twice), "\(name)")
+        }
+    }
+
+    @Test func inPlaceKeepsABackupAndIsAtomic() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try copy("tidy/messy.bib", to: dir)
+        let original = try Data(contentsOf: file)
+        let r = try CLI.run(["tidy", file.path, "--in-place"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("backup in \(file.path).bak"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file.path + ".bak")) == original)
+        let tidied = try String(contentsOf: file, encoding: .utf8)
+        #expect(tidied.contains("  pages = {123--145},"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["messy.bib", "messy.bib.bak"])
+        // A second run finds nothing to do and leaves the backup of the original alone.
+        let again = try CLI.run(["tidy", file.path, "--in-place"])
+        #expect(again.stderr.contains("is already tidy"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file.path + ".bak")) == original)
+    }
+
+    @Test func inPlaceRefusesAFileWithErrors() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try copy("tidy/broken.bib", to: dir)
+        let original = try Data(contentsOf: file)
+        let r = try CLI.run(["tidy", file.path, "--in-place"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("left as it is"))
+        #expect(try Data(contentsOf: file) == original)
+        #expect(!FileManager.default.fileExists(atPath: file.path + ".bak"))
+        // Without --in-place the good entry is still written.
+        let out = try CLI.run(["tidy", file.path])
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("@article{ok,"))
+    }
+
+    @Test func validateBibTeXFixtures() throws {
+        let f = "\(fixtures)/validate/invalid.bib"
+        let r = try CLI.run(["validate", f])
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("  ") && !$0.hasPrefix("bibkit:") }
+        let expected = [
+            "\(f):61:1: error: unbalanced: entry is not closed before the end of the file [bibtex.unclosed-entry]",
+            "\(f):6:13: warning: undefined-macro: journal: macro 'jmrl' is not defined before this point (BibTeX would use an empty string); its name is kept as the value [bibtex.undefined-macro]",
+            "\(f):13:3: warning: undefined-crossref: crossref: crossref 'no-such-book' is not an entry of this file; nothing inherited [bibtex.undefined-crossref]",
+            "\(f):10:1: warning: undefined-crossref: booktitle: @incollection needs field 'booktitle' (BibTeX data model) [validate.missing-field]",
+            "\(f):10:1: warning: undefined-crossref: publisher: @incollection needs field 'publisher' (BibTeX data model) [validate.missing-field]",
+            "\(f):19:21: error: unescaped-ampersand: title: '&' is not escaped: LaTeX reads it as an alignment tab; write \\& (bibkit tidy does) [validate.unescaped-special]",
+            "\(f):26:16: error: unescaped-percent: title: '%' is not escaped: LaTeX reads the rest of the line as a comment; write \\% (bibkit tidy does) [validate.unescaped-special]",
+            "\(f):31:1: warning: missing-journal: journal: @article needs field 'journal' (BibTeX data model) [validate.missing-field]",
+            "\(f):55:3: warning: bad-values: year: '20x0' is not a date bibkit can read (expected e.g. 2020, 2020-03-15, March 2020) [validate.date]",
+            "\(f):56:3: warning: bad-values: pages: 'see chapter two' is not a page or page range (e.g. 123-145, e1002, S4) [validate.pages]",
+            "\(f):57:3: warning: bad-values: doi: '10.1/broken' is not a DOI (10.NNNN/suffix) [validate.doi]",
+            "\(f):58:3: warning: bad-values: issn: '0317-8472' has a wrong check digit or length for an ISSN [validate.issn]",
+            "\(f):61:1: warning: unbalanced: journal: @article needs field 'journal' (BibTeX data model) [validate.missing-field]",
+            "\(f):61:1: warning: unbalanced: year: @article needs field 'year' (BibTeX data model) [validate.missing-field]",
+            "\(f):44:1: error: dup: key: key 'dup' is used by an earlier entry [validate.duplicate-key]",
+        ]
+        #expect(lines == expected, "\(r.stderr)")
+        let ok = try CLI.run(["validate", "\(fixtures)/validate/valid.bib", "--strict"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stderr == "bibkit: 3 entries checked: 0 errors, 0 warnings\n")
+    }
+
+    @Test func mergeBibTeXWithRISOfTheSameReferences() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bib = dir.appendingPathComponent("mine.bib")
+        // The same references as publisher.ris, each with other fields missing.
+        try """
+            @article{federico2004,
+              author = {Federico, Salvatore and Grillo, Alfio and Herzog, Walter},
+              title = {A transversely isotropic composite with a statistical distribution of spheroidal inclusions: a geometrical approach to overall properties},
+              journal = {J. Mech. Phys. Solids},
+              year = 2004,
+              month = oct,
+              issn = {0022-5096}
+            }
+
+            @article{lee2019,
+              author = {Lee, J. and M{\\"u}ller, K.},
+              title = {Deep Residual Learning for Sparse Signal Recovery},
+              journal = {IEEE Transactions on Signal Processing},
+              year = 2019,
+              volume = 67,
+              pages = {101--115}
+            }
+
+            """.write(to: bib, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("all.bib")
+        let map = dir.appendingPathComponent("keys.json")
+        let r = try CLI.run(["merge", bib.path, "\(fixtures)/merge/publisher.ris", "-o", out.path, "--key-map", map.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOf: out, encoding: .utf8)
+        #expect(text.components(separatedBy: "\n@").count - (text.hasPrefix("@") ? 0 : 1) == 3)
+        // One entry per reference with the union of the fields.
+        #expect(text.contains("@article{federico2004,"))
+        #expect(text.contains("  volume = {52},"))
+        #expect(text.contains("  issn = {0022-5096},"))
+        #expect(text.contains("  doi = {10.1016/j.jmps.2004.03.010},"))
+        #expect(text.contains("  month = oct,"))
+        #expect(text.contains("Salvatore"))
+        #expect(text.contains("@article{lee2019,"))
+        #expect(text.contains("Jae-Won"))
+        #expect(text.contains("  volume = {67},"))
+        let keyMap = try JSONSerialization.jsonObject(with: Data(contentsOf: map)) as? [String: String]
+        #expect(keyMap == ["Federico2004": "federico2004", "Lee2019": "lee2019"])
+    }
+}
