@@ -38,22 +38,12 @@ public struct CitationKeyGenerator: Sendable {
 
     /// Gives every entry without a key a generated one, unique within the library
     /// (suffixes `a`, `b`, … on collision). Existing keys are kept.
+    /// Linear: a counter per base key, compared without case as BibTeX compares keys.
     public func assignMissingKeys(in library: inout Library) {
-        var used = Set(library.entries.compactMap { $0.key })
+        var keys = UniqueKeys()
+        for entry in library.entries { if let key = entry.key, !key.isEmpty { keys.reserve(key) } }
         for i in library.entries.indices where (library.entries[i].key ?? "").isEmpty {
-            let base = baseKey(for: library.entries[i])
-            library.entries[i].key = Self.unique(base, used: &used)
-        }
-    }
-
-    /// `base` if unused, else `base` + `a`, `b`, …, `z`, `aa`, …; records the result as used.
-    public static func unique(_ base: String, used: inout Set<String>) -> String {
-        if used.insert(base).inserted { return base }
-        var n = 0
-        while true {
-            let candidate = base + suffix(n)
-            if used.insert(candidate).inserted { return candidate }
-            n += 1
+            library.entries[i].key = keys.unique(baseKey(for: library.entries[i]))
         }
     }
 
@@ -340,21 +330,25 @@ extension CitationKeyGenerator {
 public struct UniqueKeys: Sendable {
     private var used: Set<String> = []
     private var nextSuffix: [String: Int] = [:]
+    private let caseSensitive: Bool
 
-    /// Creates an empty set of keys.
-    public init() {}
+    /// Creates an empty set of keys, compared without case unless `caseSensitive`
+    /// (CSL-JSON ids are case-sensitive; BibTeX keys are not).
+    public init(caseSensitive: Bool = false) { self.caseSensitive = caseSensitive }
+
+    private func normalized(_ key: String) -> String { caseSensitive ? key : key.lowercased() }
 
     /// Reserves a key as taken (a kept key); returns false when it was already taken.
     @discardableResult
-    public mutating func reserve(_ key: String) -> Bool { used.insert(key.lowercased()).inserted }
+    public mutating func reserve(_ key: String) -> Bool { used.insert(normalized(key)).inserted }
 
-    /// True when the key (ignoring case) is taken.
-    public func contains(_ key: String) -> Bool { used.contains(key.lowercased()) }
+    /// True when the key is taken.
+    public func contains(_ key: String) -> Bool { used.contains(normalized(key)) }
 
     /// `base` if free, else the first free `base` + suffix; the result is reserved.
     public mutating func unique(_ base: String) -> String {
         if reserve(base) { return base }
-        let lower = base.lowercased()
+        let lower = normalized(base)
         var n = nextSuffix[lower] ?? 0
         while true {
             let candidate = base + CitationKeyGenerator.suffix(n)

@@ -26,14 +26,13 @@ public struct CSLJSONWriter: BibliographyWriter {
         }
         Self.reportMetadata(library.metadata, &diagnostics)
 
-        var usedIDs = Set<String>()
-        usedIDs.reserveCapacity(library.entries.count)
+        var usedIDs = UniqueKeys(caseSensitive: true)
         var emitter = JSONEmitter(pretty: options.pretty, reserving: library.entries.count * 1024 + 16)
         emitter.bytes.append(UInt8(ascii: "["))
         for (i, entry) in library.entries.enumerated() {
             let key = entry.key ?? ""
             let preferred = entry.extra[FieldKey("csl", "id")] ?? key
-            let id = CitationKeyGenerator.unique(preferred, used: &usedIDs)
+            let id = usedIDs.unique(preferred)
             if id != preferred {
                 diagnostics.warning(
                     "csl.duplicate-id", "duplicate key `\(preferred)`: written with id `\(id)` (CSL ids must be unique)",

@@ -112,6 +112,18 @@ import Testing
         #expect(lib.entries.map { $0.key } == ["zimmer2023sparse", "zimmer2023sparsea", "zimmer2023sparseb", "zimmer2023sparsec"])
     }
 
+    @Test func uniqueKeysCountPerBase() {
+        var keys = UniqueKeys()
+        #expect(keys.unique("k") == "k")
+        #expect(keys.unique("K") == "Ka")
+        let reserved = keys.reserve("kb")
+        #expect(reserved)
+        #expect(keys.unique("k") == "kc")
+        var sensitive = UniqueKeys(caseSensitive: true)
+        #expect(sensitive.unique("k") == "k")
+        #expect(sensitive.unique("K") == "K")
+    }
+
     @Test func suffixSequence() {
         #expect(CitationKeyGenerator.suffix(0) == "a")
         #expect(CitationKeyGenerator.suffix(25) == "z")
