@@ -62,6 +62,9 @@ let package = Package(
         .testTarget(
             name: "BibKitTests", dependencies: ["BibKit", "BibModel"]),
         .testTarget(
+            name: "InteropTests", dependencies: ["BibKit"],
+            exclude: ["Fixtures"]),
+        .testTarget(
             name: "BibKitCLITests", dependencies: ["BibKit", "BibKitCLI"],
             exclude: ["Fixtures"]),
     ]
