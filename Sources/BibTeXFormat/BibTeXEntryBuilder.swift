@@ -40,6 +40,8 @@ struct EntryBuilder {
     private(set) var type = "misc"
 
     private var requests: [FieldRequest] = []
+    /// `bibtex-macro:` extras: field name (lower case) → the expression it was read with.
+    private var macroMarkers: [String: String] = [:]
     private var placed: [(name: String, value: [UInt8], bare: Bool)] = []
     private var addendumParts: [[UInt8]] = []
 
@@ -337,8 +339,10 @@ struct EntryBuilder {
                 text(issue, "issue"), priority: base + rank.issue)
         }
         if let number = entry.fields[.number] {
-            request("number", candidates(BibTeXFieldTable.row(.number).names(in: dialect, type: type)),
-                text(number, "number"), priority: base + rank.number)
+            // In an article `number` is the issue: an article number goes to `eid` first.
+            var names = BibTeXFieldTable.row(.number).names(in: dialect, type: type)
+            if articleLike { names = names.filter { $0 == "eid" } + names.filter { $0 != "eid" } }
+            request("number", candidates(names), text(number, "number"), priority: base + rank.number)
         }
         if let seriesNumber = entry.series?.number {
             let names = dialect == .bibtex ? ["number", "seriesnumber"] : ["number"]
@@ -637,8 +641,10 @@ struct EntryBuilder {
     /// reported once per field name in BibLaTeX.
     private mutating func addExtras() {
         for (fieldKey, value) in entry.extra {
-            if fieldKey.namespace == "bibtex" || fieldKey.namespace == "biblatex" {
-                let name = BibTeXKeys.fieldName(fieldKey.name)
+            if fieldKey.namespace == BibTeXReader.macroNamespace {
+                macroMarkers[BibTeXKeys.folded(fieldKey.name)] = value
+            } else if fieldKey.namespace == "bibtex" || fieldKey.namespace == "biblatex" {
+                let name = BibTeXKeys.identifier(fieldKey.name) ?? BibTeXKeys.fieldName(fieldKey.name, preservingCase: true)
                 var bytes: [UInt8]
                 if BraceBalance.isBalanced(value) {
                     bytes = []
@@ -653,7 +659,7 @@ struct EntryBuilder {
                 }
                 request(fieldKey.description, [FieldCandidate(name)], bytes, isExtra: true)
             } else if dialect == .bibtex {
-                let name = BibTeXKeys.fieldName(fieldKey.namespace + "-" + fieldKey.name)
+                let name = BibTeXKeys.fieldName(fieldKey.namespace + "-" + fieldKey.name, preservingCase: true)
                 request(fieldKey.description, [FieldCandidate(name)], text(value, name), isExtra: true)
             } else {
                 let label = fieldKey.description
@@ -674,7 +680,7 @@ struct EntryBuilder {
         borrowed: Bool = false, priority: Int? = nil, quiet: Bool = false, reason: String? = nil,
         isExtra: Bool = false
     ) {
-        if value.isEmpty { return }
+        if value.isEmpty && !isExtra { return }
         let order = requests.count
         let p = priority ?? (borrowed ? 1_000_000 + order * 4 : order * 4)
         requests.append(
@@ -708,13 +714,15 @@ struct EntryBuilder {
         let byPriority = requests.indices.sorted {
             (requests[$0].priority, $0) < (requests[$1].priority, $1)
         }
+        // Field names compare ignoring case (extras keep the case they were read with).
         func fits(_ c: FieldCandidate, _ r: FieldRequest) -> Bool {
-            if used.contains(c.name) || c.companions.contains(where: { used.contains($0.name) }) { return false }
-            return Self.allowed(c.name, value: r.value, dialect: dialect, type: type)
+            let name = BibTeXKeys.folded(c.name)
+            if used.contains(name) || c.companions.contains(where: { used.contains($0.name) }) { return false }
+            return Self.allowed(name, value: r.value, dialect: dialect, type: type)
                 && c.companions.allSatisfy { Self.allowed($0.name, value: $0.value, dialect: dialect, type: type) }
         }
         func take(_ c: FieldCandidate) {
-            used.insert(c.name)
+            used.insert(BibTeXKeys.folded(c.name))
             for companion in c.companions { used.insert(companion.name) }
         }
         for i in byPriority {
@@ -737,12 +745,45 @@ struct EntryBuilder {
                 continue
             }
             let c = r.candidates[k]
-            placed.append((c.name, r.value, r.bare))
+            if !r.bare, let expression = macroExpression(for: c.name, value: r.value) {
+                placed.append((c.name, Array(expression.utf8), true))
+            } else {
+                placed.append((c.name, r.value, r.bare))
+            }
             for companion in c.companions where !companion.value.isEmpty {
                 placed.append((companion.name, companion.value, false))
             }
         }
     }
+
+    /// The macro expression a field was read with (`journal = jmlr`), when the value about to
+    /// be written still means what the expression expands to.
+    private func macroExpression(for name: String, value: [UInt8]) -> String? {
+        let folded = BibTeXKeys.folded(name)
+        guard !macroMarkers.isEmpty,
+            let expression = macroMarkers[folded] ?? Self.markerAliases[folded].flatMap({ macroMarkers[$0] }),
+            let expansion = BibTeXExpressions.expand(expression, macros: context.macros)
+        else { return nil }
+        if expansion.withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 })
+            == value.withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 })
+        {
+            return expression
+        }
+        // Names: the same people, however the parts are ordered (`First Last` vs `Last, First`).
+        let isNames = BibTeXRoleTable.role(forBibTeXField: folded) != nil || BibTeXRoleTable.role(forBibLaTeXField: folded) != nil
+        if isNames {
+            let a = expansion.withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: false).names }
+            let b = value.withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: false).names }
+            if a == b { return expression }
+        }
+        return nil
+    }
+
+    /// The other dialect's name of a field, for macro markers read under that name.
+    static let markerAliases: [String: String] = [
+        "journal": "journaltitle", "journaltitle": "journal", "address": "location", "location": "address",
+        "school": "institution", "institution": "school", "annote": "annotation", "annotation": "annote",
+    ]
 
     private mutating func reportUnplaced(_ r: FieldRequest) {
         if r.quiet { return }

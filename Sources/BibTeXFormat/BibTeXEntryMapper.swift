@@ -41,19 +41,7 @@ struct BibTeXEntryMapper {
             if first[f.lower] == nil {
                 first[f.lower] = i
             } else if !f.inherited {
-                let original = fields[first[f.lower] ?? i].name
-                diagnostics.warning(
-                    "bibtex.duplicate-field",
-                    "field '\(f.name)' appears again; the first value counts (as in BibTeX), this one is kept as '\(original)-duplicate'",
-                    at: location(f), entryKey: key, field: f.name)
-                var name = original + "-duplicate"
-                var n = 2
-                while fields.contains(where: { $0.lower == name.lowercased() }) || extra.contains(where: { $0.1.name == name }) {
-                    name = original + "-duplicate\(n)"
-                    n += 1
-                }
-                extra.append((i, FieldKey(namespace, name), extraValue(f)))
-                consumed.insert(i)
+                keepAside(i, because: "field '\(f.name)' appears again; the first value counts (as in BibTeX)")
             }
         }
         mapType()
@@ -150,6 +138,23 @@ struct BibTeXEntryMapper {
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Keeps a field whose value lost to another one (a second `title`, a `month` that
+    /// disagrees with `date`) in extra as `<name>-duplicate`, so a writer can give it back
+    /// without clashing with the winner.
+    private mutating func keepAside(_ i: Int, because reason: String) {
+        let f = fields[i]
+        var name = f.name + "-duplicate"
+        var n = 2
+        while fields.contains(where: { $0.lower == name.lowercased() }) || extra.contains(where: { $0.1.name == name }) {
+            name = f.name + "-duplicate\(n)"
+            n += 1
+        }
+        diagnostics.warning(
+            "bibtex.duplicate-field", "\(reason); it is kept as '\(name)'", at: location(f), entryKey: key, field: f.name)
+        extra.append((i, FieldKey(namespace, name), extraValue(f)))
+        consumed.insert(i)
     }
 
     // MARK: Type
@@ -289,27 +294,54 @@ struct BibTeXEntryMapper {
         if let f = take("pages") { entry.fields[.page] = Self.pages(plain(f)) }
     }
 
-    /// `12345–12360` (from `--`) → `12345-12360`: the model keeps ASCII hyphens in ranges.
+    /// Page ranges as the model keeps them: `12345--12360`, `12345–12360`, `1598 - 1602` →
+    /// `12345-12360` (the writer's ``BibTeXPages/normalized(_:)`` with one hyphen).
     static func pages(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0 == "–" || $0 == "—" }) else { return text }
-        var out = String.UnicodeScalarView()
-        for s in text.unicodeScalars { out.append(s == "–" || s == "—" ? "-" : s) }
-        return String(out)
+        let normalized = BibTeXPages.normalized(text)
+        guard normalized.contains("--") else { return normalized }
+        return normalized.replacingAll("--", with: "-")
     }
 
     // MARK: Dates
 
     private mutating func mapDates() {
         if let f = take("date") {
-            let text = plain(f)
-            if let date = BibTeXDateReading.edtf(text) {
-                entry.dates[.issued] = .typed(date)
-                // `year`/`month` that say the same are redundant; others stay in extra.
-                if let y = field("year"), BibTeXDateReading.integerYear(plainNoReport(y).trimmingSpaces) == date.year {
-                    _ = take("year")
-                    if let m = field("month"), BibTeXDateReading.month(plainNoReport(m))?.start == date.start?.month {
-                        _ = take("month")
+            // ISO dates use `~` (circa) and `/`: read the value as written, not as LaTeX.
+            let written = Self.collapsedWhitespace(f.value)
+            let text = BibTeXDateReading.edtf(written) == nil ? plain(f) : written
+            if var date = BibTeXDateReading.edtf(text) {
+                // `year`/`month`/`day` that say the same are redundant; a month or day the
+                // date lacks completes it; others stay in extra.
+                let yearAgrees = field("year").map { BibTeXDateReading.integerYear(plainNoReport($0).trimmingSpaces) == date.year } ?? true
+                if yearAgrees, !date.isRange, let start = date.start {
+                    if field("year") != nil { _ = take("year") }
+                    let month = field("month").flatMap { BibTeXDateReading.month(plainNoReport($0)) }
+                    if let m = month, m.end == nil {
+                        if start.month == nil, let value = m.start {
+                            date.start = DateParts(year: start.year, month: value)
+                            _ = take("month")
+                        } else if start.month == m.start || (m.season != nil && m.season == date.season) {
+                            _ = take("month")
+                        }
                     }
+                    if let s2 = date.start, s2.month != nil, let d = field("day"), let (day, endDay) = BibTeXDateReading.day(plainNoReport(d)),
+                        endDay == nil
+                    {
+                        if s2.day == nil {
+                            let candidate = DateParts(year: s2.year, month: s2.month, day: day)
+                            if candidate.isValid {
+                                date.start = candidate
+                                _ = take("day")
+                            }
+                        } else if s2.day == day {
+                            _ = take("day")
+                        }
+                    }
+                }
+                entry.dates[.issued] = .typed(Self.collapsedRange(date))
+                for name in ["year", "month", "day"] {
+                    guard let i = index(name), !consumed.contains(i) else { continue }
+                    keepAside(i, because: "'\(fields[i].name)' disagrees with 'date', which counts (as in biber)")
                 }
             } else if let state = Self.publicationState(text), entry.fields[.status] == nil {
                 entry.fields[.status] = state
@@ -326,7 +358,7 @@ struct BibTeXEntryMapper {
             let monthText = monthField.map { plain($0) }
             let dayText = dayField.map { plain($0) }
             if let date = BibTeXDateReading.classic(year: yearText, month: monthText, day: dayText) {
-                entry.dates[.issued] = .typed(date)
+                entry.dates[.issued] = .typed(Self.collapsedRange(date))
                 _ = take("year")
                 _ = take("month")
                 _ = take("day")
@@ -358,13 +390,20 @@ struct BibTeXEntryMapper {
         ]
         for (name, role) in others {
             guard let f = take(name) else { continue }
-            let text = plain(f)
+            let written = Self.collapsedWhitespace(f.value)
+            let text = BibTeXDateReading.edtf(written) == nil ? plain(f) : written
             if let date = BibTeXDateReading.edtf(text) {
                 entry.dates[role] = .typed(date)
             } else {
                 entry.dates[role] = .raw(text)
             }
         }
+    }
+
+    /// A range whose ends are the same date is that date (`year = {2012--2012}`).
+    static func collapsedRange(_ date: BibDate) -> BibDate {
+        guard date.isRange, let a = date.start, a == date.end else { return date }
+        return BibDate(a, circa: date.circa, uncertain: date.uncertain)
     }
 
     static func publicationState(_ text: String) -> String? {
@@ -421,7 +460,10 @@ struct BibTeXEntryMapper {
         case "pmcid"?, "pmc"?: kind = .pmcid
         case "hdl"?, "handle"?: kind = .hdl
         case "doi"?: kind = .doi
-        case let other?: kind = other.isEmpty ? nil : IdentifierKind(other)
+        case "lccn"?: kind = .lccn
+        // Other kinds (`jstor`, `googlebooks`…) stay as `eprint` + `eprinttype` extras: a
+        // classic BibTeX writer could not give them back.
+        case _?: kind = nil
         case nil: kind = Self.looksLikeArXiv(value) ? .arxiv : nil
         }
         guard let kind else { return }
@@ -561,9 +603,16 @@ struct BibTeXEntryMapper {
         var parts: [[UInt8]] = []
         var current: [UInt8] = []
         var depth = 0
-        let hasComma = f.value.contains(UInt8(ascii: ","))
+        var value = Array(Self.collapsedWhitespace(f.value).utf8)
+        // `{{a; b; c}}` (Web of Science): the whole list in one group.
+        if value.first == UInt8(ascii: "{"), value.last == UInt8(ascii: "}"),
+            value.withUnsafeBufferPointer({ BibTeXText.matchingClose($0, 0) }) == value.count - 1
+        {
+            value = Array(value.dropFirst().dropLast())
+        }
+        let hasComma = value.contains(UInt8(ascii: ","))
         let separator = hasComma ? UInt8(ascii: ",") : UInt8(ascii: ";")
-        for b in f.value {
+        for b in value {
             if b == UInt8(ascii: "{") { depth += 1 } else if b == UInt8(ascii: "}") { depth = max(0, depth - 1) }
             if b == separator && depth == 0 {
                 parts.append(current)
@@ -583,14 +632,15 @@ struct BibTeXEntryMapper {
         return out
     }
 
+    /// BibTeX: `language` first, `langid` when there is none; BibLaTeX the other way round
+    /// (the other one stays in `extra`, where the writer puts it back).
     private mutating func mapLanguage() {
-        if let f = take("langid") {
-            let babel = plain(f).trimmingSpaces
-            entry.language = BabelLanguages.tag(forBabel: babel) ?? babel
-        }
-        if entry.language == nil, let f = take("language") {
+        let order = dialect == .biblatex ? ["langid", "language"] : ["language", "langid"]
+        for name in order where entry.language == nil {
+            guard let f = take(name) else { continue }
             let text = plain(f).trimmingSpaces
-            if !text.isEmpty { entry.language = text }
+            if text.isEmpty { continue }
+            entry.language = name == "langid" ? BabelLanguages.tag(forBabel: text) ?? text : text
         }
     }
 
@@ -600,6 +650,15 @@ struct BibTeXEntryMapper {
     static let foreignNamespaces = ["csl-json", "custom-json", "profile", "ris", "csl", "jats", "custom", "bibkit"]
 
     private mutating func mapOtherFields() {
+        // Where two names feed one model field (`school` and `institution`), the field's home
+        // for this entry type wins; the other stays in extra under its own name.
+        for (i, f) in fields.enumerated() where !consumed.contains(i) && first[f.lower] == i && !Self.notFields.contains(f.lower) {
+            guard let field = BibTeXFieldTable.field(named: f.lower, in: dialect, type: type), entry.fields[field] == nil,
+                BibTeXFieldTable.row(field).names(in: dialect, type: type).first == f.lower
+            else { continue }
+            consumed.insert(i)
+            entry.fields[field] = plain(f)
+        }
         for (i, f) in fields.enumerated() where !consumed.contains(i) && first[f.lower] == i {
             let name = f.lower
             if name == "pubstate" {
@@ -624,7 +683,6 @@ struct BibTeXEntryMapper {
             }
             consumed.insert(i)
             extra.append((i, FieldKey(namespace, f.name), extraValue(f)))
-            if let expression = f.expression { extra.append((i, FieldKey(BibTeXReader.macroNamespace, f.name), expression)) }
         }
     }
 
@@ -639,11 +697,18 @@ struct BibTeXEntryMapper {
     // MARK: Finish
 
     private mutating func finish() {
-        // Macro markers of fields that went into the model.
+        // Macro markers, after the other extras and by field name, so that their place does not
+        // depend on the order the fields were written in.
+        var markers: [(String, String)] = []
         for (i, f) in fields.enumerated() where first[f.lower] == i {
-            guard let expression = f.expression, !extra.contains(where: { $0.0 == i && $0.1.namespace == namespace }) else { continue }
-            if f.lower == "month" || f.lower == "year" || f.lower == "day" { continue }
-            extra.append((i, FieldKey(BibTeXReader.macroNamespace, f.name), expression))
+            guard let expression = f.expression else { continue }
+            if f.lower == "month" || f.lower == "year" || f.lower == "day" {
+                if !extra.contains(where: { $0.0 == i }) { continue }
+            }
+            markers.append((f.lower, expression))
+        }
+        for (name, expression) in markers.sorted(by: { $0.0 < $1.0 }) {
+            extra.append((Int.max, FieldKey(BibTeXReader.macroNamespace, name), expression))
         }
         // Identifiers: ISSN with the journal, ISBN of a part with its book.
         let isPart: Set<WorkType> = [.chapter, .paperConference, .entryEncyclopedia, .entryDictionary, .entry]
@@ -663,13 +728,31 @@ struct BibTeXEntryMapper {
                 ids.append(Identifier(.issn, issn))
             }
         }
-        entry.identifiers = ids
+        entry.identifiers = Self.canonicalIdentifiers(ids)
+        container.identifiers = Self.canonicalIdentifiers(container.identifiers)
         if !container.isEmpty { entry.container = container }
+        // The writer's canonical orders, so that a round trip gives the same model.
+        entry.fields.sort { $0.key < $1.key }
+        var contributors: OrderedDictionary<ContributorRole, NameList> = [:]
+        for role in [ContributorRole.author, .editor] { if let list = entry.contributors[role] { contributors[role] = list } }
+        for (role, list) in entry.contributors where contributors[role] == nil { contributors[role] = list }
+        entry.contributors = contributors
         if !series.isEmpty { entry.series = series }
         let ordered = extra.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
         for (_, item) in ordered where entry.extra[item.1] == nil {
             entry.extra[item.1] = item.2
         }
+    }
+
+    /// Identifiers without exact repeats, in the writer's order of kinds (DOI, ISBN, ISSN,
+    /// arXiv, PubMed, PMC, handle, LCCN, then others as met).
+    static func canonicalIdentifiers(_ ids: [Identifier]) -> [Identifier] {
+        guard ids.count > 1 else { return ids }
+        let order: [IdentifierKind] = [.doi, .isbn, .issn, .arxiv, .pmid, .pmcid, .hdl, .lccn]
+        var seen = Set<Identifier>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        let ranked = unique.enumerated().map { (order.firstIndex(of: $0.element.kind) ?? order.count, $0.offset, $0.element) }
+        return ranked.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
     }
 
     // MARK: Writer protection
@@ -699,7 +782,8 @@ struct BibTeXEntryMapper {
     }
 
     static func isAutoProtected(_ word: String) -> Bool {
-        guard !word.isEmpty, !word.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else { return false }
+        // The writer splits words at ASCII white space only (a no-break space joins a word).
+        guard !word.isEmpty, !word.utf8.contains(where: isBibSpace) else { return false }
         var w = word
         return w.withUTF8 { buf in CaseProtection.protectedCore(buf, 0..<buf.count) == 0..<buf.count }
     }

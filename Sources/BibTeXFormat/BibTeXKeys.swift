@@ -38,11 +38,18 @@ public enum BibTeXKeys {
     /// A field name BibTeX and biber parse: ASCII letters, digits, `-`, `_`, `.`
     /// (others become `-`), lower case, starting with a letter.
     public static func fieldName(_ name: String) -> String {
+        fieldName(name, preservingCase: false)
+    }
+
+    /// A field name BibTeX and biber parse (see ``fieldName(_:)``), keeping the case of its
+    /// letters when asked: field names are case-insensitive, and names read from a `.bib`
+    /// file (`Timestamp`, `ris-C1`) are written back as they were.
+    public static func fieldName(_ name: String, preservingCase: Bool) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(name.utf8.count)
         for b in name.utf8 {
             if isASCIILetter(b) {
-                out.append(b | 0x20)
+                out.append(preservingCase ? b : b | 0x20)
             } else if isASCIIDigit(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") {
                 out.append(b)
             } else if out.last != UInt8(ascii: "-") {
@@ -52,6 +59,15 @@ public enum BibTeXKeys {
         while let last = out.last, last == UInt8(ascii: "-") { out.removeLast() }
         if out.first.map(isASCIILetter) != true { out.insert(contentsOf: "x-".utf8, at: 0) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The name itself when BibTeX reads it back as one identifier (a field or macro name read
+    /// from a `.bib` file: `AUTHOR+an`, `__markedentry`, `pub-FRED:adr`), else nil.
+    public static func identifier(_ name: String) -> String? {
+        guard let first = name.utf8.first, !isASCIIDigit(first),
+            name.utf8.allSatisfy({ isIdentifierByte($0) && $0 != UInt8(ascii: "@") })
+        else { return nil }
+        return name
     }
 
     /// ASCII lower case (BibTeX compares keys case-insensitively).

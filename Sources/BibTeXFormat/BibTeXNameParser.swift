@@ -260,7 +260,8 @@ public enum BibTeXNameParser {
                 depth += 1
             } else if b == UInt8(ascii: "}") {
                 depth = max(0, depth - 1)
-            } else if b == UInt8(ascii: ","), depth == 0 {
+            } else if b == UInt8(ascii: ","), depth == 0, !(j > range.lowerBound && buf[j - 1] == UInt8(ascii: "\\")) {
+                // `\,` (a thin space) is not a separator, though BibTeX itself would split there.
                 out.append(start..<j)
                 start = j + 1
             }

@@ -78,7 +78,7 @@ private struct Scanner {
         blocks.reserveCapacity(n / 600 + 4)
         while pos < n {
             guard let at = nextAt(from: pos) else { break }
-            guard let header = entryHeader(at: at) else {
+            guard !isCommentedOut(at), let header = entryHeader(at: at) else {
                 pos = at + 1
                 continue
             }
@@ -103,6 +103,17 @@ private struct Scanner {
             j += 1
         }
         return nil
+    }
+
+    /// A `@` on a line that starts with `%` (an entry commented out, as biber and most tools
+    /// read it; BibTeX itself has no comments outside entries).
+    private func isCommentedOut(_ at: Int) -> Bool {
+        var j = at - 1
+        while j >= 0 && buf[j] != 0x0A && buf[j] != 0x0D {
+            if buf[j] == UInt8(ascii: "%") { return true }
+            j -= 1
+        }
+        return false
     }
 
     /// Text between blocks: kept when it holds more than white space. A `@` that starts no
@@ -188,6 +199,20 @@ private struct Scanner {
             }
             j += 1
         }
+        // BibTeX skips only the word `@comment`: entries inside the braces are entries (biber
+        // skips them). Read them as BibTeX does.
+        var k = pos
+        while k < min(j, n) {
+            if (buf[k] == 0x0A || buf[k] == 0x0D), isEntryStartLine(k + 1) {
+                warning(
+                    "bibtex.entries-in-comment",
+                    "@comment holds entries; they are read, as BibTeX reads them (biber would skip them)", at: at)
+                blocks.append(.comment(content: pos..<k, range: at..<k))
+                pos = k + 1
+                return
+            }
+            k += 1
+        }
         if j >= n {
             error("bibtex.unbalanced-braces", "@comment is not closed before the end of the file", at: at)
             blocks.append(.comment(content: pos..<n, range: at..<n))
@@ -260,9 +285,9 @@ private struct Scanner {
         let keyStart = pos
         while pos < n {
             let b = buf[pos]
-            if b == UInt8(ascii: ",") || isBibSpace(b) || b == header.close || b == UInt8(ascii: "=")
-                || (b == UInt8(ascii: "{") && header.close == UInt8(ascii: "}"))
-            {
+            // BibTeX's rule: a key ends at a comma, white space or the closing delimiter
+            // (`{` is a key character); `=` shows the key is missing.
+            if b == UInt8(ascii: ",") || isBibSpace(b) || b == header.close || b == UInt8(ascii: "=") {
                 break
             }
             pos += 1
@@ -279,6 +304,7 @@ private struct Scanner {
             entry.keyRange = keyStart..<keyEnd
         } else if pos < n && (buf[pos] == UInt8(ascii: ",") || buf[pos] == header.close) {
             error("bibtex.missing-key", "@\(header.written) has no citation key", at: keyStart)
+            if buf[pos] == UInt8(ascii: ",") { pos += 1 }
         }
         let key = entry.key
         if keyEnd > keyStart || entry.key != nil {
@@ -406,20 +432,35 @@ private struct Scanner {
             if b == UInt8(ascii: "{") || b == UInt8(ascii: "\"") {
                 let quoted = b == UInt8(ascii: "\"")
                 let (end, terminated) = delimitedEnd(from: pos + 1, quoted: quoted)
-                let contentEnd = terminated ? end - 1 : end
-                pieces.append(
-                    BibTeXValuePiece(
-                        kind: quoted ? .quoted : .braced, range: pieceStart..<end, content: (pieceStart + 1)..<contentEnd,
-                        isTerminated: terminated))
-                pos = end
-                if !terminated {
+                if terminated {
+                    pieces.append(
+                        BibTeXValuePiece(
+                            kind: quoted ? .quoted : .braced, range: pieceStart..<end, content: (pieceStart + 1)..<(end - 1),
+                            isTerminated: true))
+                    pos = end
+                } else {
                     let what = fieldName.map { "the value of '\($0)'" } ?? "a value"
-                    let endWhere = end >= n ? "the end of the file" : "the next entry (line \(lines.location(ofOffset: end).line))"
-                    if quoted {
-                        error("bibtex.unterminated-string", "\(what) opens a '\"' that is not closed before \(endWhere)", at: pieceStart, key: key, field: fieldName)
-                    } else {
-                        error("bibtex.unbalanced-braces", "\(what) opens a '{' that is not closed before \(endWhere)", at: pieceStart, key: key, field: fieldName)
+                    let opened = quoted ? "a '\"'" : "a '{'"
+                    let code = quoted ? "bibtex.unterminated-string" : "bibtex.unbalanced-braces"
+                    if let (contentEnd, resume) = nextFieldLine(from: pieceStart + 1, before: end) {
+                        // The next line that starts a field ends the value: the rest of the entry is kept.
+                        error(
+                            code, "\(what) opens \(opened) that is not closed; the value ends before the next field (line \(lines.location(ofOffset: resume).line))",
+                            at: pieceStart, key: key, field: fieldName)
+                        pieces.append(
+                            BibTeXValuePiece(
+                                kind: quoted ? .quoted : .braced, range: pieceStart..<contentEnd,
+                                content: (pieceStart + 1)..<contentEnd, isTerminated: false))
+                        pos = resume
+                        break
                     }
+                    let endWhere = end >= n ? "the end of the file" : "the next entry (line \(lines.location(ofOffset: end).line))"
+                    error(code, "\(what) opens \(opened) that is not closed before \(endWhere)", at: pieceStart, key: key, field: fieldName)
+                    pieces.append(
+                        BibTeXValuePiece(
+                            kind: quoted ? .quoted : .braced, range: pieceStart..<end, content: (pieceStart + 1)..<end,
+                            isTerminated: false))
+                    pos = end
                     cut = true
                     break
                 }
@@ -482,6 +523,33 @@ private struct Scanner {
     }
 
     enum FieldRecovery { case nextField, closed, cut }
+
+    /// In an unterminated value starting at `from` and cut at `before`: the first line that
+    /// starts like a field (`name =`). Returns where the value's content ends (before a
+    /// trailing comma and white space) and where scanning resumes (at that comma, else the
+    /// line start).
+    private func nextFieldLine(from: Int, before: Int) -> (Int, Int)? {
+        var j = from
+        while j < before {
+            if buf[j] == 0x0A || buf[j] == 0x0D {
+                var k = j + 1
+                while k < before && (buf[k] == 0x20 || buf[k] == 0x09 || buf[k] == 0x0A || buf[k] == 0x0D) { k += 1 }
+                let nameStart = k
+                while k < before && isIdentifierByte(buf[k]) && buf[k] != UInt8(ascii: "@") { k += 1 }
+                if k > nameStart && isASCIILetter(buf[nameStart]) {
+                    while k < before && (buf[k] == 0x20 || buf[k] == 0x09) { k += 1 }
+                    if k < before && buf[k] == UInt8(ascii: "=") {
+                        var end = j
+                        while end > from && isBibSpace(buf[end - 1]) { end -= 1 }
+                        if end > from && buf[end - 1] == UInt8(ascii: ",") { return (end - 1, end - 1) }
+                        return (end, j)
+                    }
+                }
+            }
+            j += 1
+        }
+        return nil
+    }
 
     /// After an error inside an entry: skips to just after the next comma at brace depth zero
     /// (the next field), or past the closing delimiter, or stops before a line starting a new entry.
@@ -599,6 +667,22 @@ enum BibTeXText {
             }
         }
         return true
+    }
+
+    /// The index of the `}` matching the `{` at `open`, counting every brace; nil when none.
+    static func matchingClose(_ buf: UnsafeBufferPointer<UInt8>, _ open: Int) -> Int? {
+        var depth = 0
+        var j = open
+        while j < buf.count {
+            if buf[j] == UInt8(ascii: "{") {
+                depth += 1
+            } else if buf[j] == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 { return j }
+            }
+            j += 1
+        }
+        return nil
     }
 
     /// The offset of the first byte that is not valid UTF-8, if any.

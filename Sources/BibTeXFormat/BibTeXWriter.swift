@@ -22,6 +22,7 @@ public struct BibTeXWriter: BibliographyWriter {
         let lib = library  // entries and metadata are read, never changed
         let asciiOnly = !(options.keepUnicode ?? (dialect == .biblatex))
         var context = WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly))
+        context.macros = BibTeXExpressions.macroTable(lib.metadata.macros)
         var out: [UInt8] = []
         out.reserveCapacity(lib.entries.count * 700 + 256)
 
@@ -109,15 +110,17 @@ public struct BibTeXWriter: BibliographyWriter {
             out.append(contentsOf: "}\n".utf8)
             wrote = true
         }
+        var defined = Set(BibTeXDates.monthMacros)
         for (name, value) in metadata.macros {
-            let body = delimited(value)
+            let body = delimited(value, macros: defined)
+            defined.insert(name.lowercased())
             guard BraceBalance.isBalanced(body) else {
                 context.diagnostics.warning(
                     "bibtex.unbalanced-braces", "@string '\(name)' has unbalanced braces and was not written")
                 continue
             }
             out.append(contentsOf: "@string{".utf8)
-            out.append(contentsOf: BibTeXKeys.fieldName(name).utf8)
+            out.append(contentsOf: (BibTeXKeys.identifier(name) ?? BibTeXKeys.fieldName(name, preservingCase: true)).utf8)
             out.append(contentsOf: " = ".utf8)
             out.append(contentsOf: body.utf8)
             out.append(contentsOf: "}\n".utf8)
@@ -143,10 +146,11 @@ public struct BibTeXWriter: BibliographyWriter {
         if wrote { out.append(0x0A) }
     }
 
-    /// A value that is already a BibTeX expression (`"…"`, `{…}`, a number or a concatenation)
-    /// is kept; anything else is braced.
-    private func delimited(_ value: String) -> String {
+    /// A value that is already a BibTeX expression (`"…"`, `{…}`, a number, a concatenation
+    /// or the name of a macro defined before) is kept; anything else is braced.
+    private func delimited(_ value: String, macros: Set<String> = []) -> String {
         let t = value.trimmingSpaces
+        if !t.isEmpty, macros.contains(t.lowercased()), t.utf8.allSatisfy(isIdentifierByte) { return t }
         if let first = t.utf8.first, first == UInt8(ascii: "\"") || first == UInt8(ascii: "{") { return t }
         if !t.isEmpty, t.utf8.allSatisfy(isASCIIDigit) { return t }
         if t.contains(" # ") { return t }
@@ -177,6 +181,8 @@ struct WriteContext {
     var encoder: LaTeXEncoder
     var diagnostics = Diagnostics()
     var report = AggregatedReport()
+    /// Macros of the library (lower-case name → expansion), for `bibtex-macro:` extras.
+    var macros: [String: [UInt8]] = [:]
 
     init(dialect: BibTeXDialect, encoder: LaTeXEncoder) {
         self.dialect = dialect

@@ -68,7 +68,8 @@ public enum LaTeXCharacterTable {
         Symbol("\u{201A}", #"{\quotesinglbase}"#), Symbol("«", #"{\guillemotleft}"#), Symbol("»", #"{\guillemotright}"#),
         Symbol("‹", #"{\guilsinglleft}"#), Symbol("›", #"{\guilsinglright}"#), Symbol("…", #"{\ldots}"#),
         // Spaces.
-        Symbol("\u{00A0}", "~"), Symbol("\u{202F}", #"\,"#), Symbol("\u{2009}", #"\,"#), Symbol("\u{200A}", #"\,"#),
+        Symbol("\u{00A0}", "~"), Symbol("\u{202F}", #"{\,}"#), Symbol("\u{2009}", #"{\,}"#),
+        Symbol("\u{200A}", #"{\,}"#),
         Symbol("\u{2002}", #"{\enspace}"#), Symbol("\u{2003}", #"{\quad}"#), Symbol("\u{2000}", #"{\enspace}"#),
         Symbol("\u{2001}", #"{\quad}"#), Symbol("\u{2004}", " "), Symbol("\u{2005}", " "), Symbol("\u{2006}", " "),
         Symbol("\u{2007}", " "), Symbol("\u{2008}", " "), Symbol("\u{200B}", #"{\allowbreak}"#),

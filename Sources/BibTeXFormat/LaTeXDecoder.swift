@@ -291,7 +291,8 @@ private struct Parser {
         guard stack.count > 1, var frame = stack.popLast() else { return }
         frame.flush()
         if frame.wraps { wrapDepth -= 1 }
-        let content = frame.inlines
+        // Adjacent text runs merged, so `{bunch {of} x}` and `{bunch of x}` read the same.
+        let content = frame.wraps ? RichText(frame.inlines).inlines : frame.inlines
         var out: [Inline]
         switch frame.kind {
         case .root:

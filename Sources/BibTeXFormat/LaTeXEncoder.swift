@@ -44,7 +44,15 @@ struct LaTeXEncoder {
             case .subscript(let c):
                 wrap(c, command: "\\textsubscript{", to: &out)
             case .caseProtected(let c):
-                wrap(c, command: "{", to: &out)
+                // `{\emph{x}}` or `{\&}` would be a BibTeX special character, whose case
+                // BibTeX changes: content starting with a command gets a second brace.
+                if c.allSatisfy({ $0.isEmpty }) { continue }
+                var inner: [UInt8] = []
+                append(c, to: &inner, title: false)
+                let double = inner.first == UInt8(ascii: "\\")
+                out.append(contentsOf: double ? "{{".utf8 : "{".utf8)
+                out.append(contentsOf: inner)
+                out.append(contentsOf: double ? "}}".utf8 : "}".utf8)
             case .math(let source):
                 appendMath(source, to: &out, braced: title)
             case .code(let s):
