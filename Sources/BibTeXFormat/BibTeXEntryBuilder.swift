@@ -449,7 +449,8 @@ struct EntryBuilder {
         }
         switch dialect {
         case .bibtex:
-            let value = parsed.typed?.edtf ?? parsed.raw ?? ""
+            // ISO 8601-2 as biber reads it (seasons as `2020-21`), else the EDTF text.
+            let value = parsed.typed.map { BibTeXDates.biblatexDate($0) ?? $0.edtf } ?? parsed.raw ?? ""
             request(label, [FieldCandidate(field)], text(value, field))
         case .biblatex:
             if let date = parsed.typed, let value = BibTeXDates.biblatexDate(date) {

@@ -155,7 +155,11 @@ struct BibTeXEntryMapper {
             "bibtex.duplicate-field", "\(reason); it is kept as '\(name)'", at: location(f), entryKey: key, field: f.name)
         extra.append((i, FieldKey(namespace, name), extraValue(f)))
         consumed.insert(i)
+        asideNames[i] = name
     }
+
+    /// Fields kept aside by ``keepAside(_:because:)``: index → their name in extra.
+    private var asideNames: [Int: String] = [:]
 
     // MARK: Type
 
@@ -251,12 +255,17 @@ struct BibTeXEntryMapper {
     private mutating func mapTitles() {
         if let f = take("title") { entry.title = rich(f, title: true) }
         if let f = take("shorttitle") { entry.shortTitle = rich(f, title: true) }
-        var containerSources = ["journal", "journaltitle"]
-        if !Self.bookTypes.contains(type) { containerSources.append("booktitle") }
-        if Self.bookTypes.contains(type) || type == "inbook" || type == "incollection" || type == "inproceedings" {
-            containerSources.append("maintitle")
+        // The field the writer uses for the type comes first, so that a second one (an
+        // `@inproceedings` with `journal` too) stays in extra under its own name.
+        var containerSources: [String]
+        if BibTeXFieldTable.issueInNumberTypes.contains(type) {
+            containerSources = ["journal", "journaltitle", "booktitle"]
+        } else if Self.bookTypes.contains(type) {
+            containerSources = ["booktitle", "maintitle", "journal", "journaltitle"]
+        } else {
+            containerSources = ["booktitle", "journal", "journaltitle"]
+            if type == "inbook" || type == "incollection" || type == "inproceedings" { containerSources.append("maintitle") }
         }
-        if Self.bookTypes.contains(type) { containerSources.append("booktitle") }
         for name in containerSources where container.title == nil {
             if let f = take(name) { container.title = rich(f) }
         }
@@ -686,6 +695,10 @@ struct BibTeXEntryMapper {
         }
     }
 
+    /// One name per model slot for macro markers, whichever dialect's name the field had
+    /// (the writer looks under both).
+    static let markerName: [String: String] = ["journaltitle": "journal", "location": "address", "annotation": "annote"]
+
     /// Names the field table knows but that mean something else here.
     static let notFields: Set<String> = ["number", "issue", "eid", "volume", "pages"]
 
@@ -705,7 +718,9 @@ struct BibTeXEntryMapper {
             if f.lower == "month" || f.lower == "year" || f.lower == "day" {
                 if !extra.contains(where: { $0.0 == i }) { continue }
             }
-            markers.append((f.lower, expression))
+            let inModel = !extra.contains(where: { $0.0 == i })
+            let name = asideNames[i].map { $0.lowercased() } ?? (inModel ? Self.markerName[f.lower] ?? f.lower : f.lower)
+            markers.append((name, expression))
         }
         for (name, expression) in markers.sorted(by: { $0.0 < $1.0 }) {
             extra.append((Int.max, FieldKey(BibTeXReader.macroNamespace, name), expression))

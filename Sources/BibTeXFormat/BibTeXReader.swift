@@ -235,12 +235,32 @@ struct BibTeXResolver {
                 let text = String(bytesRange: content, in: bytes).trimmingSpaces
                 if !text.isEmpty { metadata.comments.append(text) }
             case .text(let range):
-                let text = String(bytesRange: range, in: bytes).trimmingSpaces
+                let text = Self.commentText(String(bytesRange: range, in: bytes))
                 if !text.isEmpty { metadata.comments.append(text) }
             }
         }
         checkDuplicateKeys(entries)
         return inherit(entries)
+    }
+
+    /// Text between entries as a comment: trimmed; when every line is a `%` comment, the
+    /// text after the `%` (and one space), as the writer's `%` lines give it back.
+    static func commentText(_ raw: String) -> String {
+        let text = raw.trimmingSpaces
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
+        guard lines.allSatisfy({ $0.trimmingPrefixSpaces.hasPrefix("%") || $0.allSatisfy { $0 == " " || $0 == "\t" } }) else {
+            return text
+        }
+        let stripped = lines.map { line -> String in
+            var l = line.trimmingPrefixSpaces
+            guard l.hasPrefix("%") else { return "" }
+            l = l.dropFirst()
+            if l.hasPrefix(" ") { l = l.dropFirst() }
+            return String(l)
+        }
+        return stripped.joined(separator: "\n").trimmingSpaces
     }
 
     /// The expanded value and, when a macro was used, the expression as written.
@@ -404,14 +424,16 @@ struct BibTeXResolver {
 
     /// Appends the fields `child` lacks from `parent`.
     private func lend(from parent: ResolvedEntry, to child: inout ResolvedEntry, xdata: Bool) {
-        var have = Set(child.fields.map(\.lower))
+        // The two dialects' names of one field count as one (`journal` and `journaltitle`).
+        func canonical(_ name: String) -> String { BibTeXEntryMapper.markerName[name] ?? name }
+        var have = Set(child.fields.map { canonical($0.lower) })
         let ptype = parent.type.lowercased()
         let ctype = child.type.lowercased()
         let map = xdata ? nil : Self.rules.first { $0.parents.contains(ptype) && $0.children.contains(ctype) }?.map
         var lent: [ResolvedField] = []
         func add(_ field: ResolvedField, as name: String) {
-            guard !have.contains(name) else { return }
-            have.insert(name)
+            guard !have.contains(canonical(name)) else { return }
+            have.insert(canonical(name))
             var f = field
             f.name = name == field.lower ? field.name : name
             f.lower = name
@@ -429,6 +451,11 @@ struct BibTeXResolver {
         }
         child.fields.append(contentsOf: lent)
     }
+}
+
+extension Substring {
+    /// The substring without leading blanks.
+    var trimmingPrefixSpaces: Substring { drop { $0 == " " || $0 == "\t" } }
 }
 
 extension String {
