@@ -89,7 +89,8 @@ enum CorpusFiles {
         let url = Paths.testsDir.appendingPathComponent("Fixtures/corpus-roundtrip-exceptions.txt")
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
         return Set(
-            text.split(separator: "\n").map { $0.split(separator: "#", maxSplits: 1).first.map(String.init) ?? "" }
+            text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+                .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 }
