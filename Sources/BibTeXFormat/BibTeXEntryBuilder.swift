@@ -987,12 +987,14 @@ public enum BibTeXPages {
                     if scalars[j] == "-" { hyphens += 1 } else { strong = true }
                     j += 1
                 }
+                // Spaces between two dash runs (`1- -2`) belong to the first.
                 var lo = i
-                while lo > 0 && scalars[lo - 1] == " " { lo -= 1 }
+                let floor = runs.last?.0.upperBound ?? 0
+                while lo > floor && scalars[lo - 1] == " " { lo -= 1 }
                 var hi = j
                 while hi < scalars.count && scalars[hi] == " " { hi += 1 }
                 runs.append((lo..<hi, strong || hyphens >= 2))
-                i = j
+                i = max(j, hi)
             } else {
                 i += 1
             }

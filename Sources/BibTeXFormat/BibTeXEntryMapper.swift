@@ -147,7 +147,9 @@ struct BibTeXEntryMapper {
         let f = fields[i]
         var name = f.name + "-duplicate"
         var n = 2
-        while fields.contains(where: { $0.lower == name.lowercased() }) || extra.contains(where: { $0.1.name == name }) {
+        while fields.contains(where: { $0.lower == name.lowercased() })
+            || extra.contains(where: { $0.1.name.lowercased() == name.lowercased() })
+        {
             name = f.name + "-duplicate\(n)"
             n += 1
         }

@@ -323,9 +323,17 @@ private struct Scanner {
             }
         }
         var reportedComment = false
+        var backtracked = false
         while true {
             skipSpace()
             guard pos < n else {
+                // A value whose braces balanced only at the entry's own `}` swallowed the
+                // fields after it: cut it before the first of them and read on from there.
+                if !backtracked, let resume = cutSwallowingValue(&entry, key: key) {
+                    backtracked = true
+                    pos = resume
+                    continue
+                }
                 error("bibtex.unclosed-entry", "entry is not closed before the end of the file", at: at, key: key)
                 entry.isComplete = false
                 return
@@ -350,6 +358,11 @@ private struct Scanner {
                 continue
             }
             if b == UInt8(ascii: "@"), lineStart(pos), isEntryStartLine(pos) || entryHeader(at: pos) != nil {
+                if !backtracked, let resume = cutSwallowingValue(&entry, key: key) {
+                    backtracked = true
+                    pos = resume
+                    continue
+                }
                 error(
                     "bibtex.unclosed-entry",
                     "entry is not closed with '\(Character(Unicode.Scalar(header.close)))' before the next entry", at: pos, key: key)
@@ -523,6 +536,26 @@ private struct Scanner {
     }
 
     enum FieldRecovery { case nextField, closed, cut }
+
+    /// The last field's braced value when it holds a line that starts a field: cut before that
+    /// line (reported as unbalanced braces); returns where to read on.
+    private mutating func cutSwallowingValue(_ entry: inout BibTeXRawEntry, key: String?) -> Int? {
+        guard var field = entry.fields.last, let piece = field.value.pieces.last, piece.kind == .braced || piece.kind == .quoted,
+            let (contentEnd, resume) = nextFieldLine(from: piece.content.lowerBound, before: piece.content.upperBound)
+        else { return nil }
+        error(
+            piece.kind == .quoted ? "bibtex.unterminated-string" : "bibtex.unbalanced-braces",
+            "the value of '\(field.name)' opens \(piece.kind == .quoted ? "a '\"'" : "a '{'") that is not closed; the value ends before the next field (line \(lines.location(ofOffset: resume).line))",
+            at: piece.range.lowerBound, key: key, field: field.name)
+        var cut = piece
+        cut.range = piece.range.lowerBound..<contentEnd
+        cut.content = piece.content.lowerBound..<contentEnd
+        cut.isTerminated = false
+        field.value.pieces[field.value.pieces.count - 1] = cut
+        field.value.range = field.value.range.lowerBound..<contentEnd
+        entry.fields[entry.fields.count - 1] = field
+        return resume < n && buf[resume] == UInt8(ascii: ",") ? resume + 1 : resume
+    }
 
     /// In an unterminated value starting at `from` and cut at `before`: the first line that
     /// starts like a field (`name =`). Returns where the value's content ends (before a

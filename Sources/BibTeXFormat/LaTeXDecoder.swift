@@ -832,6 +832,9 @@ enum LaTeXDecoderStyle {
         let first = String(scalars[0]).decomposedStringWithCanonicalMapping.unicodeScalars
         var k = 1
         while k < scalars.count && scalars[k].properties.generalCategory == .nonspacingMark { k += 1 }
+        // No script stacks more than a few marks; nested accents beyond that are ignored, so
+        // hostile nesting stays linear.
+        if k > 8 { return s }
         var out = String.UnicodeScalarView()
         out.append(contentsOf: first)
         out.append(contentsOf: scalars[1..<k])

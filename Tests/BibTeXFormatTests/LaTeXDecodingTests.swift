@@ -1,0 +1,147 @@
+import BibModel
+import Testing
+
+@testable import BibTeXFormat
+
+/// LaTeX → rich text, table-driven: every form issue 3 lists, and the writer's table read back.
+@Suite("LaTeX decoding")
+struct LaTeXDecodingTests {
+    /// (LaTeX, plain text it decodes to).
+    static let plainCases: [(String, String)] = [
+        // Accents in every form.
+        (#"{\"o}"#, "ö"), (#"\"{o}"#, "ö"), (#"\"o"#, "ö"), (#"{\"{o}}"#, "ö"), (#"\" o"#, "ö"),
+        (#"\'{\i}"#, "í"), (#"{\'\i}"#, "í"), (#"\'\i"#, "í"), (#"{\v C}"#, "Č"), (#"\v{C}"#, "Č"), (#"\v C"#, "Č"),
+        (#"\c{c}"#, "ç"), (#"\c c"#, "ç"), (#"{\c{C}}"#, "Ç"), (#"\k{a}"#, "ą"), (#"\H{o}"#, "ő"), (#"\r{a}"#, "å"),
+        (#"\=a"#, "ā"), (#"\.z"#, "ż"), (#"\u{g}"#, "ğ"), (#"\`a"#, "à"), (#"\^e"#, "ê"), (#"\~n"#, "ñ"),
+        (#"\d{s}"#, "ṣ"), (#"\b{k}"#, "ḵ"), (#"\~{\^e}"#, "ễ"), (#"{\'{\o}}"#, "ǿ"), (#"\"{\i}"#, "ï"),
+        (#"\'E"#, "É"), (#"Erd{\H o}s"#, "Erdős"), (#"G{\"o}del"#, "Gödel"), (#"Schr\"odinger"#, "Schrödinger"),
+        (#"Ma\v{s}ek"#, "Mašek"), (#"Fran\c{c}ois"#, "François"), (#"\t{oo}"#, "o͡o"), (#"\'{}"#, "´"),
+        // Special letters.
+        (#"\ss"#, "ß"), (#"{\ss}"#, "ß"), (#"Stra\ss e"#, "Straße"), (#"Stra\ss{}e"#, "Straße"), (#"\o"#, "ø"),
+        (#"{\O}"#, "Ø"), (#"\ae"#, "æ"), (#"\AE"#, "Æ"), (#"\oe"#, "œ"), (#"\OE"#, "Œ"), (#"\l"#, "ł"), (#"\L"#, "Ł"),
+        (#"\aa"#, "å"), (#"\AA"#, "Å"), (#"\i"#, "ı"), (#"\j"#, "ȷ"), (#"{\L}\'od\'z"#, "Łódź"), (#"{\dh}"#, "ð"),
+        (#"{\th}"#, "þ"), (#"{\NG}"#, "Ŋ"),
+        // Symbols.
+        (#"R\&D"#, "R&D"), (#"50\%"#, "50%"), (#"\$5"#, "$5"), (##"\#1"##, "#1"), (#"a\_b"#, "a_b"), (#"\{x\}"#, "{x}"),
+        ("1--2", "1–2"), ("a---b", "a—b"), ("Fig.~1", "Fig.\u{00A0}1"), ("``quoted''", "“quoted”"), ("`single'", "‘single'"),
+        (#"\textendash"#, "–"), (#"\textemdash"#, "—"), (#"wait\ldots"#, "wait…"), (#"\dots"#, "…"), (#"\S 3"#, "§3"),
+        (#"{\S}3"#, "§3"), (#"\copyright"#, "©"), (#"\textregistered"#, "®"), (#"\texttrademark"#, "™"),
+        (#"\textdegree C"#, "°C"), (#"{\pounds}"#, "£"), (#"\textbackslash"#, "\\"), (#"\textasciitilde"#, "~"),
+        (#"{\textbraceleft}"#, "{"), (#"\guillemotleft x\guillemotright"#, "«x»"), (#"a\,b"#, "a\u{202F}b"),
+        (#"a{\,}b"#, "a\u{202F}b"), (#"co\-operate"#, "co\u{00AD}operate"), (#"\LaTeX"#, "LaTeX"), (#"A\\B"#, "A B"),
+        (#"\textless x\textgreater"#, "<x>"), (#"{\ensuremath{\leq}}"#, "≤"), (#"{\ensuremath{\alpha}}"#, "α"),
+        (#"{\ensuremath{\mathrm{A}}}"#, "Α"), (#"\alpha"#, "α"), (#"{l\textperiodcentered}"#, "ŀ"), (#"\P"#, "¶"),
+        (#"\textquoteright"#, "’"), (#"\textquotedblleft x\textquotedblright"#, "“x”"), ("{\\textmu}m", "µm"),
+        // White space: collapsed, trimmed; braces vanish in plain text.
+        ("  a \n\t b  ", "a b"), ("{NASA} {D}ata", "NASA Data"), ("{}", ""), ("a{}b", "ab"),
+        // Non-ASCII passes through, NFC.
+        ("Déjà vu", "Déjà vu"), ("e\u{0301}t\u{00E9}", "été"), ("日本語", "日本語"),
+        // Formatting commands keep their text.
+        (#"\emph{x}"#, "x"), (#"{\em x}"#, "x"), (#"\mbox{a b}"#, "a b"), (#"\textrm{x}"#, "x"), (#"\NoCaseChange{x}"#, "x"),
+        (#"\enquote{x}"#, "“x”"), (#"a\hspace{1em}x"#, "a x"),
+        // Unbalanced and odd input does not crash.
+        ("}", ""), ("{", ""), (#"\"#, "\\"), ("$", "$"), ("a $ b", "a $ b"),
+    ]
+
+    @Test("plain text of LaTeX", arguments: plainCases)
+    func plain(_ c: (String, String)) {
+        #expect(LaTeXDecoder.plain(c.0) == c.1, "\(c.0)")
+    }
+
+    /// (LaTeX, inlines).
+    static let richCases: [(String, [Inline])] = [
+        ("The {NASA} Mission", [.text("The "), .caseProtected([.text("NASA")]), .text(" Mission")]),
+        ("{Deep Learning}", [.caseProtected([.text("Deep Learning")])]),
+        ("{{Double}}", [.caseProtected([.text("Double")])]),
+        ("A {bunch {of} braces}", [.text("A "), .caseProtected([.text("bunch of braces")])]),
+        (#"{\"O}sterreich"#, [.text("Österreich")]),
+        (#"{\relax Ch}ristopher"#, [.text("Christopher")]),
+        (#"\emph{Italic}"#, [.italic([.text("Italic")])]),
+        (#"\textit{x}"#, [.italic([.text("x")])]),
+        (#"\textbf{x}"#, [.bold([.text("x")])]),
+        (#"\textsc{x}"#, [.smallCaps([.text("x")])]),
+        (#"H\textsubscript{2}O"#, [.text("H"), .subscript([.text("2")]), .text("O")]),
+        (#"x\textsuperscript{th}"#, [.text("x"), .superscript([.text("th")])]),
+        (#"\texttt{x\_1 \& y}"#, [.code("x_1 & y")]),
+        (#"{\em a} b"#, [.italic([.text("a")]), .text(" b")]),
+        (#"{\bf a}"#, [.bold([.text("a")])]),
+        (#"{a \em b}"#, [.caseProtected([.text("a "), .italic([.text("b")])])]),
+        (#"\emph{{J}atropha}"#, [.italic([.text("Jatropha")])]),
+        (#"{{\emph{Natrix}}}"#, [.caseProtected([.italic([.text("Natrix")])])]),
+        ("$x^2$", [.math("x^2")]),
+        ("$$E=mc^2$$", [.math("E=mc^2")]),
+        (#"\(a+b\)"#, [.math("a+b")]),
+        (#"\[a\]"#, [.math("a")]),
+        (#"a $\alpha$-stable"#, [.text("a "), .math(#"\alpha"#), .text("-stable")]),
+        (#"{$\Delta$}"#, [.caseProtected([.math(#"\Delta"#)])]),
+        (#"\ensuremath{x+y}"#, [.math("x+y")]),
+        (#"\url{https://x.org/a\_b\%20}"#, [.link(url: "https://x.org/a_b%20", [.text("https://x.org/a_b%20")])]),
+        (#"\href{https://x.org}{here}"#, [.link(url: "https://x.org", [.text("here")])]),
+        (#"\href {https://x.org} {here}"#, [.link(url: "https://x.org", [.text("here")])]),
+        (#"see \cite{k} now"#, [.text("see "), .raw(format: "latex", #"\cite{k}"#), .text(" now")]),
+        (#"\foo bar"#, [.raw(format: "latex", #"\foo "#), .text("bar")]),
+        (#"{\foo x}y"#, [.raw(format: "latex", #"{\foo x}"#), .text("y")]),
+        (#"\mkbibquote{x}"#, [.text("“x”")]),
+        (#"{\noopsort{a}}Zed"#, [.raw(format: "latex", #"\noopsort{a}"#), .text("Zed")]),
+        (#"\NoCaseChange{iPhone}"#, [.caseProtected([.text("iPhone")])]),
+        (#"\textbf{\emph{x}}"#, [.bold([.italic([.text("x")])])]),
+        (#"\href{u}{\emph{t}}"#, [.link(url: "u", [.italic([.text("t")])])]),
+    ]
+
+    @Test("rich text of LaTeX", arguments: richCases)
+    func rich(_ c: (String, [Inline])) {
+        #expect(LaTeXDecoder.decode(c.0).text == RichText(c.1), "\(c.0)")
+    }
+
+    @Test("unknown commands are kept verbatim and named, never dropped")
+    func unknown() {
+        let r = LaTeXDecoder.decode(#"A \foo{x}[y] and \bar and \cite{k}"#)
+        #expect(r.unknownCommands == ["foo", "bar", "cite"])
+        #expect(r.text.plainText.contains(#"\foo{x}"#))
+        #expect(r.text.plainText.contains(#"\cite{k}"#))
+        #expect(LaTeXDecoder.decode(#"\noopsort{x}"#).unknownCommands.isEmpty)
+    }
+
+    @Test("without protection (names, publishers) braces are only grouping")
+    func noProtection() {
+        #expect(LaTeXDecoder.decode("{IEEE} Press", protectGroups: false).text == RichText("IEEE Press"))
+    }
+
+    @Test("every character of the writer's table reads back as itself")
+    func writerTable() {
+        var failures: [String] = []
+        for (scalar, form) in LaTeXCharacterTable.textForms {
+            let decoded = LaTeXDecoder.plain("x" + form + "x")
+            // Forms shared by several characters (`-`, `'`, `\,`…) read back as the first of them.
+            let first = LaTeXCharacterTable.textForms.filter { $0.value == form }.map(\.key).sorted { $0.value < $1.value }
+            let ok = decoded == "x" + String(scalar) + "x" || first.contains { decoded == "x" + String($0) + "x" }
+                || form == String(decoded.dropFirst().dropLast())
+            if !ok { failures.append("\(String(scalar)) U+\(String(scalar.value, radix: 16)) \(form) → \(decoded)") }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    @Test("encoding then decoding gives the text back", arguments: [
+        "Erdős and Gödel", "Łódź — a city", "“Quoted” text…", "50% of R&D costs $5 #1 a_b", "x ≤ y and α-stable",
+        "Ñúñez Íñigo", "Straße", "{braces}", "back\\slash", "tilde~caret^",
+    ])
+    func encodeDecode(_ text: String) {
+        var encoder = LaTeXEncoder(asciiOnly: true)
+        var out: [UInt8] = []
+        encoder.appendText(text, to: &out)
+        #expect(LaTeXDecoder.plain(String(decoding: out, as: UTF8.self)) == text)
+    }
+
+    @Test("ten thousand nested braces and formatting do not overflow the stack")
+    func deepNesting() {
+        let depth = 10_000
+        let braces = String(repeating: "{", count: depth) + "x" + String(repeating: "}", count: depth)
+        #expect(LaTeXDecoder.plain(braces) == "x")
+        let emph = String(repeating: #"\emph{"#, count: depth) + "x" + String(repeating: "}", count: depth)
+        let r = LaTeXDecoder.decode(emph)
+        #expect(r.flattened)
+        #expect(r.text.plainText == "x")
+        let accents = String(repeating: #"\"{"#, count: depth) + "o" + String(repeating: "}", count: depth)
+        #expect(!LaTeXDecoder.plain(accents).isEmpty)
+    }
+}
