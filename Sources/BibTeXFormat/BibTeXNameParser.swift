@@ -73,6 +73,8 @@ public enum BibTeXNameParser {
     // MARK: One name
 
     private static func isOthers(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard range.count <= 8, let first = range.first, buf[first] | 0x20 == UInt8(ascii: "o") || buf[first] | 0x20 == UInt8(ascii: "e")
+        else { return false }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buf[range]), as: UTF8.self).lowercased()
         return text == "others" || text == "et al." || text == "et al" || text == "et~al." || text == "etal" || text == "et. al."
     }

@@ -258,7 +258,7 @@ public enum BibTeXTypeTable {
     ) -> Reading {
         let name = written.lowercased()
         let original = FieldKey(dialect.namespace, name)
-        let sameType = rows.filter { $0.type(in: dialect) == name }
+        let sameType = (dialect == .bibtex ? rowsByBibTeXType : rowsByBibLaTeXType)[name] ?? []
         func matches(_ value: String?, _ candidate: String) -> Bool {
             guard let value else { return false }
             return value.trimmingSpaces.lowercased() == candidate.lowercased()
@@ -308,6 +308,10 @@ public enum BibTeXTypeTable {
         }
         return Reading(type: EntryType(.document, original: original, genre: genre), usedTypeField: false, usedSubtypeField: hasSubtype)
     }
+
+    /// The rows of each written type (lower case), in table order, per dialect.
+    private static let rowsByBibTeXType: [String: [BibTeXTypeRow]] = Dictionary(grouping: rows, by: \.bibtex)
+    private static let rowsByBibLaTeXType: [String: [BibTeXTypeRow]] = Dictionary(grouping: rows, by: \.biblatex)
 
     /// The rows used when writing a kind, in table order.
     static func writeRows(for kind: WorkType) -> [BibTeXTypeRow] {

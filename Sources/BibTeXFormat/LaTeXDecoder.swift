@@ -38,9 +38,36 @@ public enum LaTeXDecoder {
 
     /// Decodes bytes of a field value (see ``decode(_:protectGroups:)``).
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, protectGroups: Bool = true) -> Result {
+        if let plain = plainFastPath(bytes) {
+            return Result(text: RichText(plain), unknownCommands: [], flattened: false)
+        }
         var parser = Parser(buf: bytes, protectGroups: protectGroups)
         parser.run()
         return Result(text: parser.finish(), unknownCommands: parser.unknown, flattened: parser.flattened)
+    }
+
+    /// Most values hold no LaTeX at all: text without `\ { } $ ~ - ' `` ` and without runs of
+    /// white space decodes to itself.
+    static func plainFastPath(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var previousSpace = true  // a leading space needs trimming: no fast path
+        var nonASCII = false
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "$"), UInt8(ascii: "~"),
+                UInt8(ascii: "-"), UInt8(ascii: "'"), UInt8(ascii: "`"), 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
+                return nil
+            case 0x20:
+                if previousSpace { return nil }
+                previousSpace = true
+            default:
+                if b >= 0x80 { nonASCII = true }
+                previousSpace = false
+            }
+        }
+        if previousSpace && !bytes.isEmpty { return nil }
+        let s = String(decoding: bytes, as: UTF8.self)
+        if nonASCII && !s.isNFCWithoutChecking { return s.precomposedStringWithCanonicalMapping }
+        return s
     }
 
     /// The plain text of a field value: decoded, formatting dropped, math as its source.
@@ -847,7 +874,7 @@ enum LaTeXDecoderStyle {
     static func tidied(_ inlines: [Inline]) -> RichText {
         var merged = RichText(inlines).inlines
         for (k, inline) in merged.enumerated() {
-            if case .text(let s) = inline, s.contains("  ") {
+            if case .text(let s) = inline, hasDoubleSpace(s) {
                 merged[k] = .text(collapse(s))
             }
         }
@@ -861,6 +888,15 @@ enum LaTeXDecoderStyle {
             if t.isEmpty { merged.removeLast() } else { merged[merged.count - 1] = .text(String(t)) }
         }
         return RichText(merged)
+    }
+
+    static func hasDoubleSpace(_ s: String) -> Bool {
+        var previous: UInt8 = 0
+        for b in s.utf8 {
+            if b == 0x20 && previous == 0x20 { return true }
+            previous = b
+        }
+        return false
     }
 
     static func collapse(_ s: String) -> String {
