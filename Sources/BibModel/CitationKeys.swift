@@ -315,7 +315,8 @@ extension CitationKeyGenerator {
     /// each word capitalised before the spaces go.
     static func asciiAlnum(_ text: String, keepCase: Bool = false, camel: Bool = false) -> String {
         var out = ""
-        for word in text.asciiFolded.split(whereSeparator: { !$0.isASCII || !($0.isLetter || $0.isNumber) }) {
+        let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.asciiFolded
+        for word in folded.split(whereSeparator: { !$0.isASCII || !($0.isLetter || $0.isNumber) }) {
             let w = keepCase ? String(word) : word.lowercased()
             out += camel ? w.prefix(1).uppercased() + w.dropFirst() : w
         }

@@ -44,4 +44,25 @@ struct TransformBenchmarkTests {
         }
         #expect(times[1] < times[0] * 8, "\(times)")
     }
+
+    @Test("each step on 100 000 entries")
+    func steps() throws {
+        guard DedupeCorpusTests.corpusPresent else { return }
+        let entries = try Self.entries(100_000)
+        let steps: [(String, any LibraryTransform)] = [
+            ("clean", Clean()), ("dedupe (report)", Dedupe()), ("merge combine", Dedupe(options: .init(merge: .combine))),
+            ("keys", GenerateKeys()), ("sort year,author", Sort([Sort.Criterion(.year), Sort.Criterion(.author)])),
+        ]
+        for (name, step) in steps {
+            var library = Library(entries: entries)
+            var diagnostics = Diagnostics()
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = step.apply(to: &library, diagnostics: &diagnostics)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            print("step \(name) on 100000 entries: \(String(format: "%.2f", seconds)) s")
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let clusters = DuplicateFinder().clusters(in: entries)
+        print("finder alone: \(String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) s, \(clusters.count) clusters")
+    }
 }

@@ -727,19 +727,25 @@ final class EntryCleaner {
             if dup { record("url", link.url, nil, "duplicate") }
             return dup
         }
-        var seenNotes = Set<String>()
-        let abstractKey = entry.abstract.map { MatchText.key($0.plainText) }
-        entry.notes.removeAll { note in
-            let key = MatchText.key(note.plainText)
-            let dup = !key.isEmpty && (!seenNotes.insert(key).inserted || key == abstractKey)
-            if dup { record("note", note.plainText, nil, "duplicate") }
-            return dup
+        if !entry.notes.isEmpty {
+            var seenNotes = Set<String>()
+            let abstractKey = entry.abstract.map { Self.noteKey($0.plainText) }
+            entry.notes.removeAll { note in
+                let key = Self.noteKey(note.plainText)
+                let dup = !key.isEmpty && (!seenNotes.insert(key).inserted || key == abstractKey)
+                if dup { record("note", note.plainText, nil, "duplicate") }
+                return dup
+            }
         }
         if let short = entry.shortTitle, let title = entry.title, short == title {
             entry.shortTitle = nil
             record("title-short", short.plainText, nil, "same as title")
         }
     }
+
+    /// Notes and abstracts compare with white space collapsed and case ignored (they can be
+    /// long: no accent folding).
+    static func noteKey(_ text: String) -> String { MatchText.collapsedWhitespace(text).lowercased() }
 
     static func identifierMatchKey(_ id: Identifier) -> String {
         switch id.kind {

@@ -187,8 +187,8 @@ final class EntryMerger {
             entry.language = l
             filled("language", l, from: source)
         }
-        var notes = Set(entry.notes.map { MatchText.key($0.plainText) })
-        for note in other.notes where notes.insert(MatchText.key(note.plainText)).inserted {
+        var notes = Set(entry.notes.map { EntryCleaner.noteKey($0.plainText) })
+        for note in other.notes where notes.insert(EntryCleaner.noteKey(note.plainText)).inserted {
             entry.notes.append(note)
             filled("note", note.plainText, from: source)
         }

@@ -392,26 +392,28 @@ struct ClusterState {
     }
 }
 
-/// Everything a cluster's members say, for vetoes against a newcomer.
+/// Everything a cluster's members say, for vetoes against a newcomer. Clusters are small,
+/// so the values are kept in short arrays rather than sets.
 struct Profile {
-    var dois: Set<String>
-    var arxiv: Set<String>
-    var pmids: Set<String>
-    var isbns: Set<String>
+    var dois: [String]
+    var arxiv: [String]
+    var pmids: [String]
+    var isbns: [String]
     var minYear: Int?
     var maxYear: Int?
+    /// A set: author lists can be long.
     var surnames: Set<String>
-    var editions: Set<Int>
-    var volumes: Set<String>
-    var parts: Set<Int>
-    var firstPages: Set<String>
-    var chapters: Set<String>
+    var editions: [Int]
+    var volumes: [String]
+    var parts: [Int]
+    var firstPages: [String]
+    var chapters: [String]
 
     init(_ p: Fingerprint) {
-        dois = Set(p.dois)
-        arxiv = Set(p.arxiv)
-        pmids = Set(p.pmids)
-        isbns = Set(p.isbns)
+        dois = p.dois
+        arxiv = p.arxiv
+        pmids = p.pmids
+        isbns = p.isbns
         minYear = p.year
         maxYear = p.year
         surnames = p.surnames
@@ -423,22 +425,23 @@ struct Profile {
     }
 
     mutating func absorb(_ o: Profile) {
-        dois.formUnion(o.dois)
-        arxiv.formUnion(o.arxiv)
-        pmids.formUnion(o.pmids)
-        isbns.formUnion(o.isbns)
+        func unite<T: Equatable>(_ a: inout [T], _ b: [T]) { for x in b where !a.contains(x) { a.append(x) } }
+        unite(&dois, o.dois)
+        unite(&arxiv, o.arxiv)
+        unite(&pmids, o.pmids)
+        unite(&isbns, o.isbns)
         minYear = [minYear, o.minYear].compactMap { $0 }.min()
         maxYear = [maxYear, o.maxYear].compactMap { $0 }.max()
         surnames.formUnion(o.surnames)
-        editions.formUnion(o.editions)
-        volumes.formUnion(o.volumes)
-        parts.formUnion(o.parts)
-        firstPages.formUnion(o.firstPages)
-        chapters.formUnion(o.chapters)
+        unite(&editions, o.editions)
+        unite(&volumes, o.volumes)
+        unite(&parts, o.parts)
+        unite(&firstPages, o.firstPages)
+        unite(&chapters, o.chapters)
     }
 
     func compatible(with o: Profile, requireSharedSurname: Bool) -> Bool {
-        func disjoint<T>(_ a: Set<T>, _ b: Set<T>) -> Bool { !a.isEmpty && !b.isEmpty && a.isDisjoint(with: b) }
+        func disjoint<T: Equatable>(_ a: [T], _ b: [T]) -> Bool { !a.isEmpty && !b.isEmpty && !a.contains(where: b.contains) }
         if disjoint(dois, o.dois) || disjoint(arxiv, o.arxiv) || disjoint(pmids, o.pmids) || disjoint(isbns, o.isbns) {
             return false
         }
@@ -447,7 +450,7 @@ struct Profile {
         {
             return false
         }
-        if disjoint(surnames, o.surnames) { return false }
+        if !surnames.isEmpty && !o.surnames.isEmpty && surnames.isDisjoint(with: o.surnames) { return false }
         if requireSharedSurname && (surnames.isEmpty || o.surnames.isEmpty) { return false }
         if disjoint(editions, o.editions) || disjoint(volumes, o.volumes) || disjoint(parts, o.parts)
             || disjoint(firstPages, o.firstPages) || disjoint(chapters, o.chapters)

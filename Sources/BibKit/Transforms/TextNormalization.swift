@@ -21,9 +21,10 @@ public enum MatchText {
             }
         }
         let source = text.utf8.contains(UInt8(ascii: "\\")) ? latexStripped(text) : text
-        let ascii = source.utf8.allSatisfy { $0 < 0x80 }
-        let scalars = ascii ? source.unicodeScalars : source.decomposedStringWithCanonicalMapping.unicodeScalars
-        for scalar in scalars {
+        if source.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(source) }
+        // After canonical decomposition accented Latin letters are an ASCII base and a mark;
+        // what is left are special letters (spelled out) and other scripts (kept, lower case).
+        for scalar in source.decomposedStringWithCanonicalMapping.unicodeScalars {
             if scalar.isASCII {
                 let v = UInt8(scalar.value)
                 if isDigit(v) || isLetter(v) {
@@ -42,17 +43,45 @@ public enum MatchText {
             if props.generalCategory == .nonspacingMark || props.generalCategory == .enclosingMark { continue }
             if scalar == "’" || scalar == "ʼ" { continue }
             if props.isAlphabetic || props.numericType != nil {
-                let folded = String(scalar).asciiFolded
-                if !folded.isEmpty {
-                    current += folded.lowercased().filter { $0.isLetter || $0.isNumber }
+                if let spelled = specialLetters[scalar] {
+                    current += spelled
                 } else {
-                    current += String(scalar).lowercased()
+                    current += props.lowercaseMapping
                 }
             } else {
                 flush()
             }
         }
         flush()
+        return words
+    }
+
+    /// Letters that do not decompose to an ASCII base, spelled as `String.asciiFolded` spells them.
+    private static let specialLetters: [Unicode.Scalar: String] = [
+        "ß": "ss", "ẞ": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
+        "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i", "ȷ": "j", "ŋ": "ng", "Ŋ": "ng",
+        "ħ": "h", "Ħ": "h", "ŀ": "l", "Ŀ": "l",
+    ]
+
+    /// ``words(_:)`` for ASCII text, byte by byte.
+    private static func asciiWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(16)
+        for v in text.utf8 {
+            if isDigit(v) || isLetter(v) {
+                current.append(isLetter(v) ? v | 0x20 : v)
+            } else if v == UInt8(ascii: "'") {
+                continue
+            } else {
+                if !current.isEmpty {
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
+                if v == UInt8(ascii: "&") { words.append("and") }
+            }
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
         return words
     }
 
@@ -174,6 +203,7 @@ extension Inline {
         func nested(_ c: [Inline]) -> [Inline] { c.map { $0.collapsingWhitespace(afterSpace: &afterSpace) } }
         switch self {
         case .text(let s):
+            if let fast = Self.collapsedASCII(s, afterSpace: &afterSpace) { return .text(fast) }
             var out = String.UnicodeScalarView()
             for scalar in s.unicodeScalars {
                 if scalar.properties.isWhitespace {
@@ -196,6 +226,35 @@ extension Inline {
             afterSpace = false
             return self
         }
+    }
+
+    /// The collapsed form of an ASCII run (the run itself when nothing changes), or nil for
+    /// text with other characters.
+    static func collapsedASCII(_ s: String, afterSpace: inout Bool) -> String? {
+        var state = afterSpace
+        var changed = false
+        for b in s.utf8 {
+            if b >= 0x80 { return nil }
+            let space = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C
+            if space && (state || b != 0x20) { changed = true }
+            state = space
+        }
+        if !changed {
+            afterSpace = state
+            return s
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for b in s.utf8 {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C {
+                if !afterSpace { out.append(0x20) }
+                afterSpace = true
+            } else {
+                out.append(b)
+                afterSpace = false
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     func mappingText(_ transform: (String) -> String) -> Inline {
