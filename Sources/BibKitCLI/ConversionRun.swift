@@ -49,7 +49,7 @@ struct ConversionRun {
         console.emit(diagnostics)
         do {
             try FileIO.writeAtomically(bytes, to: destination)
-            try ReportOutput.write(report, transforms, console: console)
+            try ReportOutput.write(report, transforms, chain: chain, console: console)
         } catch {
             console.error(error.description)
             throw ExitStatus.failure
@@ -69,7 +69,7 @@ struct ConversionRun {
 
 /// Writing what the transforms report: `--report`, `--report-file`, `--key-map`.
 enum ReportOutput {
-    static func write(_ report: TransformReport, _ options: TransformOptions, console: Console) throws(BibKitError) {
+    static func write(_ report: TransformReport, _ options: TransformOptions, chain: TransformChain, console: Console) throws(BibKitError) {
         if let path = options.keyMap {
             let text = path.lowercased().hasSuffix(".csv") ? report.keyMapCSV() : report.keyMapJSON()
             try FileIO.writeAtomically(Array(text.utf8), to: path)
@@ -78,7 +78,12 @@ enum ReportOutput {
             let text = path.lowercased().hasSuffix(".json") ? report.renderJSON() : report.renderText()
             try FileIO.writeAtomically(Array(text.utf8), to: path)
         }
-        if options.report { console.print(report.renderText()) }
+        if options.report {
+            console.print(report.renderText())
+        } else if chain.dedupe?.options.merge != nil, !console.quiet, !report.isEmpty {
+            // A merge always says which clusters merged and which keys went.
+            console.print(report.renderMergeSummary())
+        }
     }
 
     /// `; 12 changes, 3 duplicate clusters merged, 4 keys renamed`.

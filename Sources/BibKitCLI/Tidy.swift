@@ -98,13 +98,13 @@ struct Tidy: ParsableCommand {
             if inPlace {
                 if out == bytes {
                     console.summary("\(file) is already tidy")
-                    try ReportOutput.write(report, transforms, console: console)
+                    try ReportOutput.write(report, transforms, chain: tidier.chain, console: console)
                     return
                 }
                 try FileIO.copy(file, to: file + ".bak")
             }
             try FileIO.writeAtomically(out, to: destination)
-            try ReportOutput.write(report, transforms, console: console)
+            try ReportOutput.write(report, transforms, chain: tidier.chain, console: console)
         } catch {
             console.error(error.description)
             throw ExitStatus.failure

@@ -18,6 +18,10 @@ import Testing
         let r = try CLI.run(["merge", ris, json, "-o", out.path, "--key-map", map.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("wrote 4 entries of 7 read as csl-json"), "\(r.stderr)")
+        // A merge reports its clusters and key map even without --report.
+        #expect(r.stderr.contains("duplicates: Lee2019 (\(ris):18:1), lee_deep_2019 (\(json):14:3, same title) → kept Lee2019\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("key map: lee_deep_2019 → Lee2019\n"))
+        #expect(!r.stderr.contains("merge: Lee2019: volume"))
         let merged = try items(out)
         #expect(merged.map { $0["id"] as? String } == ["Federico2004", "Lee2019", "Nguyen2018", "nguyen_graph_2021"])
         // Federico: the RIS record had volume and issue, the CSL-JSON one the ISSN, full names and the month.
@@ -35,6 +39,14 @@ import Testing
         #expect(merged[3]["edition"] as? String == "2")
         let keyMap = try JSONSerialization.jsonObject(with: Data(contentsOf: map)) as? [String: String]
         #expect(keyMap == ["federico_transversely_2004": "Federico2004", "lee_deep_2019": "Lee2019", "nguyen_graph_2018": "Nguyen2018"])
+    }
+
+    @Test func quietMergePrintsNothing() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["merge", ris, json, "-o", dir.appendingPathComponent("all.ris").path, "-q"])
+        #expect(r.status == 0)
+        #expect(r.stderr.isEmpty, "\(r.stderr)")
     }
 
     @Test func keyMapAsCSVAndMergeAcrossFormatsToBibTeX() throws {

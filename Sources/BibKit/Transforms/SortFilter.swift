@@ -135,6 +135,8 @@ public struct Filter: LibraryTransform {
     public struct Condition: Sendable, Hashable, CustomStringConvertible {
         /// What is tested.
         public enum Subject: String, Sendable, Hashable, CaseIterable {
+            /// The publication year, work type, author or editor names, keywords, title, container
+            /// title, citation key, or (`has`) whether a field is present.
             case year, type, author, editor, keyword, title, journal, key, has
         }
         /// How values compare.

@@ -14,6 +14,25 @@ extension TransformReport {
     public func renderText() -> String {
         var out = ""
         for change in changes { out += Self.line(change) + "\n" }
+        out += renderClusters()
+        for r in removed {
+            out += "removed: \(r.entry)" + (r.origin.map { " (\($0))" } ?? "") + ": \(r.reason)\n"
+        }
+        for k in keyMap { out += "key map: \(k.old) → \(k.new)\n" }
+        for n in notes { out += "note: \(n)\n" }
+        return out
+    }
+
+    /// Only the duplicate clusters (with their conflicts) and the key map: what a merge
+    /// prints even without `--report`.
+    public func renderMergeSummary() -> String {
+        var out = renderClusters()
+        for k in keyMap { out += "key map: \(k.old) → \(k.new)\n" }
+        return out
+    }
+
+    private func renderClusters() -> String {
+        var out = ""
         for cluster in clusters {
             let members = cluster.members.map { m in
                 var where_ = [m.origin?.description].compactMap { $0 }
@@ -29,11 +48,6 @@ extension TransformReport {
                 out += "\n"
             }
         }
-        for r in removed {
-            out += "removed: \(r.entry)" + (r.origin.map { " (\($0))" } ?? "") + ": \(r.reason)\n"
-        }
-        for k in keyMap { out += "key map: \(k.old) → \(k.new)\n" }
-        for n in notes { out += "note: \(n)\n" }
         return out
     }
 
