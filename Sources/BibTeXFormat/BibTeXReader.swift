@@ -56,13 +56,14 @@ public struct BibTeXReader: BibliographyReader {
                     location: SourceLocation(file: source, line: 1, column: 1, offset: 0)))
         }
         let lines = LineIndex(file: source, bytes: input)
-        if let bad = BibTeXText.firstInvalidUTF8(input) {
+        let invalid = BibTeXText.firstInvalidUTF8(input)
+        if let bad = invalid {
             diagnostics.warning(
                 "bibtex.latin1", "input is not valid UTF-8; values that are not were decoded as Windows-1252 (Latin-1)",
                 at: lines.location(ofOffset: bad))
         }
         let document = BibTeXScanner.scan(input, lines: lines, diagnostics: &diagnostics)
-        var resolver = BibTeXResolver(bytes: input, lines: lines, dialect: dialect)
+        var resolver = BibTeXResolver(bytes: input, lines: lines, dialect: dialect, validUTF8: invalid == nil)
         let resolved = resolver.resolve(document)
         diagnostics.append(contentsOf: resolver.diagnostics)
         var library = Library()
@@ -139,9 +140,8 @@ struct UnknownCommandReport {
         for name in order {
             guard let item = items[name] else { continue }
             let times = item.count == 1 ? "" : " (\(item.count) times in this file)"
-            let shown = name.utf8.count == 1 && !(name.utf8.first.map(isASCIILetter) ?? false) ? "\\" + name : "\\" + name
             diagnostics.warning(
-                "bibtex.unknown-command", "unknown LaTeX command \(shown) kept verbatim\(times)", at: item.location,
+                "bibtex.unknown-command", "unknown LaTeX command \\\(name) kept verbatim\(times)", at: item.location,
                 entryKey: item.key, field: item.field)
         }
     }
@@ -186,11 +186,11 @@ struct BibTeXResolver {
     /// False when the file has bytes that are not UTF-8 (values are then checked one by one).
     let validUTF8: Bool
 
-    init(bytes: [UInt8], lines: LineIndex, dialect: BibTeXDialect) {
+    init(bytes: [UInt8], lines: LineIndex, dialect: BibTeXDialect, validUTF8: Bool) {
         self.bytes = bytes
         self.lines = lines
         self.dialect = dialect
-        self.validUTF8 = BibTeXText.firstInvalidUTF8(bytes) == nil
+        self.validUTF8 = validUTF8
         for (index, name) in BibTeXDates.monthMacros.enumerated() {
             macros[name] = Array(BibTeXDateReading.monthNames[index].utf8)
         }
