@@ -86,26 +86,7 @@ public struct DiagnosticRenderer: Sendable {
         return "::\(kind) \(props.joined(separator: ","))::\(escapeData(Self.subject(d) + d.message))"
     }
 
-    private func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    private func quote(_ s: String) -> String { JSONText.string(s) }
 
     private func escapeData(_ s: String) -> String {
         s.replacingOccurrences("%", "%25").replacingOccurrences("\r", "%0D").replacingOccurrences("\n", "%0A")
@@ -119,7 +100,8 @@ public struct DiagnosticRenderer: Sendable {
 extension String {
     fileprivate func replacingTabs() -> String { replacingOccurrences("\t", " ") }
 
-    fileprivate func replacingOccurrences(_ target: Character, _ replacement: String) -> String {
+    /// The string with every `target` character replaced.
+    func replacingOccurrences(_ target: Character, _ replacement: String) -> String {
         guard contains(target) else { return self }
         var out = ""
         for c in self { if c == target { out += replacement } else { out.append(c) } }

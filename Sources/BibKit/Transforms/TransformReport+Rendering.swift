@@ -142,7 +142,7 @@ extension TransformReport {
     }
 }
 
-/// Minimal JSON text building for reports.
+/// Minimal JSON text building for reports and diagnostics.
 enum JSONText {
     static func string(_ s: String) -> String {
         var out = "\""
@@ -167,14 +167,5 @@ enum JSONText {
 
     static func object(_ fields: [(String, String)]) -> String {
         "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-    }
-}
-
-extension String {
-    fileprivate func replacingOccurrences(_ target: Character, _ replacement: String) -> String {
-        guard contains(target) else { return self }
-        var out = ""
-        for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
     }
 }
