@@ -108,6 +108,21 @@ import Testing
             """)
     }
 
+    @Test func keyAndFieldInEveryStyle() {
+        var sources = SourceStore()
+        let d = Diagnostic(
+            .warning, code: "validate.isbn", message: "'123' has a wrong check digit or length for an ISBN",
+            location: SourceLocation(file: "refs.bib", line: 7, column: 3, offset: 90), entryKey: "smith2020", field: "isbn")
+        #expect(DiagnosticRenderer(style: .text).render(d, sources: &sources)
+            == "refs.bib:7:3: warning: smith2020: isbn: '123' has a wrong check digit or length for an ISBN [validate.isbn]\n")
+        #expect(DiagnosticRenderer(style: .github).render(d, sources: &sources)
+            == "::warning file=refs.bib,line=7,col=3,title=validate.isbn::smith2020: isbn: '123' has a wrong check digit or length for an ISBN\n")
+        #expect(DiagnosticRenderer(style: .json).render(d, sources: &sources)
+            == #"{"severity":"warning","code":"validate.isbn","message":"'123' has a wrong check digit or length for an ISBN","file":"refs.bib","line":7,"column":3,"key":"smith2020","field":"isbn"}"# + "\n")
+        let keyOnly = Diagnostic(.note, code: "x", message: "m", entryKey: "k")
+        #expect(DiagnosticRenderer(style: .text).render(keyOnly, sources: &sources) == "bibkit: note: k: m [x]\n")
+    }
+
     @Test func jsonAndGitHub() {
         var sources = SourceStore()
         let json = DiagnosticRenderer(style: .json).render(diagnostic, sources: &sources)
