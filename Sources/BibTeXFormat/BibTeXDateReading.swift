@@ -77,7 +77,13 @@ public enum BibTeXDateReading {
             let a = parts[0].trimmingSpaces
             let b = parts[1].trimmingSpaces
             let ya = integerYear(a)
-            let yb = integerYear(b)
+            var yb = integerYear(b)
+            // `1998-99`, `2019--20`: the end year abbreviated to its last two digits.
+            if let start = ya, let end = yb, start >= 1000, b.utf8.count == 2, end < 100 {
+                var full = start / 100 * 100 + end
+                if full < start { full += 100 }
+                yb = full
+            }
             if ya != nil || yb != nil, (ya != nil || a.isEmpty || a == ".."), (yb != nil || b.isEmpty || b == "..") {
                 return (ya, yb, true, circa, uncertain)
             }

@@ -88,7 +88,7 @@ struct ReaderMappingTests {
         ("2019-2021", nil, nil, "2019/2021"), ("2019--", nil, nil, "2019/.."), ("circa 1900", nil, nil, "1900~"),
         ("1900?", nil, nil, "1900?"), ("2020", "jun # {--} # jul", nil, "2020-06/2020-07"), ("2020", "jun", "1--3", "2020-06-01/2020-06-03"),
         ("2020", "Spring", nil, "2020"), ("in press", nil, nil, "raw:in press"), ("n.d.", nil, nil, "raw:n.d."),
-        ("2012--2012", nil, nil, "2012"),
+        ("2012--2012", nil, nil, "2012"), ("1998-99", nil, nil, "1998/1999"), ("1999--01", nil, nil, "1999/2001"),
     ]
 
     @Test("year, month and day", arguments: classicDates)
