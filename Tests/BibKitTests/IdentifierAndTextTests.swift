@@ -81,6 +81,8 @@ import Testing
         #expect(MatchText.collapsedWhitespace("  a \t b\n\nc  ") == "a b c")
         #expect(MatchText.collapsedWhitespace("plain") == "plain")
         #expect(MatchText.collapsedWhitespace("a\u{00A0}\u{00A0}b") == "a b")
+        #expect(MatchText.collapsedWhitespace("\u{3000}Müller\u{2009}\u{2009}und\u{2028}Söhne\u{202F}") == "Müller und Söhne")
+        #expect(MatchText.collapsedWhitespace("Ā€あ") == "Ā€あ")
         let rich = RichText([.text("  Deep  "), .italic([.text(" learning ")]), .text("  now ")])
         #expect(rich.collapsingWhitespace().plainText == "Deep learning now")
     }

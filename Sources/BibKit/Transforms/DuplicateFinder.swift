@@ -221,13 +221,20 @@ struct Fingerprint: Sendable {
         if entry.type.kind == .thesis { thesisGenre = BibTeXTypeTable.normalizedGenre(entry.type.genre ?? entry.fields[.genre]) }
     }
 
-    /// The title before a subtitle separator (`:`, ` - `, ` – `, `?`, `.`).
+    /// The title before a subtitle separator (`:`, ` - `, ` – `, ` — `, `? `, `. `), found by
+    /// scanning bytes; `?` stays with the main title.
     static func mainTitle(_ title: String) -> String {
-        var cut = title.endIndex
-        for sep in [":", " - ", " – ", " — ", "? ", ". "] {
-            if let r = title.range(of: sep), r.lowerBound < cut { cut = sep == "? " ? r.upperBound : r.lowerBound }
+        let separators: [[UInt8]] = [":", " - ", " – ", " — ", "? ", ". "].map { Array($0.utf8) }
+        let bytes = Array(title.utf8)
+        var i = 0
+        while i < bytes.count {
+            for sep in separators where bytes[i] == sep[0] && i + sep.count <= bytes.count && bytes[i..<(i + sep.count)].elementsEqual(sep) {
+                let cut = sep[0] == UInt8(ascii: "?") ? i + 1 : i
+                return String(decoding: bytes[..<cut], as: UTF8.self)
+            }
+            i += 1
         }
-        return String(title[..<cut])
+        return title
     }
 
     /// Surname keys of the authors (else editors, else any contributors): the folded family

@@ -134,29 +134,60 @@ public enum MatchText {
     /// Text with runs of white space (including line breaks and no-break spaces) collapsed
     /// to one space and trimmed.
     public static func collapsedWhitespace(_ text: String) -> String {
-        var needsWork = false
-        var previousSpace = true
-        for b in text.utf8 {
-            let space = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b >= 0x80
-            if b >= 0x80 || (space && (previousSpace || b != 0x20)) {
-                needsWork = true
-                break
-            }
-            previousSpace = space
+        var afterSpace = true
+        var changed = false
+        let out = collapsedUTF8(text, afterSpace: &afterSpace, changed: &changed)
+        if afterSpace, let last = out.last, last == 0x20 {
+            return String(decoding: out.dropLast(), as: UTF8.self)
         }
-        if !needsWork && !previousSpace { return text }
-        var out = String.UnicodeScalarView()
-        var pending = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
-                pending = !out.isEmpty
-            } else {
-                if pending { out.append(" ") }
-                pending = false
-                out.append(scalar)
+        return changed ? String(decoding: out, as: UTF8.self) : text
+    }
+
+    /// The UTF-8 bytes of `text` with every run of white space as one space (none at the
+    /// start when `afterSpace`); `afterSpace` ends telling whether the text ended in white
+    /// space, `changed` whether anything differs from the input. Scans bytes: white space is
+    /// ASCII space, tab, line breaks, and U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028,
+    /// U+2029, U+202F, U+205F, U+3000.
+    static func collapsedUTF8(_ text: String, afterSpace: inout Bool, changed: inout Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        var text = text
+        text.withUTF8 { buf in
+            out.reserveCapacity(buf.count)
+            var i = 0
+            while i < buf.count {
+                let b = buf[i]
+                // The length of a white-space character starting at i, 0 if none.
+                var length = 0
+                switch b {
+                case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20: length = 1
+                case 0xC2 where i + 1 < buf.count && (buf[i + 1] == 0x85 || buf[i + 1] == 0xA0): length = 2
+                case 0xE1 where i + 2 < buf.count && buf[i + 1] == 0x9A && buf[i + 2] == 0x80: length = 3
+                case 0xE2 where i + 2 < buf.count:
+                    let c = buf[i + 1]
+                    let d = buf[i + 2]
+                    if (c == 0x80 && ((0x80...0x8A).contains(d) || d == 0xA8 || d == 0xA9 || d == 0xAF)) || (c == 0x81 && d == 0x9F) {
+                        length = 3
+                    }
+                case 0xE3 where i + 2 < buf.count && buf[i + 1] == 0x80 && buf[i + 2] == 0x80: length = 3
+                default: break
+                }
+                if length == 0 {
+                    out.append(b)
+                    afterSpace = false
+                    i += 1
+                    continue
+                }
+                if afterSpace {
+                    changed = true
+                } else {
+                    out.append(0x20)
+                    if b != 0x20 { changed = true }
+                }
+                afterSpace = true
+                i += length
             }
         }
-        return String(out)
+        return out
     }
 }
 
@@ -203,18 +234,9 @@ extension Inline {
         func nested(_ c: [Inline]) -> [Inline] { c.map { $0.collapsingWhitespace(afterSpace: &afterSpace) } }
         switch self {
         case .text(let s):
-            if let fast = Self.collapsedASCII(s, afterSpace: &afterSpace) { return .text(fast) }
-            var out = String.UnicodeScalarView()
-            for scalar in s.unicodeScalars {
-                if scalar.properties.isWhitespace {
-                    if !afterSpace { out.append(" ") }
-                    afterSpace = true
-                } else {
-                    out.append(scalar)
-                    afterSpace = false
-                }
-            }
-            return .text(String(out))
+            var changed = false
+            let out = MatchText.collapsedUTF8(s, afterSpace: &afterSpace, changed: &changed)
+            return .text(changed ? String(decoding: out, as: UTF8.self) : s)
         case .italic(let c): return .italic(nested(c))
         case .bold(let c): return .bold(nested(c))
         case .smallCaps(let c): return .smallCaps(nested(c))
@@ -226,35 +248,6 @@ extension Inline {
             afterSpace = false
             return self
         }
-    }
-
-    /// The collapsed form of an ASCII run (the run itself when nothing changes), or nil for
-    /// text with other characters.
-    static func collapsedASCII(_ s: String, afterSpace: inout Bool) -> String? {
-        var state = afterSpace
-        var changed = false
-        for b in s.utf8 {
-            if b >= 0x80 { return nil }
-            let space = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C
-            if space && (state || b != 0x20) { changed = true }
-            state = space
-        }
-        if !changed {
-            afterSpace = state
-            return s
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        for b in s.utf8 {
-            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C {
-                if !afterSpace { out.append(0x20) }
-                afterSpace = true
-            } else {
-                out.append(b)
-                afterSpace = false
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     func mappingText(_ transform: (String) -> String) -> Inline {
