@@ -12,17 +12,17 @@ struct Validate: ParsableCommand {
             reader had to guess. JATS XML and CSL-JSON files are also checked against bibkit's \
             own schemas (Schemas/). Then the rules run over what was read:
 
-              validate.missing-field       required fields per type (BibTeX or BibLaTeX data model)
-              validate.date, .year         dates that do not parse, invalid or future dates
-              validate.pages, .edition     page ranges and editions that are not ones
-              validate.doi, .isbn, .issn   DOI syntax, ISBN-10/13 and ISSN check digits
+              validate.missing-field       required fields per type (--data-model)
+              validate.date, .year         unreadable, invalid or future dates
+              validate.pages, .edition     values that are not pages or editions
+              validate.doi, .isbn, .issn   DOI syntax, ISBN and ISSN check digits
               validate.arxiv, .pmid, .url  identifier and URL syntax
               validate.names               one name holding several people
-              validate.not-nfc, .html      decomposed Unicode, HTML left in text
-              validate.field-not-in-model  BibLaTeX fields biber's data model rejects for the type
-              validate.unescaped-special   '&' or '%' not escaped in a BibTeX value
-              validate.duplicate-key       keys used twice (also differing only in case)
-              validate.likely-duplicate    the same work twice (as 'convert --dedupe' finds it)
+              validate.not-nfc, .html      decomposed Unicode, HTML in text
+              validate.field-not-in-model  BibLaTeX field biber rejects for the type
+              validate.unescaped-special   '&' or '%' not escaped in BibTeX
+              validate.duplicate-key       a key used twice (or differing in case)
+              validate.likely-duplicate    the same work twice (as --dedupe finds)
 
             Text output is 'file:line:col: severity: key: field: message [code]' (errorformat); \
             --format json prints one JSON object per line, --format github GitHub Actions \
@@ -35,7 +35,7 @@ struct Validate: ParsableCommand {
               bibkit validate refs.bib
               bibkit validate out.xml --format github
               bibkit validate a.json b.ris --strict --data-model biblatex
-              bibkit validate refs.bib --ignore validate.missing-field,validate.likely-duplicate
+              bibkit validate refs.bib --ignore validate.missing-field
             """
     )
 
