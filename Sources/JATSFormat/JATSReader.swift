@@ -155,6 +155,9 @@ public struct JATSReader: BibliographyReader {
                 kind = .document
             }
         }
+        // JATS4R: in a structured citation of an article or chapter, `<source>` is the journal
+        // or book even when the work's own title is missing. Mixed citations are looser.
+        let sourceIsContainer = citation.name == "element-citation" && Self.partTitleKinds.contains(kind)
         var entry = Entry(type: EntryType(kind, original: publicationType.map { FieldKey("jats", $0) }))
         entry.language = citation.attribute("lang", namespace: XMLNames.xml)
         var builder = CitationBuilder()
@@ -174,10 +177,12 @@ public struct JATSReader: BibliographyReader {
                 entry.contributors[.author] = list
             case "article-title", "chapter-title", "data-title", "part-title":
                 let text = JATSInline.read(child, context: &context)
+                if text.isEmpty { break }
                 if entry.title == nil { entry.title = text } else { builder.keep(child, in: &entry) }
             case "source":
                 let text = JATSInline.read(child, context: &context)
-                if hasPartTitle {
+                if text.isEmpty { break }
+                if hasPartTitle || sourceIsContainer {
                     if entry.container?.title == nil {
                         var container = entry.container ?? Level()
                         container.title = text
@@ -246,7 +251,11 @@ public struct JATSReader: BibliographyReader {
             }
         }
         builder.finish(into: &entry, hasPartTitle: hasPartTitle, context: &context, line: citation.line)
-        if entry.title == nil && entry.contributors.isEmpty && entry.container == nil {
+        // Only a mixed citation can hold its data as text; an element-citation's text is the
+        // punctuation and content of elements already read.
+        if citation.name != "element-citation" && entry.title == nil && entry.contributors.isEmpty
+            && entry.container == nil
+        {
             let text = citation.textContent.collapsingXMLSpace
             if !text.isEmpty {
                 context.diagnostics.warning(
@@ -257,6 +266,12 @@ public struct JATSReader: BibliographyReader {
         }
         return entry
     }
+
+    /// Kinds whose `<source>` is the container (journal, book, proceedings) in an element-citation.
+    static let partTitleKinds: Set<WorkType> = [
+        .articleJournal, .articleMagazine, .articleNewspaper, .review, .reviewBook, .paperConference, .chapter,
+        .entry, .entryDictionary, .entryEncyclopedia,
+    ]
 
     // MARK: - Names
 

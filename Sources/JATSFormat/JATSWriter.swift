@@ -58,6 +58,9 @@ public struct JATSWriter: BibliographyWriter {
     // MARK: - One reference
 
     private func writeRef(_ entry: Entry, id: String, into w: inout XMLWriter, state: inout WriteState) {
+        // A blank value has nothing to say, and JATS elements must not be empty.
+        var entry = entry
+        entry.fields = entry.fields.filter { !$0.value.allSatisfy(\.isWhitespace) }
         w.start("ref", [("id", id)])
         if let label = entry.extra[FieldKey("jats", "label")] { w.element("label", text: label) }
         let kind = entry.type.kind
@@ -84,6 +87,7 @@ public struct JATSWriter: BibliographyWriter {
             state.lose("genre")
         }
         w.start("element-citation", attributes)
+        let emptyCitation = w.bytes.count
 
         writePersonGroups(entry, into: &w, state: &state)
 
@@ -140,6 +144,8 @@ public struct JATSWriter: BibliographyWriter {
         }
 
         reportUnwritable(entry, state: &state)
+        // The DTD requires content: an entry with nothing JATS can hold gets an empty title.
+        if w.bytes.count == emptyCitation { w.empty("source") }
         w.end()
         w.end()
     }
