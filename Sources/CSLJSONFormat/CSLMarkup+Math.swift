@@ -63,7 +63,7 @@ enum TeXMathTables {
             ("varnothing", "∅"), ("forall", "∀"), ("exists", "∃"), ("nexists", "∄"), ("neg", "¬"), ("lnot", "¬"),
             ("aleph", "ℵ"), ("Re", "ℜ"), ("Im", "ℑ"), ("wp", "℘"), ("angle", "∠"), ("triangle", "△"), ("prime", "′"),
             ("top", "⊤"), ("bot", "⊥"), ("ldots", "…"), ("dots", "…"), ("cdots", "⋯"), ("vdots", "⋮"), ("ddots", "⋱"),
-            ("vert", "|"), ("Vert", "‖"), ("sharp", "♯"), ("flat", "♭"), ("degree", "°"),
+            ("vert", "|"), ("Vert", "‖"), ("sharp", "♯"), ("flat", "♭"), ("degree", "°"), ("slash", "/"),
         ]
         rows += ords.map { ($0.0, MathSymbol($0.1, .ord)) }
         let bins: [(String, String)] = [

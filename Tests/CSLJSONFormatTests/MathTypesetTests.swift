@@ -38,6 +38,8 @@ import Testing
         ("x \\in \\mathbb{R}^{d \\times d}", "<i>x</i> ∈ ℝ<sup><i>d</i>×<i>d</i></sup>"),
         // Greek and symbols.
         ("\\alpha + \\beta", "<i>α</i> + <i>β</i>"),
+        // `{$\slash$}` between compounds (InGaN/GaN), common in physics bibliographies.
+        ("\\slash", "/"),
         ("\\Omega", "Ω"),
         ("\\epsilon > 0", "<i>ϵ</i> > 0"),
         ("a \\times b", "<i>a</i> × <i>b</i>"),
