@@ -64,9 +64,12 @@ struct EntryBuilder {
         addVolumeAndNumbers()
         addField(.page, value: entry.fields[.page].map(BibTeXPages.normalized))
         addField(.edition)
-        addField(.publisher)
+        // A thesis's university or a report's institution comes as the publisher from RIS (PB),
+        // CSL-JSON and JATS; BibTeX styles and biber read `school`/`institution` there.
+        let publisherIsInstitution = entry.fields[.institution] == nil && Self.institutionTypes.contains(type)
+        if !publisherIsInstitution { addField(.publisher) }
         addField(.publisherPlace)
-        addField(.institution)
+        addField(.institution, value: publisherIsInstitution ? entry.fields[.publisher] : nil)
         addField(.organization)
         addField(.howPublished)
         addField(.genre)
@@ -361,6 +364,9 @@ struct EntryBuilder {
         .volume, .issue, .number, .page, .edition, .publisher, .publisherPlace, .institution, .organization,
         .howPublished, .genre, .eventTitle, .eventPlace, .annote,
     ]
+
+    /// Written types whose publisher is the degree-granting or issuing institution.
+    static let institutionTypes: Set<String> = ["phdthesis", "mastersthesis", "techreport", "thesis", "report"]
 
     /// ``Field/allCases`` without ``fixedFields``.
     static let laterFields: [Field] = Field.allCases.filter { !fixedFields.contains($0) }

@@ -520,7 +520,7 @@ struct BibTeXEntryMapper {
         var t = s.trimmingSpaces
         for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:", "DOI:", "doi.org/"]
         where t.hasPrefix(prefix) {
-            t = String(t.dropFirst(prefix.count))
+            t = String(t.dropFirst(prefix.count)).trimmingSpaces
             break
         }
         return t
