@@ -1,6 +1,7 @@
 import Foundation
 import OrderedCollections
 
+/// Contributors by role, as entries and levels hold them.
 typealias OrderedDictionaryOfRoles = OrderedDictionary<ContributorRole, NameList>
 
 /// The clean step: tidies values without changing what they mean — white space, page
@@ -216,7 +217,7 @@ final class EntryCleaner {
         }
         if var s = entry.series {
             rich("collection-title", &s.title)
-            s.number.map { _ in text("collection-number", &s.number) }
+            text("collection-number", &s.number)
             mapNames(&s.contributors, plain)
             entry.series = s
         }
