@@ -25,7 +25,7 @@ enum RISStructuredNote {
         let nsEnd = i
         i += 1
         let nameStart = i
-        while i < b.count, isNameByte(b[i]) { i += 1 }
+        i = nameEnd(b, from: i)
         guard i > nameStart, i + 1 < b.count, b[i] == UInt8(ascii: ":"), b[i + 1] == UInt8(ascii: " ") else {
             // `ns:name:` with an empty value.
             guard i > nameStart, i + 1 == b.count, b[i] == UInt8(ascii: ":") else { return nil }
@@ -50,9 +50,29 @@ enum RISStructuredNote {
             || c == UInt8(ascii: ".") || c == UInt8(ascii: "#")
     }
 
-    /// True when a key's name can be written and read back (`[A-Za-z0-9_.#-]+`).
+    /// Where a name starting at `start` ends: name bytes, `+`, and a `:` between them
+    /// (biblatex annotations: `author+an:role`).
+    private static func nameEnd(_ b: [UInt8], from start: Int) -> Int {
+        var i = start
+        while i < b.count {
+            if isNameByte(b[i]) || b[i] == UInt8(ascii: "+") {
+                i += 1
+            } else if b[i] == UInt8(ascii: ":"), i > start, i + 1 < b.count,
+                isNameByte(b[i + 1]) || b[i + 1] == UInt8(ascii: "+")
+            {
+                i += 1
+            } else {
+                break
+            }
+        }
+        return i
+    }
+
+    /// True when a key's name can be written and read back (`[A-Za-z0-9_.#+-]+`, segments
+    /// joined by `:`).
     static func isWritableName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy(isNameByte)
+        let b = Array(name.utf8)
+        return !b.isEmpty && b.last != UInt8(ascii: ":") && nameEnd(b, from: 0) == b.count
     }
 
     /// Formats a note.
