@@ -4,7 +4,7 @@ import Testing
 /// End to end on the real binary: the sample profile to BibTeX and BibLaTeX.
 @Suite struct ConvertProfileTests {
     let sample = "Samples/profile-max-zimmer.txt"
-    let golden = CLI.root.appendingPathComponent("Samples/profile-max-zimmer.bib")
+    let golden = CLI.root.appendingPathComponent("Samples/expected/profile-max-zimmer.bib")
 
     @Test func sampleMatchesGolden() throws {
         let r = try CLI.run(["convert", sample, "--as-of", "2026-11-24", "--to", "bibtex"])

@@ -151,7 +151,7 @@ import Testing
 
     @Test(.enabled(if: !bibtexReadable, "the BibTeX reader has landed"))
     func tidySaysWhenTheReaderIsMissing() throws {
-        let r = try CLI.run(["tidy", "Samples/profile-max-zimmer.bib"])
+        let r = try CLI.run(["tidy", "Samples/expected/profile-max-zimmer.bib"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("tidy needs the BibTeX reader"))
     }
