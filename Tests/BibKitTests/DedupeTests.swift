@@ -106,6 +106,24 @@ import Testing
         #expect(isDuplicate(a, d))
     }
 
+    @Test func authorsCompareByFamilyNameAndInitial() {
+        let a = Make.entry("a", title: "Forecasting markets with sparse models", authors: [("García", "Peter"), ("Weiß", "J.")], year: 2001)
+        let b = Make.entry("b", title: "Forecasting markets with sparse models", authors: [("Garcia", "Yuki"), ("Okafor", "H.")], year: 2002)
+        let c = Make.entry("c", title: "Forecasting markets with sparse models", authors: [("Garcia", "P.")], year: 2002)
+        let d = Make.entry("d", title: "Forecasting markets with sparse models", authors: [("Garcia", nil)], year: 2002)
+        #expect(!isDuplicate(a, b))
+        #expect(isDuplicate(a, c))
+        #expect(isDuplicate(a, d))
+    }
+
+    @Test func twoDifferentSubtitlesAreTwoWorks() {
+        let a = Make.entry("a", title: "Towards parallel bibliographic metadata: lessons from SAT solving", authors: [("Bianchi", "S.")], year: 2018)
+        let b = Make.entry("b", title: "Towards parallel bibliographic metadata: lessons from protein folding", authors: [("Bianchi", "S.")], year: 2018)
+        let c = Make.entry("c", title: "Towards parallel bibliographic metadata", authors: [("Bianchi", "Sara")], year: 2018)
+        #expect(!isDuplicate(a, b))
+        #expect(isDuplicate(a, c))
+    }
+
     @Test func missingSubtitle() {
         let a = Make.entry("a", title: "Attention is all you need: transformers for translation", authors: [("Vaswani", "A.")], year: 2017)
         let b = Make.entry("b", title: "Attention is all you need", authors: [("Vaswani", "Ashish")], year: 2017)

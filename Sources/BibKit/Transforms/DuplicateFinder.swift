@@ -132,7 +132,9 @@ struct Fingerprint: Sendable {
     var mainTitleKey = ""
     var mainTitleWords = 0
     var year: Int?
-    var surnames: Set<String> = []
+    var authors = AuthorKeys()
+    /// The title has a subtitle (its main title differs from it).
+    var hasSubtitle = false
     var edition: Int?
     var volume: String?
     var part: Int?
@@ -201,8 +203,9 @@ struct Fingerprint: Sendable {
         let mainWords = MatchText.words(main)
         mainTitleKey = mainWords.joined()
         mainTitleWords = mainWords.count
+        hasSubtitle = mainTitleKey != titleKey
         year = entry.year
-        surnames = Self.surnames(of: entry)
+        authors = AuthorKeys(entry)
         if let e = entry.fields[.edition] { edition = Edition.number(e) }
         if edition == nil { edition = Self.editionInTitle(words) }
         if let v = entry.fields[.volume] { volume = Self.numberKey(v) }
@@ -235,32 +238,6 @@ struct Fingerprint: Sendable {
             i += 1
         }
         return title
-    }
-
-    /// Surname keys of the authors (else editors, else any contributors): the folded family
-    /// name, with and without particle, and its words; for organisations, their longer words.
-    static func surnames(of entry: Entry) -> Set<String> {
-        let list = entry.contributors[.author]?.names.nonEmpty
-            ?? entry.contributors[.editor]?.names.nonEmpty
-            ?? entry.contributors.values.first(where: { !$0.names.isEmpty })?.names ?? []
-        var out = Set<String>()
-        for name in list {
-            if let literal = name.literal {
-                for w in MatchText.words(literal) where w.utf8.count >= 3 { out.insert(w) }
-                continue
-            }
-            guard let family = name.family else {
-                if let given = name.given { out.insert(MatchText.key(given)) }
-                continue
-            }
-            let words = MatchText.words(family)
-            let key = words.joined()
-            if !key.isEmpty { out.insert(key) }
-            if words.count > 1 { for w in words where w.utf8.count >= 2 { out.insert(w) } }
-            let withParticle = MatchText.key(name.familyWithParticle)
-            if !withParticle.isEmpty { out.insert(withParticle) }
-        }
-        return out
     }
 
     private static let numberWords: [String: Int] = [
@@ -388,6 +365,8 @@ struct ClusterState {
             }
             return true
         case .mainTitle:
+            // A subtitle missing on one side, not two different subtitles.
+            if a.hasSubtitle && b.hasSubtitle { return false }
             guard let ya = a.year, let yb = b.year, abs(ya - yb) <= 1 else { return false }
             // `Title: Part I` is not `Title`.
             if a.part != b.part { return false }
@@ -396,6 +375,65 @@ struct ClusterState {
             }
             return true
         }
+    }
+}
+
+/// Who wrote a work, for the "no author in common" veto: the authors (else editors, else
+/// any contributors) as folded family names (with and without particle, and their words),
+/// with the first initial where a given name is known — so `Lee, J.` and `Lee, Jae-Won` are
+/// one person, `Garcia, Peter` and `Garcia, Yuki` are not, and `Lee` alone matches any Lee.
+struct AuthorKeys {
+    /// Every family-name key.
+    var surnames: Set<String> = []
+    /// `family|initial` for names with a given name.
+    var people: Set<String> = []
+    /// Family-name keys of names without a given name (and organisations' longer words).
+    var bare: Set<String> = []
+
+    init() {}
+
+    init(_ entry: Entry) {
+        let list = entry.contributors[.author]?.names.nonEmpty
+            ?? entry.contributors[.editor]?.names.nonEmpty
+            ?? entry.contributors.values.first(where: { !$0.names.isEmpty })?.names ?? []
+        for name in list {
+            if let literal = name.literal {
+                for w in MatchText.words(literal) where w.utf8.count >= 3 {
+                    surnames.insert(w)
+                    bare.insert(w)
+                }
+                continue
+            }
+            var keys: [String] = []
+            if let family = name.family {
+                let words = MatchText.words(family)
+                let key = words.joined()
+                if !key.isEmpty { keys.append(key) }
+                if words.count > 1 { for w in words where w.utf8.count >= 2 { keys.append(w) } }
+                let withParticle = MatchText.key(name.familyWithParticle)
+                if !withParticle.isEmpty && withParticle != key { keys.append(withParticle) }
+            } else if let given = name.given {
+                keys.append(MatchText.key(given))
+            }
+            let initial = name.family == nil ? nil : name.given.flatMap { MatchText.key($0).first }
+            for key in keys where !key.isEmpty {
+                surnames.insert(key)
+                if let initial { people.insert(key + "|" + String(initial)) } else { bare.insert(key) }
+            }
+        }
+    }
+
+    var isEmpty: Bool { surnames.isEmpty }
+
+    /// True when some author is on both sides.
+    func shares(with o: AuthorKeys) -> Bool {
+        !people.isDisjoint(with: o.people) || !bare.isDisjoint(with: o.surnames) || !o.bare.isDisjoint(with: surnames)
+    }
+
+    mutating func formUnion(_ o: AuthorKeys) {
+        surnames.formUnion(o.surnames)
+        people.formUnion(o.people)
+        bare.formUnion(o.bare)
     }
 }
 
@@ -408,8 +446,8 @@ struct Profile {
     var isbns: [String]
     var minYear: Int?
     var maxYear: Int?
-    /// A set: author lists can be long.
-    var surnames: Set<String>
+    /// Sets: author lists can be long.
+    var authors: AuthorKeys
     var editions: [Int]
     var volumes: [String]
     var parts: [Int]
@@ -423,7 +461,7 @@ struct Profile {
         isbns = p.isbns
         minYear = p.year
         maxYear = p.year
-        surnames = p.surnames
+        authors = p.authors
         editions = p.edition.map { [$0] } ?? []
         volumes = p.volume.map { [$0] } ?? []
         parts = p.part.map { [$0] } ?? []
@@ -439,7 +477,7 @@ struct Profile {
         unite(&isbns, o.isbns)
         minYear = [minYear, o.minYear].compactMap { $0 }.min()
         maxYear = [maxYear, o.maxYear].compactMap { $0 }.max()
-        surnames.formUnion(o.surnames)
+        authors.formUnion(o.authors)
         unite(&editions, o.editions)
         unite(&volumes, o.volumes)
         unite(&parts, o.parts)
@@ -457,8 +495,8 @@ struct Profile {
         {
             return false
         }
-        if !surnames.isEmpty && !o.surnames.isEmpty && surnames.isDisjoint(with: o.surnames) { return false }
-        if requireSharedSurname && (surnames.isEmpty || o.surnames.isEmpty) { return false }
+        if !authors.isEmpty && !o.authors.isEmpty && !authors.shares(with: o.authors) { return false }
+        if requireSharedSurname && (authors.isEmpty || o.authors.isEmpty) { return false }
         if disjoint(editions, o.editions) || disjoint(volumes, o.volumes) || disjoint(parts, o.parts)
             || disjoint(firstPages, o.firstPages) || disjoint(chapters, o.chapters)
         {
