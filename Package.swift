@@ -34,6 +34,7 @@ let package = Package(
             dependencies: [
                 "BibModel", "BibSchemas", "ProfileTextFormat", "BibTeXFormat", "RISFormat", "CSLJSONFormat",
                 "JATSFormat", "BibXML",
+                .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         .executableTarget(
             name: "BibKitCLI",
