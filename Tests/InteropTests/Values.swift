@@ -1,4 +1,5 @@
 import BibKit
+import Foundation
 
 /// An entry flattened to `path = value` pairs, so two entries can be compared on the values a
 /// pair of formats can both hold.
@@ -6,8 +7,8 @@ import BibKit
 /// Paths name the model's parts: `type`, `title`, `author[0]`, `author.etal`, `date:issued`,
 /// `container.title`, `container.editor[1]`, `series.number`, `field:volume`, `id:doi[0]`,
 /// `link[0]`, `abstract`, `keyword[2]`, `language`, `note[0]`, `extra:bibtex:timestamp`. A
-/// comparison drops the paths a format cannot hold (``Projection/excluding``) and, where a
-/// format keeps words but not formatting, compares rich text as plain text.
+/// comparison drops the paths a format cannot hold (``excluding``) and compares the rest in
+/// the form the format keeps them (its options). Blank values count as absent everywhere.
 struct Projection: Sendable {
     /// How rich text is compared.
     enum TextForm: Sendable {
@@ -22,19 +23,53 @@ struct Projection: Sendable {
         case plain
     }
 
+    /// How personal names are compared.
+    enum NameForm: Sendable {
+        /// Every part as given.
+        case exact
+        /// Dropping and non-dropping particles as one part (BibTeX's `von` part is both).
+        case particlesMerged
+        /// Particles folded into the family name (JATS has one `<surname>`; RIS `Last, First`
+        /// cannot tell `{van Helvoort}` from the particle `van`).
+        case particlesFolded
+    }
+
+    /// How ISBNs and ISSNs compare.
+    enum StandardNumbers: Sendable {
+        /// Each at its level (work, container, series) and kind.
+        case separate
+        /// By kind, whatever the level (JATS has one `<isbn>` for a chapter and its book; a
+        /// BibTeX `issn` of an article is its journal's).
+        case levelsMerged
+        /// As one set (RIS has one `SN` tag for both; the reader tells them apart by shape).
+        case oneSet
+    }
+
     /// How rich text is compared.
     var text: TextForm = .markup
     /// Path prefixes left out (a path is left out when it starts with one of them).
     var excluding: [String] = []
-    /// Names compare with their particles folded into the family name (JATS has one surname).
-    var foldParticles = false
-    /// ISBNs and ISSNs of the work, its container and series compare as one set of standard
-    /// numbers (RIS has one `SN` tag for both; the reader tells them apart by their shape).
-    var mergeStandardNumbers = false
+    /// How personal names are compared.
+    var names: NameForm = .exact
+    /// How ISBNs and ISSNs compare.
+    var standardNumbers = StandardNumbers.separate
+    /// Identifiers compare with their qualifier (JATS `pub-id` has no place for an arXiv class).
+    var identifierQualifiers = true
     /// Links compare by URL only, not by kind (RIS `UR`/`L1`/`L2` do not say which is the file).
     var linkKinds = true
     /// Keys compare only when the first entry's key is an XML name (JATS `ref id`s must be).
     var keysAsXMLIDs = false
+    /// Runs of white space compare as one space, and ends are trimmed (BibTeX, RIS lines and
+    /// XML text collapse them).
+    var collapseWhitespace = false
+    /// Page ranges compare with one kind of dash, `12-12` as `12`, and abbreviated ends
+    /// expanded (`263-87` = `263-287`).
+    var normalizePages = false
+    /// A publisher and an institution compare as one value (RIS `PB` and CSL `publisher` are
+    /// both; BibTeX writes a thesis's publisher as its `school`).
+    var publisherIsInstitution = false
+    /// A name with only a family part compares as a literal name (BibTeX writes both braced).
+    var familyOnlyIsLiteral = false
 
     /// The values of an entry, keyed by path.
     func values(_ e: Entry) -> [String: String] {
@@ -49,12 +84,22 @@ struct Projection: Sendable {
         level(&out, "container", e.container)
         level(&out, "series", e.series)
         for (field, value) in e.fields { out["field:" + field.rawValue] = value }
+        if publisherIsInstitution, out["field:publisher"] == nil, let institution = out["field:institution"] {
+            out["field:publisher"] = institution
+            out["field:institution"] = nil
+        }
         identifiers(&out, "id", e.identifiers)
-        if mergeStandardNumbers {
+        if standardNumbers != .separate {
             let levels = [e.identifiers, e.container?.identifiers ?? [], e.series?.identifiers ?? []]
-            let numbers = levels.joined().filter { $0.kind == .isbn || $0.kind == .issn }.map(\.value)
+            let numbers = levels.joined().filter { $0.kind == .isbn || $0.kind == .issn }
             out = out.filter { path, _ in !(path.contains("id:isbn") || path.contains("id:issn")) }
-            if !numbers.isEmpty { out["id:isbn-or-issn"] = Set(numbers).sorted().joined(separator: " ") }
+            var sets: [String: Set<String>] = [:]
+            for id in numbers {
+                // `0959-8138, 1756-1833` in one CSL `ISSN` is two numbers.
+                let values = id.value.split { $0 == "," || $0 == ";" }.map { $0.trimmingCharacters(in: .whitespaces) }
+                sets[standardNumbers == .oneSet ? "isbn-or-issn" : id.kind.rawValue, default: []].formUnion(values)
+            }
+            for (kind, values) in sets { out["id:" + kind] = values.sorted().joined(separator: " ") }
         }
         for (i, link) in e.links.enumerated() {
             out["link[\(i)]"] = link.url + (linkKinds ? " (" + link.kind.rawValue + ")" : "")
@@ -64,7 +109,11 @@ struct Projection: Sendable {
         if let language = e.language { out["language"] = language }
         for (i, note) in e.notes.enumerated() { put(&out, "note[\(i)]", note) }
         for (key, value) in e.extra { out["extra:" + key.description] = value }
-        return out.filter { path, _ in !excluding.contains { path.hasPrefix($0) } }
+        if collapseWhitespace { out = out.mapValues(Self.collapsed) }
+        if normalizePages, let page = out["field:page"] { out["field:page"] = Self.normalizedPages(page) }
+        return out.filter { path, value in
+            !value.allSatisfy(\.isWhitespace) && !excluding.contains { path.hasPrefix($0) }
+        }
     }
 
     /// The paths whose values differ (absent on one side counts), sorted, with both values.
@@ -83,7 +132,27 @@ struct Projection: Sendable {
     /// True for an XML NCName made of ASCII (`smith2020`, `ref-1`; not `2020smith`, `a:b`).
     static func isXMLName(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, first.properties.isAlphabetic || first == "_" else { return false }
-        return s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0) }
+        return s.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)
+        }
+    }
+
+    /// `263-87` → `263-287`, `12–15` → `12-15`, `24-24` → `24`; other text unchanged.
+    static func normalizedPages(_ page: String) -> String {
+        var text = page
+        for dash in ["--", "–", "—", "‒", "−"] { text = text.replacingOccurrences(of: dash, with: "-") }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let first = parts.first, let last = parts.last else { return text }
+        if first == last { return first }
+        guard first.allSatisfy({ $0.isASCII && $0.isNumber }), last.allSatisfy({ $0.isASCII && $0.isNumber }),
+            last.count < first.count
+        else { return first + "-" + last }
+        return first + "-" + first.dropLast(last.count) + last
+    }
+
+    /// White space runs as one space, ends trimmed.
+    static func collapsed(_ s: String) -> String {
+        s.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// The kind of a path: the path without indices (`author[2]` → `author`).
@@ -105,12 +174,27 @@ struct Projection: Sendable {
 
     private func names(_ out: inout [String: String], _ path: String, _ list: NameList) {
         for (i, name) in list.names.enumerated() {
+            func part(_ s: String?) -> String? { s.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 } }
+            var family = part(name.family)
+            var literal = part(name.literal)
+            let given = part(name.given)
+            let dropping = part(name.droppingParticle)
+            let nonDropping = part(name.nonDroppingParticle)
+            let suffix = part(name.suffix)
+            if familyOnlyIsLiteral, literal == nil, given == nil, dropping == nil, nonDropping == nil, suffix == nil {
+                literal = family
+                family = nil
+            }
             let parts: [String?]
-            if foldParticles {
-                let family = [name.droppingParticle, name.nonDroppingParticle, name.family].compactMap { $0 }
-                parts = [family.isEmpty ? nil : family.joined(separator: " "), name.given, name.suffix, name.literal]
-            } else {
-                parts = [name.family, name.given, name.droppingParticle, name.nonDroppingParticle, name.suffix, name.literal]
+            switch names {
+            case .exact:
+                parts = [family, given, dropping, nonDropping, suffix, literal]
+            case .particlesMerged:
+                let particles = [dropping, nonDropping].compactMap { $0 }
+                parts = [family, given, particles.isEmpty ? nil : particles.joined(separator: " "), suffix, literal]
+            case .particlesFolded:
+                let folded = [dropping, nonDropping, family].compactMap { $0 }
+                parts = [folded.isEmpty ? nil : folded.joined(separator: " "), given, suffix, literal]
             }
             out["\(path)[\(i)]"] = parts.map { $0 ?? "∅" }.joined(separator: "|")
         }
@@ -131,7 +215,8 @@ struct Projection: Sendable {
         for id in ids {
             let n = seen[id.kind, default: 0]
             seen[id.kind] = n + 1
-            out["\(path):\(id.kind.rawValue)[\(n)]"] = id.value + (id.qualifier.map { " (\($0))" } ?? "")
+            let qualifier = identifierQualifiers ? id.qualifier.map { " (\($0))" } ?? "" : ""
+            out["\(path):\(id.kind.rawValue)[\(n)]"] = id.value + qualifier
         }
     }
 
