@@ -8,26 +8,40 @@ struct BibKitCommand: ParsableCommand {
         commandName: "bibkit",
         abstract: "Convert, clean, merge and validate bibliographies.",
         discussion: """
-            bibkit reads BibTeX/BibLaTeX, profile text and more into one format-neutral model \
-            and writes it out again without losing fields.
+            bibkit reads researcher-profile text, BibTeX/BibLaTeX, RIS, CSL-JSON and JATS XML \
+            into one format-neutral model and writes it out again without losing fields.
 
             Examples:
-              bibkit convert Samples/profile-max-zimmer.txt --to bibtex -o refs.bib
-              bibkit convert refs.bib --to biblatex
+              bibkit convert Samples/profile-max-zimmer.txt --as-of 2026-11-24 --to bibtex -o refs.bib
+              bibkit convert refs.bib --to csl-json -o refs.json
               bibkit merge mine.bib theirs.ris -o all.bib --key-map keys.json
               bibkit tidy refs.bib --in-place
               bibkit validate refs.bib --strict
               bibkit formats
+
+            More help: 'bibkit help COMMAND' for every option of a command with examples; \
+            'bibkit help TOPIC' for profile-text, keys, merging, filters, diagnostics \
+            ('bibkit topics' lists them).
             """,
         version: BibKitVersion.string,
-        subcommands: [Convert.self, Merge.self, Tidy.self, Validate.self, Formats.self]
+        subcommands: [Convert.self, Merge.self, Tidy.self, Validate.self, Formats.self, Topics.self]
     )
 }
 
 extension BibKitCommand {
-    /// Parses the command line after letting `--generate-keys` stand without a value.
+    /// Parses the command line after letting `--generate-keys` stand without a value, and
+    /// `bibkit help TOPIC` reach the topic.
     static func main() {
-        main(TransformOptions.rewriteArguments(Array(CommandLine.arguments.dropFirst())))
+        main(helpTopicArguments(TransformOptions.rewriteArguments(Array(CommandLine.arguments.dropFirst()))))
+    }
+
+    /// `help TOPIC` → `topics TOPIC` when TOPIC is a help topic and not a command.
+    static func helpTopicArguments(_ arguments: [String]) -> [String] {
+        guard arguments.count == 2, arguments[0] == "help",
+            !configuration.subcommands.contains(where: { $0._commandName == arguments[1] }),
+            HelpTopic.named(arguments[1]) != nil
+        else { return arguments }
+        return ["topics", arguments[1]]
     }
 }
 

@@ -1,6 +1,14 @@
 import ArgumentParser
 import BibKit
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One read → transform → write run, shared by `convert` and `merge`.
 struct ConversionRun {
     var specs: [InputSpec]
@@ -15,20 +23,43 @@ struct ConversionRun {
 
     mutating func run() throws {
         var diagnostics = Diagnostics()
-        var (library, inputsRead) = pipeline.read(specs, sources: &console.sources, diagnostics: &diagnostics)
+        let progress = console.progress
+        defer { progress?.finish() }
+        progress?.begin(
+            inputs: specs.count, bytes: specs.reduce(0) { $0 + FileSize.of($1.path) }, first: specs.first?.displayName)
+        let reporter = console
+        let specs = specs
+        var position = 0
+        var (library, inputsRead) = pipeline.read(specs, sources: &console.sources, diagnostics: &diagnostics) {
+            result, _ in
+            position += 1
+            let n = result.library.entries.count
+            reporter.detail(
+                "read \(n) entr\(n == 1 ? "y" : "ies") from \(result.input.displayName) (\(result.plugin.descriptor.id), \(FileSize.text(result.bytes.count)))")
+            progress?.inputRead(
+                bytes: result.bytes.count, entries: n,
+                next: position < specs.count ? specs[position].displayName : nil)
+        }
         if inputsRead == 0 {
+            progress?.finish()
             console.emit(diagnostics)
             console.summary("nothing written: no input could be read")
             throw ExitStatus.failure
         }
         if strict && diagnostics.hasErrors {
+            progress?.finish()
             console.emit(diagnostics)
             console.summary("nothing written: the input has errors and --strict is set")
             throw ExitStatus.inputErrors
         }
         let entriesRead = library.entries.count
-        let report = chain.apply(to: &library, diagnostics: &diagnostics)
+        let report = chain.apply(
+            to: &library, diagnostics: &diagnostics,
+            willRun: { progress?.step(StepText.running($0)) },
+            didRun: { name, own, after in reporter.detail(StepText.done(name, own, after)) })
+        progress?.step("writing \(target)")
         let bytes = try pipeline.write(library, as: target, diagnostics: &diagnostics)
+        progress?.finish()
         let destination = output ?? "-"
         if validateOutput {
             let name = destination == "-" ? "<output>" : destination
@@ -49,6 +80,8 @@ struct ConversionRun {
         console.emit(diagnostics)
         do {
             try FileIO.writeAtomically(bytes, to: destination)
+            let n = library.entries.count
+            console.detail("wrote \(n) entr\(n == 1 ? "y" : "ies") as \(target) to \(destination) (\(FileSize.text(bytes.count)))")
             try ReportOutput.write(report, transforms, chain: chain, console: console)
         } catch {
             console.error(error.description)
@@ -103,5 +136,70 @@ enum ReportOutput {
         }
         if !report.keyMap.isEmpty { parts.append("\(report.keyMap.count) key\(report.keyMap.count == 1 ? "" : "s") mapped") }
         return parts.isEmpty ? "" : "; " + parts.joined(separator: ", ")
+    }
+}
+
+/// What `--verbose` and the progress line say about each transform step.
+enum StepText {
+    /// The progress line while a step runs.
+    static func running(_ step: String) -> String {
+        switch step {
+        case "clean": return "cleaning"
+        case "filter": return "filtering"
+        case "dedupe": return "finding duplicates"
+        case "keys": return "generating keys"
+        case "sort": return "sorting"
+        default: return step
+        }
+    }
+
+    /// One `--verbose` line: what a step did, from its own report and the library it left.
+    static func done(_ step: String, _ report: TransformReport, _ library: Library) -> String {
+        let left = library.entries.count
+        switch step {
+        case "clean":
+            let changes = report.changes.filter { $0.step == "clean" }
+            let entries = Set(changes.map(\.entry)).count
+            return "clean: \(plural(changes.count, "value")) changed in \(plural(entries, "entry", "entries"))"
+        case "filter":
+            let removed = report.removed.filter { $0.step == "filter" }.count
+            return "filter: kept \(left) of \(plural(left + removed, "entry", "entries")), \(removed) removed"
+        case "dedupe":
+            let clusters = report.clusters.count
+            let merged = report.clusters.filter { $0.survivor != nil }
+            if merged.isEmpty {
+                return "dedupe: \(plural(clusters, "duplicate cluster")) found\(clusters > 0 ? " (not merged: add --merge POLICY)" : "")"
+            }
+            let members = merged.reduce(0) { $0 + $1.members.count }
+            return "dedupe: \(plural(clusters, "duplicate cluster")) merged: \(plural(members, "entry", "entries")) became \(merged.count); \(left) left"
+        case "keys":
+            let changed = report.changes.filter { $0.step == "keys" }.count
+            return "keys: \(plural(left, "entry", "entries")) keyed, \(plural(changed, "key")) new or changed"
+        case "sort":
+            return "sort: " + (report.notes.first ?? "sorted")
+        default:
+            return "\(step): \(plural(report.changes.count, "change"))"
+        }
+    }
+
+    static func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
+        "\(n) \(n == 1 ? one : many ?? one + "s")"
+    }
+}
+
+/// File sizes for the progress line and `--verbose`.
+enum FileSize {
+    /// The size of a file in bytes; 0 for standard input or when it cannot be told.
+    static func of(_ path: String) -> Int {
+        guard path != "-" else { return 0 }
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// `812 B`, `15.2 kB`, `41.9 MB`.
+    static func text(_ bytes: Int) -> String {
+        if bytes < 1000 { return "\(bytes) B" }
+        if bytes < 1_000_000 { return ProgressDisplay.fixed(Double(bytes) / 1000) + " kB" }
+        return ProgressDisplay.fixed(Double(bytes) / 1_000_000) + " MB"
     }
 }

@@ -60,6 +60,9 @@ struct Convert: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors, no warnings or summary.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Say what each step did: entries read per input, values cleaned, duplicates merged, keys generated, bytes written.")
+    var verbose = false
+
     @Option(name: .customLong("diagnostics"), help: ArgumentHelp("How to print diagnostics: text, json or github.", valueName: "style"))
     var diagnosticsStyle: DiagnosticRenderer.Style = .text
 
@@ -103,7 +106,7 @@ struct Convert: ParsableCommand {
             specs: (inputs.isEmpty ? ["-"] : inputs).map { InputSpec(path: $0, format: from) }, target: target,
             output: output, pipeline: pipeline, chain: try transforms.chain(cleanByDefault: false),
             transforms: transforms, strict: strict, validateOutput: validateOutput,
-            console: Console(style: diagnosticsStyle, quiet: quiet))
+            console: Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose, progress: true))
         try run.run()
     }
 }

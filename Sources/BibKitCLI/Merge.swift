@@ -49,6 +49,9 @@ struct Merge: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors, no warnings or summary.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Say what each step did: entries read per input, values cleaned, duplicates merged, keys generated, bytes written.")
+    var verbose = false
+
     @Option(name: .customLong("diagnostics"), help: ArgumentHelp("How to print diagnostics: text, json or github.", valueName: "style"))
     var diagnosticsStyle: DiagnosticRenderer.Style = .text
 
@@ -80,7 +83,7 @@ struct Merge: ParsableCommand {
                 readOptions: ReadOptions(asOf: asOf.flatMap { DateParts(iso8601: $0) }),
                 writeOptions: WriteOptions(keepUnicode: unicode ? true : nil)),
             chain: try transforms.chain(cleanByDefault: false, mergeByDefault: .combine), transforms: transforms,
-            strict: strict, validateOutput: false, console: Console(style: diagnosticsStyle, quiet: quiet))
+            strict: strict, validateOutput: false, console: Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose, progress: true))
         try run.run()
     }
 }

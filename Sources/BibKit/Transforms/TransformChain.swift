@@ -36,20 +36,36 @@ public struct TransformChain: Sendable {
     public var isEmpty: Bool { clean == nil && filter == nil && dedupe == nil && keys == nil && sort == nil }
 
     /// The steps that are set, in order.
-    public var steps: [any LibraryTransform] {
-        var out: [any LibraryTransform] = []
-        if let clean { out.append(clean) }
-        if let filter { out.append(filter) }
-        if let dedupe { out.append(dedupe) }
-        if let keys { out.append(keys) }
-        if let sort { out.append(sort) }
+    public var steps: [any LibraryTransform] { namedSteps.map(\.step) }
+
+    /// The steps that are set, in order, each with its name from ``order``.
+    public var namedSteps: [(name: String, step: any LibraryTransform)] {
+        var out: [(name: String, step: any LibraryTransform)] = []
+        if let clean { out.append(("clean", clean)) }
+        if let filter { out.append(("filter", filter)) }
+        if let dedupe { out.append(("dedupe", dedupe)) }
+        if let keys { out.append(("keys", keys)) }
+        if let sort { out.append(("sort", sort)) }
         return out
     }
 
     /// Runs the steps in order; returns their reports joined.
-    public func apply(to library: inout Library, diagnostics: inout Diagnostics) -> TransformReport {
+    /// - Parameters:
+    ///   - willRun: called with a step's name before it runs (to show progress).
+    ///   - didRun: called after it ran with its name, its own report and the library as it
+    ///     left it (to say what it did).
+    public func apply(
+        to library: inout Library, diagnostics: inout Diagnostics,
+        willRun: (String) -> Void = { _ in },
+        didRun: (String, TransformReport, Library) -> Void = { _, _, _ in }
+    ) -> TransformReport {
         var report = TransformReport()
-        for step in steps { report.append(step.apply(to: &library, diagnostics: &diagnostics)) }
+        for (name, step) in namedSteps {
+            willRun(name)
+            let own = step.apply(to: &library, diagnostics: &diagnostics)
+            didRun(name, own, library)
+            report.append(own)
+        }
         return report
     }
 }
