@@ -6,10 +6,11 @@ import BibModel
 /// - **Two stages.** ``RISScanner`` reads bytes into ``RISRawRecord``s (tag, value, byte
 ///   range, line), then each record is mapped through ``RISTagTable`` (tags) and
 ///   ``RISTypeTable`` (`TY`), the same tables the writer uses.
-/// - **Tolerated input.** 2011 and old tag sets; CRLF, LF or CR; a BOM; Windows-1252 bytes
-///   (`ris.latin1`); blank lines and text between records (kept as collection comments);
-///   `ty - `, `KW -`, `A1\t- `, `TY-JOUR` for known tags; continuation lines; tags before
-///   `TY` (joined to the next record) or right after `ER` (joined to the previous one).
+/// - **Tolerated input.** 2011 and old tag sets; CRLF, LF or CR; a BOM; UTF-16 with a BOM
+///   (`ris.utf16`); Windows-1252 bytes (`ris.latin1`); blank lines and text between records
+///   (kept as collection comments); `ty - `, `KW -`, `A1\t- `, `TY-JOUR` for known tags;
+///   continuation lines; tags before `TY` (joined to the next record) or right after `ER`
+///   (joined to the previous one).
 /// - **Names** (see ``RISNames``): `Last, First, Suffix`; `Smith JA` and `A. Author` are
 ///   split at the initials; any other name without a comma is kept whole as a literal,
 ///   so organisations are never split; `et al.` sets the list's `truncated` flag.
