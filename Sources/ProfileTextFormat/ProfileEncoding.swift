@@ -24,9 +24,14 @@ enum ProfileEncoding {
         var zeros = 0
         var evenZeros = 0
         var oddZeros = 0
-        for (i, b) in sample.enumerated() where b == 0 {
-            zeros += 1
-            if i % 2 == 0 { evenZeros += 1 } else { oddZeros += 1 }
+        var controls = 0
+        for (i, b) in sample.enumerated() {
+            if b == 0 {
+                zeros += 1
+                if i % 2 == 0 { evenZeros += 1 } else { oddZeros += 1 }
+            } else if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0C && b != 0x0D || b == 0x7F {
+                controls += 1
+            }
         }
         guard zeros > 0 else { return bytes }
         let pairs = sample.count / 2
@@ -38,10 +43,11 @@ enum ProfileEncoding {
                 return transcodeUTF16(bytes, littleEndian: false, bomLength: 0, source: source, diagnostics: &diagnostics)
             }
         }
-        if zeros * 4 > sample.count {
+        // Random binary data has few NULs but many other control characters; text has none.
+        if zeros * 4 > sample.count || controls * 20 > sample.count {
             throw FatalReadError(Diagnostic(
                 .error, code: "profile.not-text",
-                message: "the input is binary data (\(zeros) of its first \(sample.count) bytes are NUL), not profile text",
+                message: "the input is binary data (\(zeros + controls) of its first \(sample.count) bytes are NUL or control characters), not profile text",
                 location: SourceLocation(file: source, line: 1, column: 1, offset: 0)))
         }
         return bytes
