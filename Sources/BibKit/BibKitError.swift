@@ -12,6 +12,8 @@ public enum BibKitError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
     /// The output format could not be told from the output path.
     case unknownOutputFormat(path: String, valid: [String])
+    /// Standard output was a pipe whose reader went away (`bibkit … | head`).
+    case brokenPipe
 
     /// A one-line message for users.
     public var description: String {
@@ -26,6 +28,8 @@ public enum BibKitError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot read '\(path)': \(reason)"
         case .cannotWrite(let path, let reason):
             return "cannot write '\(path)': \(reason); nothing was written"
+        case .brokenPipe:
+            return "cannot write to standard output: the reading end of the pipe was closed"
         case .unknownOutputFormat(let path, let valid):
             return "cannot tell the output format from '\(path)'; use --to (one of: \(valid.joined(separator: ", ")))"
         }

@@ -6,6 +6,17 @@ import Musl
 import Darwin
 #endif
 
+/// The temporary file a ``FileIO/writeAtomically(_:to:)`` is writing, as a C string the
+/// signal handler can unlink (async-signal-safe), or nil.
+nonisolated(unsafe) private var pendingTemporary: UnsafeMutablePointer<CChar>?
+
+/// SIGINT/SIGTERM/SIGHUP: remove the pending temporary file, then die of the signal.
+private func removePendingTemporaryAndDie(_ sig: Int32) {
+    if let path = pendingTemporary { unlink(path) }
+    signal(sig, SIG_DFL)
+    raise(sig)
+}
+
 /// Reading inputs and writing outputs safely: whole-file reads with precise errors, and
 /// writes that go to a temporary file first and replace the target by renaming, so a
 /// failed run never truncates or half-writes an existing file.
@@ -49,9 +60,44 @@ public enum FileIO {
         return out
     }
 
-    /// Writes bytes to standard output.
+    /// Writes bytes to standard output. A reader that went away (`bibkit … | head`) is
+    /// ``BibKitError/brokenPipe``, which callers end on quietly; it needs SIGPIPE ignored
+    /// (``installSignalHandling()``), else the process dies of the signal instead.
     public static func writeStdout(_ bytes: [UInt8]) throws(BibKitError) {
-        if !writeAll(fd: 1, bytes) { throw .cannotWrite(path: "<stdout>", reason: errnoText()) }
+        if !writeAll(fd: 1, bytes) {
+            if errno == EPIPE { throw .brokenPipe }
+            throw .cannotWrite(path: "<stdout>", reason: errnoText())
+        }
+    }
+
+    /// For command-line tools: ignores SIGPIPE (a closed pipe becomes an EPIPE error, see
+    /// ``writeStdout(_:)``), and on SIGINT, SIGTERM or SIGHUP removes the temporary file of
+    /// a ``writeAtomically(_:to:)`` in progress before dying of the signal as usual. The
+    /// target of that write is never touched: it is replaced only by the final rename.
+    /// A signal ignored on entry (`nohup`, background jobs) stays ignored; one blocked by
+    /// the parent (test runners do) is unblocked, so the handler can run.
+    public static func installSignalHandling() {
+        signal(SIGPIPE, SIG_IGN)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            let previous = signal(sig, removePendingTemporaryAndDie)
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                signal(sig, SIG_IGN)
+            } else {
+                sigaddset(&unblock, sig)
+            }
+        }
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+    }
+
+    /// True when both paths exist and name the same file (same device and inode, so hard
+    /// links, symbolic links and `./x` versus `x` are all caught).
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat()
+        var sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
     /// Writes bytes to `path` atomically: a temporary file in the same directory, flushed,
@@ -60,12 +106,30 @@ public enum FileIO {
         if path == "-" { return try writeStdout(bytes) }
         let dir = directory(of: path)
         var template = Array((dir + "/.bibkit-XXXXXX.tmp").utf8CString)
+        // The temporary file is created and registered for the signal handler with the
+        // interrupting signals held back, so an interrupt never finds it unregistered.
+        var interrupts = sigset_t()
+        sigemptyset(&interrupts)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&interrupts, sig) }
+        var savedMask = sigset_t()
+        sigprocmask(SIG_BLOCK, &interrupts, &savedMask)
         let fd = template.withUnsafeMutableBufferPointer { buf -> Int32 in
             guard let base = buf.baseAddress else { return -1 }
             return mkstemps(base, 4)
         }
-        if fd < 0 { throw .cannotWrite(path: path, reason: errnoText()) }
+        let createError = errno
         let tmpPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let pending = fd < 0 ? nil : strdup(tmpPath)
+        pendingTemporary = pending
+        sigprocmask(SIG_SETMASK, &savedMask, nil)
+        if fd < 0 {
+            errno = createError
+            throw .cannotWrite(path: path, reason: errnoText())
+        }
+        defer {
+            pendingTemporary = nil
+            free(pending)
+        }
         var mode: mode_t = 0o644
         var st = stat()
         if stat(path, &st) == 0 {

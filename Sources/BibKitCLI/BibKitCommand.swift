@@ -32,6 +32,7 @@ extension BibKitCommand {
     /// Parses the command line after letting `--generate-keys` stand without a value, and
     /// `bibkit help TOPIC` reach the topic.
     static func main() {
+        FileIO.installSignalHandling()
         main(helpTopicArguments(TransformOptions.rewriteArguments(Array(CommandLine.arguments.dropFirst()))))
     }
 

@@ -20,6 +20,8 @@ struct ConversionRun {
     var strict: Bool
     var validateOutput: Bool
     var console: Console
+    /// `--in-place`: `output` may name one of the inputs; it is backed up first.
+    var inPlace = false
 
     mutating func run() throws {
         var diagnostics = Diagnostics()
@@ -77,12 +79,22 @@ struct ConversionRun {
                 throw ExitStatus.inputErrors
             }
         }
+        let replacesInput = destination != "-" && specs.contains { $0.path != "-" && FileIO.sameFile($0.path, destination) }
+        if replacesInput && diagnostics.hasErrors {
+            console.emit(diagnostics)
+            console.summary("\(destination) left as it is: an input has errors, and entries that could not be read would be lost")
+            throw ExitStatus.inputErrors
+        }
         console.emit(diagnostics)
         do {
+            if replacesInput && inPlace { try FileIO.copy(destination, to: destination + ".bak") }
             try FileIO.writeAtomically(bytes, to: destination)
             let n = library.entries.count
             console.detail("wrote \(n) entr\(n == 1 ? "y" : "ies") as \(target) to \(destination) (\(FileSize.text(bytes.count)))")
             try ReportOutput.write(report, transforms, chain: chain, console: console)
+        } catch .brokenPipe {
+            // The reader of standard output went away (`| head`): nothing more to say.
+            return
         } catch {
             console.error(error.description)
             throw ExitStatus.failure
@@ -93,6 +105,7 @@ struct ConversionRun {
         var summary = "wrote \(count) entr\(count == 1 ? "y" : "ies")"
         if count != entriesRead { summary += " of \(entriesRead) read" }
         summary += " as \(target) to \(destination) (\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))"
+        if replacesInput { summary += "; backup in \(destination).bak" }
         if output != nil || !chain.isEmpty {
             console.summary(summary + ReportOutput.summary(report, chain: chain))
         }
@@ -201,5 +214,23 @@ enum FileSize {
         if bytes < 1000 { return "\(bytes) B" }
         if bytes < 1_000_000 { return ProgressDisplay.fixed(Double(bytes) / 1000) + " kB" }
         return ProgressDisplay.fixed(Double(bytes) / 1_000_000) + " MB"
+    }
+}
+
+/// `-o` naming one of the inputs replaces it: refused unless `--in-place`.
+enum InPlaceCheck {
+    static func validate(inputs: [String], output: String?, inPlace: Bool) throws {
+        guard let output, output != "-" else {
+            if inPlace { throw ValidationError("--in-place needs -o naming the input file to replace") }
+            return
+        }
+        let replaced = inputs.contains { $0 != "-" && FileIO.sameFile($0, output) }
+        if replaced && !inPlace {
+            throw ValidationError(
+                "-o '\(output)' is also an input and would be overwritten; add --in-place to replace it (a backup is kept as \(output).bak)")
+        }
+        if inPlace && !replaced {
+            throw ValidationError("--in-place: -o '\(output)' is not one of the inputs")
+        }
     }
 }

@@ -15,8 +15,9 @@ struct Convert: ParsableCommand {
 
             Exit status: 0 on success (warnings allowed); 1 when an input had errors (the \
             good entries are still written unless --strict); 2 when nothing could be done \
-            (no input readable, output not writable); 64 on a usage error. A failed run \
-            never truncates or half-writes an existing output file.
+            (no input readable, output not writable); 64 on a usage error. A failed or \
+            interrupted run never truncates or half-writes an existing output file. -o naming \
+            one of the inputs is refused unless --in-place, which first copies it to OUTPUT.bak.
 
             Examples:
               bibkit convert Samples/profile-max-zimmer.txt --as-of 2026-11-24 --to bibtex
@@ -54,6 +55,9 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("validate"), help: "Check the output against bibkit's own schema (CSL-JSON, JATS) before writing; write nothing if it fails.")
     var validateOutput = false
 
+    @Flag(name: .customLong("in-place"), help: "Let -o name one of the inputs: it is copied to OUTPUT.bak, then replaced atomically (not when an input has errors).")
+    var inPlace = false
+
     @Flag(help: "Write nothing and exit 1 if any input has errors.")
     var strict = false
 
@@ -70,6 +74,7 @@ struct Convert: ParsableCommand {
     var transforms: TransformOptions
 
     mutating func validate() throws {
+        try InPlaceCheck.validate(inputs: inputs, output: output, inPlace: inPlace)
         if let asOf, DateParts(iso8601: asOf)?.day == nil {
             throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'")
         }
@@ -106,7 +111,7 @@ struct Convert: ParsableCommand {
             specs: (inputs.isEmpty ? ["-"] : inputs).map { InputSpec(path: $0, format: from) }, target: target,
             output: output, pipeline: pipeline, chain: try transforms.chain(cleanByDefault: false),
             transforms: transforms, strict: strict, validateOutput: validateOutput,
-            console: Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose, progress: true))
+            console: Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose, progress: true), inPlace: inPlace)
         try run.run()
     }
 }

@@ -43,6 +43,9 @@ struct Merge: ParsableCommand {
     @Flag(help: "Keep UTF-8 in BibTeX output instead of LaTeX escapes.")
     var unicode = false
 
+    @Flag(name: .customLong("in-place"), help: "Let -o name one of the inputs: it is copied to OUTPUT.bak, then replaced atomically (not when an input has errors).")
+    var inPlace = false
+
     @Flag(help: "Write nothing and exit 1 if any input has errors.")
     var strict = false
 
@@ -59,6 +62,7 @@ struct Merge: ParsableCommand {
     var transforms: TransformOptions
 
     mutating func validate() throws {
+        try InPlaceCheck.validate(inputs: inputs, output: output, inPlace: inPlace)
         if let asOf, DateParts(iso8601: asOf)?.day == nil {
             throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'")
         }
@@ -83,7 +87,7 @@ struct Merge: ParsableCommand {
                 readOptions: ReadOptions(asOf: asOf.flatMap { DateParts(iso8601: $0) }),
                 writeOptions: WriteOptions(keepUnicode: unicode ? true : nil)),
             chain: try transforms.chain(cleanByDefault: false, mergeByDefault: .combine), transforms: transforms,
-            strict: strict, validateOutput: false, console: Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose, progress: true))
+            strict: strict, validateOutput: false, console: Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose, progress: true), inPlace: inPlace)
         try run.run()
     }
 }

@@ -57,6 +57,9 @@ struct Tidy: ParsableCommand {
     mutating func validate() throws {
         if inPlace && output != nil { throw ValidationError("use either -o or --in-place, not both") }
         if inPlace && file == "-" { throw ValidationError("--in-place needs a file, not standard input") }
+        if let output, file != "-", FileIO.sameFile(file, output) {
+            throw ValidationError("-o '\(output)' is the input file; use --in-place to replace it (a backup is kept as \(file).bak)")
+        }
         if let to, to != .bibtex && to != .biblatex {
             throw ValidationError("tidy writes bibtex or biblatex; use 'bibkit convert' for \(to)")
         }
@@ -105,6 +108,8 @@ struct Tidy: ParsableCommand {
             }
             try FileIO.writeAtomically(out, to: destination)
             try ReportOutput.write(report, transforms, chain: tidier.chain, console: console)
+        } catch .brokenPipe {
+            return
         } catch {
             console.error(error.description)
             throw ExitStatus.failure
