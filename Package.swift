@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // Only for `swift package generate-documentation` (DocC); nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -61,7 +63,8 @@ let package = Package(
             name: "JATSFormatTests", dependencies: ["JATSFormat", "BibModel", "BibXML", "BibSchemas"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "BibKitTests", dependencies: ["BibKit", "BibModel"]),
+            name: "BibKitTests",
+            dependencies: ["BibKit", "BibModel", "BibTeXFormat", "RISFormat", "CSLJSONFormat", "JATSFormat"]),
         .testTarget(
             name: "InteropTests", dependencies: ["BibKit"],
             exclude: ["Fixtures"]),

@@ -114,7 +114,11 @@ public struct Pipeline: Sendable {
     /// An input that cannot be opened or whose format cannot be told is reported as an
     /// error diagnostic (code `io.cannot-read` or `io.unknown-format`) and skipped; the
     /// others are still read.
-    /// - Parameter each: called with every input read, e.g. to validate it.
+    /// - Parameters:
+    ///   - inputs: the inputs, read in this order.
+    ///   - sources: receives the bytes of every input read, for showing source lines.
+    ///   - diagnostics: receives every problem found.
+    ///   - each: called with every input read, e.g. to validate it.
     public func read(
         _ inputs: [InputSpec], sources: inout SourceStore, diagnostics: inout Diagnostics,
         each: (ReadResult, inout Diagnostics) -> Void = { _, _ in }

@@ -1,4 +1,4 @@
-/// Parses the date texts readers keep raw into ``BibDate``: `March 2020`, `Mar. 15, 2020`,
+/// Parses the date texts readers keep raw into `BibDate`: `March 2020`, `Mar. 15, 2020`,
 /// `15 March 2020`, `2020 Mar 15`, `2020/03/15`, `03/2020`, `Spring 2020`, `c. 1988`,
 /// `1995-1997`. Anything else stays raw; nothing is guessed.
 public enum DateText {

@@ -1,4 +1,4 @@
-/// The keys step: gives entries citation keys from a ``CitationKeyPattern``, folded to ASCII
+/// The keys step: gives entries citation keys from a `CitationKeyPattern`, folded to ASCII
 /// and unique within the library (compared without case) with `a`, `b`, … suffixes.
 ///
 /// By default every key is regenerated; with ``keepExisting`` only entries without a key, or

@@ -51,6 +51,8 @@ public struct TransformChain: Sendable {
 
     /// Runs the steps in order; returns their reports joined.
     /// - Parameters:
+    ///   - library: the library, changed in place.
+    ///   - diagnostics: receives the problems the steps find.
     ///   - willRun: called with a step's name before it runs (to show progress).
     ///   - didRun: called after it ran with its name, its own report and the library as it
     ///     left it (to say what it did).

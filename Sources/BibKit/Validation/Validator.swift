@@ -7,7 +7,7 @@ import Foundation
 /// non-NFC Unicode, BibLaTeX fields outside biber's data model; and across all inputs,
 /// duplicate keys and likely duplicates (the dedupe step's finder).
 ///
-/// Problems are ``Diagnostic``s with a stable code (`validate.missing-field`, …), the entry key,
+/// Problems are `Diagnostic`s with a stable code (`validate.missing-field`, …), the entry key,
 /// the field as the source spells it, and the location of that field when it can be found.
 /// Syntax problems (unbalanced braces, undefined `@string` macros and crossrefs) are the
 /// readers' diagnostics.
