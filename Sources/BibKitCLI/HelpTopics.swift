@@ -278,7 +278,8 @@ struct HelpTopic: Sendable {
               io.         files that cannot be read, formats that cannot be told
 
             validate --ignore CODE (or a prefix such as validate.missing) hides codes. \
-            The exit status and the full list of codes are in README ('Exit status' and \
-            'Diagnostic codes'); 'bibkit help validate' lists the validate rules.
+            The exit statuses and every code with its meaning are in README, section \
+            'Exit status and diagnostic codes'; 'bibkit help validate' lists the validate \
+            rules.
             """)
 }

@@ -48,6 +48,9 @@ struct Tidy: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors, no warnings or summary.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Say what each step did: entries read, values changed per step, bytes written.")
+    var verbose = false
+
     @Option(name: .customLong("diagnostics"), help: ArgumentHelp("How to print diagnostics: text, json or github.", valueName: "style"))
     var diagnosticsStyle: DiagnosticRenderer.Style = .text
 
@@ -66,7 +69,7 @@ struct Tidy: ParsableCommand {
     }
 
     func run() throws {
-        var console = Console(style: diagnosticsStyle, quiet: quiet)
+        var console = Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose)
         guard FormatRegistry.plugin(named: FormatID.bibtex.rawValue)?.reader != nil else {
             console.error("tidy needs the BibTeX reader, which this build of bibkit does not have yet")
             throw ExitStatus.failure
@@ -94,7 +97,17 @@ struct Tidy: ParsableCommand {
             throw ExitStatus.inputErrors
         }
         var library = result.library
+        let read = library.entries.count
+        console.detail("read \(StepText.plural(read, "entry", "entries")) from \(source) (\(result.dialect), \(FileSize.text(bytes.count)))")
         let (out, report) = try tidier.tidy(&library, dialect: result.dialect, diagnostics: &diagnostics)
+        for step in ["clean", "merge", "keys"] {
+            let changes = report.changes.filter { $0.step == step }
+            if !changes.isEmpty {
+                console.detail("\(step): \(StepText.plural(changes.count, "value")) changed in \(StepText.plural(Set(changes.map(\.entry)).count, "entry", "entries"))")
+            }
+        }
+        for note in report.notes { console.detail(note) }
+        console.detail("wrote \(StepText.plural(library.entries.count, "entry", "entries")) as \(result.dialect) (\(FileSize.text(out.count)))")
         console.emit(diagnostics)
         let destination = inPlace ? file : (output ?? "-")
         do {

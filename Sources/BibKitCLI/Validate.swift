@@ -51,6 +51,9 @@ struct Validate: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors and no summary.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Say what was checked: entries read per input, problems found per input, diagnostics hidden by --ignore.")
+    var verbose = false
+
     @Option(name: .long, help: ArgumentHelp("How to print diagnostics: text, json or github.", valueName: "style"))
     var format: DiagnosticRenderer.Style = .text
 
@@ -64,13 +67,28 @@ struct Validate: ParsableCommand {
     var noRules = false
 
     func run() throws {
-        var console = Console(style: format, quiet: quiet)
+        var console = Console(style: format, quiet: quiet, verbose: verbose, progress: true)
+        let reporter = console
+        let progress = console.progress
+        defer { progress?.finish() }
         var diagnostics = Diagnostics()
         let specs = (inputs.isEmpty ? ["-"] : inputs).map { InputSpec(path: $0, format: from) }
+        progress?.begin(
+            inputs: specs.count, bytes: specs.reduce(0) { $0 + FileSize.of($1.path) }, first: specs.first?.displayName)
+        var position = 0
         let validator = Validator(options: Validator.Options(dataModel: dataModel))
         let rules = !noRules
         let (library, readCount) = Pipeline().read(specs, sources: &console.sources, diagnostics: &diagnostics) {
             result, diagnostics in
+            let before = (diagnostics.count(.error), diagnostics.count(.warning))
+            position += 1
+            defer {
+                let n = result.library.entries.count
+                progress?.inputRead(
+                    bytes: result.bytes.count, entries: n, next: position < specs.count ? specs[position].displayName : nil)
+                reporter.detail(
+                    "read \(n) entr\(n == 1 ? "y" : "ies") from \(result.input.displayName) (\(result.plugin.descriptor.id), \(FileSize.text(result.bytes.count)))\(result.plugin.validator == nil ? "" : ", schema-checked")\(rules ? ", rules checked" : ""): \(StepText.plural(diagnostics.count(.error) - before.0, "error")), \(StepText.plural(diagnostics.count(.warning) - before.1, "warning"))")
+            }
             if let schema = result.plugin.validator {
                 diagnostics.append(contentsOf: schema(result.bytes, result.input.displayName))
             }
@@ -80,7 +98,13 @@ struct Validate: ParsableCommand {
                     source: result.input.displayName, diagnostics: &diagnostics)
             }
         }
-        if rules { validator.checkAcross(library, diagnostics: &diagnostics) }
+        if rules {
+            progress?.step("checking across entries")
+            let before = (diagnostics.count(.error), diagnostics.count(.warning))
+            validator.checkAcross(library, diagnostics: &diagnostics)
+            console.detail(
+                "checked across \(StepText.plural(library.entries.count, "entry", "entries")) (duplicate keys, likely duplicates): \(StepText.plural(diagnostics.count(.error) - before.0, "error")), \(StepText.plural(diagnostics.count(.warning) - before.1, "warning"))")
+        }
         let ignored = ignore.flatMap { $0.split(separator: ",").map { String($0) } }.filter { !$0.isEmpty }
         // A reader's warning about a repeated key is covered by the rule's error at the same place.
         let repeated = Set(diagnostics.all.filter { $0.code == "validate.duplicate-key" }.map { "\($0.entryKey ?? "") \($0.location?.description ?? "")" })
@@ -94,6 +118,10 @@ struct Validate: ParsableCommand {
             shown.report(d)
         }
         let entries = library.entries.count
+        if diagnostics.all.count > shown.all.count {
+            console.detail("\(StepText.plural(diagnostics.all.count - shown.all.count, "diagnostic")) not shown (--ignore, or a reader's repeated-key warning covered by validate.duplicate-key)")
+        }
+        progress?.finish()
         console.emit(shown)
         let errors = shown.count(.error)
         let warnings = shown.count(.warning)

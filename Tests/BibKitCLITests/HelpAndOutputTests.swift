@@ -142,6 +142,25 @@ import Testing
         #expect(!plain.stderr.contains("bibkit: read "))
     }
 
+    @Test func verboseValidateAndTidy() throws {
+        let v = try CLI.run(["validate", "Samples/paper-references.bib", "Samples/endnote-export.ris", "-v"])
+        #expect(v.status == 0, "\(v.stderr)")
+        let lines = v.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("bibkit: read 8 entries from Samples/paper-references.bib (bibtex, ") && $0.hasSuffix("rules checked: 0 errors, 0 warnings") })
+        #expect(lines.contains { $0.hasPrefix("bibkit: read 6 entries from Samples/endnote-export.ris (ris, ") })
+        #expect(lines.contains("bibkit: checked across 14 entries (duplicate keys, likely duplicates): 0 errors, 0 warnings"))
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = try CLI.run(["tidy", "Samples/paper-references.bib", "--sort", "year", "-o", dir.appendingPathComponent("t.bib").path, "-v"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let tidied = t.stderr.split(separator: "\n").map(String.init)
+        #expect(tidied.contains { $0.hasPrefix("bibkit: read 8 entries from Samples/paper-references.bib (bibtex, ") })
+        #expect(tidied.contains { $0.hasPrefix("bibkit: sorted by year") })
+        #expect(tidied.contains { $0.hasPrefix("bibkit: wrote 8 entries as bibtex (") })
+        let quiet = try CLI.run(["validate", "Samples/paper-references.bib", "-v", "-q"])
+        #expect(quiet.stderr.isEmpty)
+    }
+
     private func size(_ path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: CLI.root.appendingPathComponent(path).path)
         return (attributes[.size] as? NSNumber)?.intValue ?? -1
@@ -195,6 +214,12 @@ import Testing
         let quiet = try Self.onTerminal(command + " -q", environment: ["BIBKIT_PROGRESS_DELAY": "0"])
         #expect(!quiet.contains("MB/s"))
         #expect(quiet.isEmpty, "\(quiet)")
+        // validate shows one too.
+        let validate = try Self.onTerminal(
+            "stty cols 200 2>/dev/null; '\(bin)' validate Samples/paper-references.bib Samples/endnote-export.ris",
+            environment: ["BIBKIT_PROGRESS_DELAY": "0"])
+        #expect(validate.contains("\r[##########] 2/2 inputs, 14 entries, "), "\(validate)")
+        #expect(validate.contains("checking across entries"))
     }
 
     @Test func noProgressLineWhenPiped() throws {
