@@ -66,6 +66,9 @@ extension FormatID: ExpressibleByArgument {
     }
 
     public static var allValueStrings: [String] { FormatRegistry.plugins.map { $0.descriptor.id.rawValue } }
+
+    /// Shells complete --from/--to with the format names.
+    public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }
 
 extension DiagnosticRenderer.Style: ExpressibleByArgument {}

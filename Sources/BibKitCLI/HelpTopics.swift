@@ -142,7 +142,8 @@ struct HelpTopic: Sendable {
               [authorsN]        the first N, then EtAl: [authors2] → ZimmerSpiegelEtAl
               [authorLast]      the last author's family name
               [year]            2023        [shortyear]  23        [month]  6
-              [title]           significant title words, capitalised, joined
+              [title]           the title's words joined, significant ones capitalised:
+                                SparseModelSoupsaRecipeforImprovedPruning...
               [fulltitle]       every title word, capitalised, joined
               [shorttitle]      the first three significant words: SparseModelSoups
               [shorttitleN]     the first N significant words
@@ -155,7 +156,8 @@ struct HelpTopic: Sendable {
 
             Modifiers, after a colon, applied in order:
               :lower  :upper  :capitalize
-              :abbr           the first letter of each word: [journal:abbr] → JMLR
+              :abbr           the first letter of each word: [journal:abbr] gives
+                              JoMLR for Journal of Machine Learning Research
               :(text)         used when the marker is empty: [year:(nd)]
 
             Values are folded to ASCII letters and digits (Erdős → Erdos); literal text \

@@ -100,7 +100,13 @@ import Testing
         for word in ["convert", "merge", "tidy", "validate", "formats", "topics", "generate-keys", "as-of"] {
             #expect(r.stdout.contains(word), "\(shell) completion lacks \(word)")
         }
-        if shell != "bash" { #expect(r.stdout.contains("csl-json"), "\(shell) completion lacks the format names") }
+        // --from/--to complete to the format names (not only mention them in the help text).
+        let formatList: [String: String] = [
+            "bash": "-W 'profile'$'\\n''bibtex'$'\\n''biblatex'$'\\n''ris'$'\\n''csl-json'$'\\n''jats'",
+            "zsh": "('profile' 'bibtex' 'biblatex' 'ris' 'csl-json' 'jats')",
+            "fish": "'profile bibtex biblatex ris csl-json jats'",
+        ]
+        #expect(r.stdout.contains(formatList[shell] ?? "?"), "\(shell) does not complete --from/--to with the format names")
         let syntax: [String: [String]] = ["bash": ["bash", "-n"], "zsh": ["zsh", "-n"], "fish": ["fish", "--no-execute"]]
         guard let check = syntax[shell], CLI.has(check[0]) else { return }
         let dir = try CLI.tempDir()
