@@ -144,11 +144,13 @@ import Testing
         }
     }
 
-    /// The README's "Quick start" is exactly the two commands.
+    /// The README's "Quick start" is exactly the two commands, in one block.
     @Test func quickStartIsTwoCommands() throws {
         let text = try String(contentsOf: CLI.root.appendingPathComponent("README.md"), encoding: .utf8)
         let section = try #require(text.range(of: "## Quick start"))
-        let rest = text[section.upperBound...]
+        let next = text[section.upperBound...].range(of: "\n## ")?.lowerBound ?? text.endIndex
+        let rest = text[section.upperBound..<next]
+        #expect(rest.components(separatedBy: "```").count == 3, "Quick start holds one code block only")
         let open = try #require(rest.range(of: "```sh\n"))
         let close = try #require(rest[open.upperBound...].range(of: "```"))
         let lines = rest[open.upperBound..<close.lowerBound].split(separator: "\n").map(String.init)
