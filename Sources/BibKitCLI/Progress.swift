@@ -60,7 +60,7 @@ final class ProgressDisplay: @unchecked Sendable {
         lock.withLock {
             inputsTotal = inputs
             bytesTotal = bytes
-            phase = "reading" + (first.map { " " + Self.baseName($0) } ?? "")
+            phase = "reading" + (first.map { " " + Self.inputLabel($0) } ?? "")
         }
         repaint()
     }
@@ -71,7 +71,7 @@ final class ProgressDisplay: @unchecked Sendable {
             inputsDone += 1
             bytesDone += bytes
             entries += count
-            phase = next.map { "reading " + Self.baseName($0) } ?? phase
+            phase = next.map { "reading " + Self.inputLabel($0) } ?? "read"
         }
         repaint()
     }
@@ -137,6 +137,13 @@ final class ProgressDisplay: @unchecked Sendable {
         let columns = Self.terminalColumns() - 1
         if text.count > columns { text = String(text.prefix(max(columns, 10))) }
         return text
+    }
+
+    /// `big.bib (41.9 MB)`: the file name and its size, so a long read of one file shows
+    /// how much it is.
+    static func inputLabel(_ path: String) -> String {
+        let size = FileSize.of(path)
+        return baseName(path) + (size > 0 ? " (\(FileSize.text(size)))" : "")
     }
 
     static func baseName(_ path: String) -> String {

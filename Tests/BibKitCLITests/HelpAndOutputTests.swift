@@ -209,7 +209,7 @@ import Testing
         let shown = try Self.onTerminal(command, environment: ["BIBKIT_PROGRESS_DELAY": "0"])
         #expect(shown.contains("\r[##########] 3/3 inputs, 20 entries, "), "\(shown)")
         #expect(shown.contains(" MB/s, "))
-        #expect(shown.contains("reading zotero-export.json"))
+        #expect(shown.contains("reading zotero-export.json (4.6 kB)"))
         #expect(shown.contains("writing bibtex"))
         #expect(shown.contains("\u{1B}[K"), "the line is erased at the end")
         #expect(shown.contains("bibkit: wrote 18 entries of 20 read as bibtex"))
