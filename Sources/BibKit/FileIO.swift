@@ -102,8 +102,16 @@ public enum FileIO {
 
     /// Writes bytes to `path` atomically: a temporary file in the same directory, flushed,
     /// then renamed over the target. An existing target keeps its permissions.
+    ///
+    /// A target that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is
+    /// written in place: renaming over it would replace the device with a plain file.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(BibKitError) {
         if path == "-" { return try writeStdout(bytes) }
+        var existing = stat()
+        if stat(path, &existing) == 0 {
+            let kind = existing.st_mode & S_IFMT
+            if kind != S_IFREG && kind != S_IFDIR { return try writeInPlace(bytes, to: path) }
+        }
         let dir = directory(of: path)
         var template = Array((dir + "/.bibkit-XXXXXX.tmp").utf8CString)
         // The temporary file is created and registered for the signal handler with the
@@ -156,6 +164,16 @@ public enum FileIO {
             unlink(tmpPath)
             throw .cannotWrite(path: path, reason: reason)
         }
+    }
+
+    /// Writes to a special file (device, FIFO) without replacing it.
+    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws(BibKitError) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        if fd < 0 { throw .cannotWrite(path: path, reason: errnoText()) }
+        let ok = writeAll(fd: fd, bytes)
+        let reason = ok ? "" : errnoText()
+        close(fd)
+        if !ok { throw .cannotWrite(path: path, reason: reason) }
     }
 
     /// Copies a file byte for byte (for backups), atomically at the destination.

@@ -64,6 +64,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.bib"])
     }
 
+    @Test func specialFileIsWrittenInPlaceNotReplaced() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/pipe"
+        #expect(mkfifo(path, 0o600) == 0)
+        // A non-blocking reader first, so opening the FIFO for writing does not wait.
+        let reader = open(path, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        try FileIO.writeAtomically(Array("through the pipe".utf8), to: path)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+        #expect(n == 16)
+        #expect(Array(buffer.prefix(max(n, 0))) == Array("through the pipe".utf8))
+        var st = stat()
+        #expect(stat(path, &st) == 0)
+        #expect(st.st_mode & S_IFMT == S_IFIFO, "the FIFO was replaced by a regular file")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["pipe"])
+    }
+
     @Test func failedWriteKeepsExistingFile() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
