@@ -18,7 +18,7 @@ struct BibTeXEntryMapper {
     /// First occurrence of each field name (lower case) → index into `fields`.
     private var fields: [ResolvedField] = []
     private var first: [String: Int] = [:]
-    private var consumed = Set<Int>()
+    private var consumed = FieldFlags()
     private var extra: [(Int, FieldKey, String)] = []
 
     init(source: ResolvedEntry, dialect: BibTeXDialect, lines: LineIndex) {
@@ -37,6 +37,8 @@ struct BibTeXEntryMapper {
         entry.key = source.key
         entry.origin = SourceRange(start: lines.location(ofOffset: source.range.lowerBound), endOffset: source.range.upperBound)
         fields = source.fields
+        consumed = FieldFlags(count: fields.count)
+        first.reserveCapacity(fields.count)
         for (i, f) in fields.enumerated() {
             if first[f.lower] == nil {
                 first[f.lower] = i
@@ -221,6 +223,8 @@ struct BibTeXEntryMapper {
 
     /// Where a name field goes: the role, the level, and the `…type` field it used.
     private func nameTarget(_ name: String) -> (role: ContributorRole, level: LevelKind, typeField: String?)? {
+        // Most fields are not names: one set lookup says so.
+        guard Self.possibleNameFields.contains(name) else { return nil }
         if ["editora", "editorb", "editorc", "namea", "nameb", "namec"].contains(name) {
             let typeName = name + "type"
             let typeValue = field(typeName).map { plainNoReport($0).trimmingSpaces }
@@ -242,6 +246,21 @@ struct BibTeXEntryMapper {
         if Self.nameRoles.contains(name), name != "author", name != "editor" { return (ContributorRole(name), .entry, nil) }
         return nil
     }
+
+    /// Every field name ``nameTarget(_:)`` may take as a name field (a superset).
+    static let possibleNameFields: Set<String> = {
+        var out: Set<String> = ["editora", "editorb", "editorc", "namea", "nameb", "namec", "container-editor"]
+        for row in BibTeXRoleTable.rows {
+            out.insert(row.bibtex.lowercased())
+            if case .field(let name) = row.biblatex { out.insert(name.lowercased()) }
+        }
+        for role in nameRoles {
+            out.insert(role)
+            out.insert("container-" + role)
+            out.insert("series-" + role)
+        }
+        return out
+    }()
 
     /// CSL name variables the writer may use as field names (`director`, `illustrator`).
     static let nameRoles: Set<String> = ContributorRole.cslRoles.subtracting(["container-author"])
@@ -822,4 +841,19 @@ extension BabelLanguages {
         }
         return out
     }()
+}
+
+/// Which fields of an entry are taken, by index (a flag per field: no hashing).
+struct FieldFlags {
+    private var flags: [Bool]
+
+    init(count: Int = 0) { flags = [Bool](repeating: false, count: count) }
+
+    mutating func insert(_ i: Int) {
+        guard i >= 0 else { return }
+        if i >= flags.count { flags.append(contentsOf: repeatElement(false, count: i - flags.count + 1)) }
+        flags[i] = true
+    }
+
+    func contains(_ i: Int) -> Bool { i >= 0 && i < flags.count && flags[i] }
 }

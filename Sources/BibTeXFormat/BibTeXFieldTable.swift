@@ -100,7 +100,46 @@ public enum BibTeXFieldTable {
     /// ``Field/number`` elsewhere (a reader maps it to the series number in ``seriesNumberTypes``
     /// when the entry has a series).
     public static func field(named name: String, in dialect: BibTeXDialect, type: String) -> Field? {
-        let n = name.lowercased()
+        let n = name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
+        if n == "number" { return issueInNumberTypes.contains(type) ? .issue : .number }
+        // The answer depends on the type only through its class (see ``typeClass(_:)``).
+        let table = dialect == .bibtex ? bibtexLookup : biblatexLookup
+        return table[typeClass(type)]?[n] ?? nil
+    }
+
+    /// The type standing for every type that reads field names alike: an article-like type
+    /// (`number` is the issue), a type with its own classic names (`school` for theses), or
+    /// `""` for all others.
+    private static func typeClass(_ type: String) -> String {
+        if issueInNumberTypes.contains(type) { return "article" }
+        if thesisLikeTypes.contains(type) { return type }
+        return ""
+    }
+
+    private static let thesisLikeTypes: Set<String> = Set(rows.flatMap { $0.bibtexByType.keys })
+
+    /// Every name a row knows, per type class, answered once by ``computeField(named:in:type:)``.
+    private static func lookup(_ dialect: BibTeXDialect) -> [String: [String: Field?]] {
+        var names = Set<String>()
+        for row in rows {
+            names.formUnion(row.bibtex)
+            names.formUnion(row.biblatex)
+            names.formUnion(row.readAliases)
+            names.formUnion(row.bibtexByType.values)
+        }
+        var out: [String: [String: Field?]] = [:]
+        for type in ["article", ""] + thesisLikeTypes.sorted() {
+            var table: [String: Field?] = [:]
+            for name in names { table[name] = computeField(named: name, in: dialect, type: type) }
+            out[type] = table
+        }
+        return out
+    }
+
+    private static let bibtexLookup = lookup(.bibtex)
+    private static let biblatexLookup = lookup(.biblatex)
+
+    private static func computeField(named n: String, in dialect: BibTeXDialect, type: String) -> Field? {
         if n == "number" { return issueInNumberTypes.contains(type) ? .issue : .number }
         // A name that is some field's home in both dialects belongs to that field (`howpublished`
         // is also BibLaTeX's fallback home of `medium`); otherwise the first row at home there.

@@ -150,7 +150,9 @@ public enum BibTeXNameParser {
 
     /// `d'Aspremont` → particle `d'` + `Aspremont`; only one word, particle lower case.
     private static func splitElidedParticle(_ name: inout PersonName) {
-        guard name.nonDroppingParticle == nil, let family = name.family, !family.contains(" ") else { return }
+        guard name.nonDroppingParticle == nil, let family = name.family, let lead = family.utf8.first,
+            !(lead >= UInt8(ascii: "A") && lead <= UInt8(ascii: "Z")), !family.utf8.contains(0x20)
+        else { return }
         var scalars = family.unicodeScalars.makeIterator()
         var prefix = String.UnicodeScalarView()
         while let s = scalars.next() {
@@ -377,7 +379,7 @@ public enum BibTeXNameParser {
         result.unknownCommands.append(contentsOf: unknown)
         // Names use ordinary spaces: ties (`~` → no-break space) separate words here.
         var out = text
-        if out.unicodeScalars.contains("\u{00A0}") {
+        if out.utf8.contains(0xA0), out.unicodeScalars.contains("\u{00A0}") {
             out = String(String.UnicodeScalarView(out.unicodeScalars.map { $0 == "\u{00A0}" ? " " : $0 }))
             out = LaTeXDecoderStyle.collapse(out).trimmingSpaces
         }

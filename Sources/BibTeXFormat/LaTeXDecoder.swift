@@ -77,6 +77,7 @@ public enum LaTeXDecoder {
 
     /// Plain text of bytes (see ``plain(_:)``), with the unknown commands met.
     static func plain(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, [String]) {
+        if let text = plainFastPath(bytes) { return (text, []) }
         let r = decode(bytes, protectGroups: false)
         return (r.text.plainText, r.unknownCommands)
     }
@@ -342,6 +343,15 @@ private struct Parser {
 
     // MARK: Main loop
 
+    /// Bytes the main loop treats specially (everything else is copied as it is).
+    static let isSpecial: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for b in "\\{}$~-`' \t\n\r".utf8 { table[Int(b)] = true }
+        table[0x0B] = true
+        table[0x0C] = true
+        return table
+    }()
+
     mutating func run() {
         while i < n {
             let b = buf[i]
@@ -388,8 +398,11 @@ private struct Parser {
                 emitSpace()
                 i += 1
             default:
-                emitByte(b)
-                i += 1
+                // A run of ordinary bytes goes to the frame in one append.
+                var j = i + 1
+                while j < n && !Self.isSpecial[Int(buf[j])] { j += 1 }
+                stack[stack.count - 1].text.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
+                i = j
             }
         }
         while stack.count > 1 { pop() }
@@ -851,6 +864,25 @@ enum LaTeXDecoderStyle {
     /// `s` with `mark` after its first character (after marks already on it); dotless i and
     /// j take their dots back, as TeX draws them. NFC.
     static func accent(_ s: String, _ mark: String) -> String {
+        if s.utf8.count == 1, let composed = asciiAccented[mark]?[s] { return composed }
+        return composedAccent(s, mark)
+    }
+
+    /// Every ASCII letter with every accent mark, composed once (the common case of `\'e`).
+    static let asciiAccented: [String: [String: String]] = {
+        var out: [String: [String: String]] = [:]
+        for mark in Set(LaTeXDecoder.accentMarks.values) {
+            var row: [String: String] = [:]
+            for b in UInt8(ascii: "A")...UInt8(ascii: "z") where isASCIILetter(b) {
+                let letter = String(Character(Unicode.Scalar(b)))
+                row[letter] = composedAccent(letter, mark)
+            }
+            out[mark] = row
+        }
+        return out
+    }()
+
+    private static func composedAccent(_ s: String, _ mark: String) -> String {
         var scalars = Array(s.unicodeScalars)
         guard !scalars.isEmpty else { return s }
         if scalars[0] == "ı" { scalars[0] = "i" }
@@ -878,11 +910,12 @@ enum LaTeXDecoderStyle {
                 merged[k] = .text(collapse(s))
             }
         }
-        if case .text(let s)? = merged.first {
+        // Copies only when there is a space to drop.
+        if case .text(let s)? = merged.first, s.utf8.first == 0x20 {
             let t = String(s.drop { $0 == " " })
             if t.isEmpty { merged.removeFirst() } else { merged[0] = .text(t) }
         }
-        if case .text(let s)? = merged.last {
+        if case .text(let s)? = merged.last, s.utf8.last == 0x20 {
             var t = Substring(s)
             while t.last == " " { t = t.dropLast() }
             if t.isEmpty { merged.removeLast() } else { merged[merged.count - 1] = .text(String(t)) }
@@ -891,12 +924,12 @@ enum LaTeXDecoderStyle {
     }
 
     static func hasDoubleSpace(_ s: String) -> Bool {
-        var previous: UInt8 = 0
-        for b in s.utf8 {
-            if b == 0x20 && previous == 0x20 { return true }
-            previous = b
+        var s = s
+        return s.withUTF8 { buf in
+            guard buf.count > 1 else { return false }
+            for k in 1..<buf.count where buf[k] == 0x20 && buf[k - 1] == 0x20 { return true }
+            return false
         }
-        return false
     }
 
     static func collapse(_ s: String) -> String {

@@ -53,6 +53,17 @@ public struct LineIndex: Sendable {
             var i = 0
             let n = buf.count
             while i < n {
+                // Eight bytes at a time while they hold no line break.
+                if i + 8 <= n, let base = buf.baseAddress {
+                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let lf = w ^ (ones &* 0x0A)
+                    let cr = w ^ (ones &* 0x0D)
+                    if (((lf &- ones) & ~lf) | ((cr &- ones) & ~cr)) & (ones &* 0x80) == 0 {
+                        i += 8
+                        continue
+                    }
+                }
                 let b = buf[i]
                 if b == 0x0A {
                     starts.append(i + 1)

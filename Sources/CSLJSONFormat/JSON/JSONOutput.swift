@@ -126,11 +126,29 @@ struct JSONEmitter {
         var s = s
         s.withUTF8 { buffer in
             var runStart = 0
-            for i in 0..<buffer.count {
+            var i = 0
+            let n = buffer.count
+            while i < n {
+                // Eight bytes at a time while none needs escaping (no control byte, quote or backslash).
+                if i + 8 <= n, let base = buffer.baseAddress {
+                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let highs: UInt64 = 0x8080_8080_8080_8080
+                    let quote = w ^ (ones &* 0x22)
+                    let slash = w ^ (ones &* 0x5C)
+                    let hit =
+                        ((w &- ones &* 0x20) & ~w) | ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash)
+                    if hit & highs == 0 {
+                        i += 8
+                        continue
+                    }
+                }
                 let b = buffer[i]
+                i += 1
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<i])) }
-                runStart = i + 1
+                let at = i - 1
+                if runStart < at { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<at])) }
+                runStart = i
                 switch b {
                 case UInt8(ascii: "\""): append("\\\"")
                 case UInt8(ascii: "\\"): append("\\\\")
