@@ -115,7 +115,7 @@ struct CSLItemWriter {
         }
         if let genre = entry.type.genre { custom[CSLCustomKey.typeGenre] = .string(genre) }
 
-        if let title = entry.title, !title.isEmpty { put("title", markup(title, field: "title")) }
+        if let title = entry.title, !title.isEmpty { writeTitle(title) }
         if let short = entry.shortTitle, !short.isEmpty { put("title-short", markup(short, field: "title-short")) }
 
         writeNames()
@@ -145,6 +145,31 @@ struct CSLItemWriter {
             derived.append(field)
         }
         return .string(typeset)
+    }
+
+    /// The title. CSL has no subtitle: a BibLaTeX `subtitle` and `titleaddon` (kept as
+    /// extras) are joined to it for readers, as biblatex prints them ("Title: Subtitle.
+    /// Addon"); the title alone goes to `custom.tex` and `title` is derived, so the reader
+    /// gets the model back.
+    private mutating func writeTitle(_ title: RichText) {
+        var joined = title.inlines
+        var ending = title.plainText
+        for (name, separator) in [("subtitle", ": "), ("titleaddon", ". ")] {
+            guard let part = entry.extra.first(where: { $0.key.namespace == "bibtex" && $0.key.name.lowercased() == name })?
+                .value, !part.allSatisfy(\.isWhitespace)
+            else { continue }
+            let punctuated = ending.last.map { ".:;?!".contains($0) } ?? false
+            joined.append(.text((punctuated ? " " : separator) + part))
+            ending = part
+        }
+        guard joined.count > title.inlines.count else {
+            put("title", markup(title, field: "title"))
+            return
+        }
+        let own = renderings(title, field: "title")
+        texMarkup.append(JSONOutputMember("title", .string(own.tex ?? own.typeset)))
+        derived.append("title")
+        put("title", .string(renderings(RichText(joined), field: "title").typeset))
     }
 
     /// The typeset markup, and the lossless one when it differs (losses reported once).
