@@ -231,6 +231,11 @@ struct BibTeXEntryMapper {
             guard let role = BibTeXRoleTable.role(forBibLaTeXField: name, typeField: typeValue) else { return nil }
             return (role, .entry, typeValue == nil ? nil : typeName)
         }
+        // biblatex's `editortype` gives the editor's role (`director` of a film, `compiler`).
+        if name == "editor", let typeValue = field("editortype").map({ plainNoReport($0).trimmingSpaces }), !typeValue.isEmpty {
+            let role = BibTeXRoleTable.role(forBibLaTeXField: "editora", typeField: typeValue) ?? .editor
+            return (role, .entry, "editortype")
+        }
         if let role = BibTeXRoleTable.role(forBibTeXField: name) ?? BibTeXRoleTable.role(forBibLaTeXField: name) {
             return (role, .entry, nil)
         }

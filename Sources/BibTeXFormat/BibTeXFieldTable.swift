@@ -145,7 +145,12 @@ public enum BibTeXFieldTable {
         // is also BibLaTeX's fallback home of `medium`); otherwise the first row at home there.
         let homes = rows.filter { $0.names(in: dialect, type: type).first == n }
         if let native = homes.first(where: { $0.bibtex.first == n }) ?? homes.first { return native.field }
-        return rows.first(where: { $0.readAliases.contains(n) || $0.bibtexByType.values.contains(n) })?.field
+        if let alias = rows.first(where: { $0.readAliases.contains(n) || $0.bibtexByType.values.contains(n) }) {
+            return alias.field
+        }
+        // A name the writer falls back to for this type (`institution` of a `@phdthesis`,
+        // whose home is `school`: biblatex files use it there).
+        return rows.first(where: { $0.names(in: dialect, type: type).contains(n) })?.field
     }
 
     /// The row of a field.

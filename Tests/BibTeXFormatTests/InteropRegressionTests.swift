@@ -33,4 +33,41 @@ import Testing
         let library = try BibTeXReader().read(Array(text.utf8), source: "t.bib", options: ReadOptions(), diagnostics: &diagnostics)
         #expect(library.entries.first?.identifier(.doi) == "10.1016/j.materresbull.2006.01.004")
     }
+
+    /// biblatex files put a thesis's university in `institution` even on `@phdthesis`
+    /// (an alias of `@thesis` there): it is the institution, not an unknown field (pandoc
+    /// agrees); `school` still wins when both are given.
+    @Test(arguments: ["phdthesis", "mastersthesis"])
+    func institutionOfAClassicThesisIsItsInstitution(_ type: String) throws {
+        var diagnostics = Diagnostics()
+        let text = """
+            @\(type){a, title={T}, INSTITUTION={University of Virginia}, year=2014}
+            @\(type){b, title={T}, school={MIT}, institution={Lab}, year=2014}
+            """
+        let library = try BibTeXReader().read(Array(text.utf8), source: "t.bib", options: ReadOptions(), diagnostics: &diagnostics)
+        try #require(library.entries.count == 2)
+        #expect(library.entries[0].fields[.institution] == "University of Virginia")
+        #expect(library.entries[0].extra.isEmpty)
+        #expect(library.entries[1].fields[.institution] == "MIT")
+        #expect(library.entries[1].extra[FieldKey("bibtex", "institution")] == "Lab")
+    }
+
+    /// biblatex's `editortype` names the editor's role: `editortype = {director}` makes the
+    /// editor of a film its director (pandoc agrees); `editortype = {editor}` changes nothing.
+    @Test func editortypeGivesTheEditorsRole() throws {
+        var diagnostics = Diagnostics()
+        let text = """
+            @video{a, title={One Flew over the Cuckoo's Nest}, editor={Forman, Miloš}, editortype={director}, year=1975}
+            @book{b, title={T}, editor={Doe, Jane}, editortype={editor}, year=2000}
+            @book{c, title={T}, editor={Roe, Ann}, year=2000}
+            """
+        let library = try BibTeXReader().read(Array(text.utf8), source: "t.bib", options: ReadOptions(), diagnostics: &diagnostics)
+        try #require(library.entries.count == 3)
+        #expect(library.entries[0].contributors[.director]?.names.first?.family == "Forman")
+        #expect(library.entries[0].contributors[.editor] == nil)
+        #expect(library.entries[0].extra.isEmpty)
+        #expect(library.entries[1].contributors[.editor]?.names.first?.family == "Doe")
+        #expect(library.entries[1].extra.isEmpty)
+        #expect(library.entries[2].contributors[.editor]?.names.first?.family == "Roe")
+    }
 }
