@@ -20,7 +20,8 @@
 #   folder, default bench-out/interop), BIBKIT (a built binary; default: build release),
 #   MIN_AGREEMENT (default 0.95), LIMIT (only the first N files per check, for a quick try),
 #   FILES_MATCHING (an ERE: only the corpus paths it matches), APPEND=1 (keep the results of
-#   earlier runs in $OUT and replace only those of the files run now; the summary covers all).
+#   earlier runs in $OUT and replace only those of the files run now; the summary covers all),
+#   SKIP_DONE=1 (with APPEND=1: run only the files that have no result yet, to resume a sweep).
 # Oracle flags per corpus file (--allow-missing-title, --allow-data-warnings, xfail ...) come from
 #   Tests/InteropTests/Fixtures/oracle-flags.txt, each with the reason the source justifies it.
 #   `xfail` marks a file the oracle is known to fail on for that reason; `xfail=PATTERN` (an ERE,
@@ -152,22 +153,26 @@ PY
       local ref="$tmp/pandoc.json" cmp="$OUT/pandoc/$name.json"
       mkdir -p "$OUT/pandoc"
       # pandoc 2.17 never returns on a crossref cycle (python-bibtexparser/crossref_cascading_cycle.bib)
-      timeout 300 pandoc -f bibtex -t csljson "$src" > "$ref" 2>> "$log"
+      timeout -k 10 300 pandoc -f bibtex -t csljson "$src" > "$ref" 2>> "$log"
       local prc=$?
       if [ $prc -ne 0 ]; then
         status=skip; reason="pandoc cannot read the file ($( [ $prc = 124 ] && echo 'no answer in 300 s' || echo "exit $prc"))"; emit; return
       fi
       python3 "$ORACLES/compare_csl.py" --ignore custom,citation-key,title-short --json "$out" "$ref" > "$cmp" 2>> "$log"
       # equal and both-written fields, and items where bibkit writes fewer fields than pandoc
-      local line; line=$(python3 - "$out" "$ref" "$cmp" "$rel" "$AGREEMENT" <<'PY'
+      # Fields are counted when they are CSL variables of the official schema: pandoc also
+      # writes "other-ids" (from biblatex `ids`), which is not one (bibkit keeps `ids` in custom).
+      local line; line=$(python3 - "$out" "$ref" "$cmp" "$rel" "$AGREEMENT" "$SHARED/schemas-official/csl-data.json" <<'PY'
 import json, sys
-ours, ref, cmp, rel, agreement = sys.argv[1:6]
+ours, ref, cmp, rel, agreement, schema = sys.argv[1:7]
+s = json.load(open(schema, encoding="utf-8"))
+variables = set((s.get("items") or s)["properties"])
 def counts(path):
     out = {}
     for it in json.load(open(path, encoding="utf-8")):
         if not isinstance(it, dict) or "id" not in it: continue
-        out[it["id"]] = sum(1 for k, v in it.items()
-                            if k not in ("id", "custom", "citation-key", "title-short") and v not in ("", [], {}, None))
+        out[it["id"]] = sum(1 for k, v in it.items() if k in variables
+                            and k not in ("id", "custom", "citation-key", "title-short") and v not in ("", [], {}, None))
     return out
 allowed = set()
 for l in open(agreement, encoding="utf-8"):
@@ -242,6 +247,10 @@ files() { # folder ext... -> corpus-relative paths, sorted
     esac | grep -E -- "${FILES_MATCHING:-.}" | sed "s/^/$c|/"
   done
 } > "$OUT/jobs.txt"
+if [ "${SKIP_DONE:-0}" = 1 ]; then # APPEND=1 SKIP_DONE=1: only the files without a result yet
+  while IFS='|' read -r c p; do [ -s "$OUT/results/$c/${p//\//__}.tsv" ] || echo "$c|$p"; done < "$OUT/jobs.txt" > "$OUT/jobs.left"
+  mv "$OUT/jobs.left" "$OUT/jobs.txt"
+fi
 for job in $(tr '|' '\t' < "$OUT/jobs.txt" | awk -F'\t' '{ gsub("/", "__", $2); print $1 "/" $2 }'); do
   rm -f "$OUT/results/$job.tsv" "$OUT/pandoc/${job#pandoc/}.agreement"
 done

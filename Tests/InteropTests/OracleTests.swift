@@ -129,7 +129,19 @@ struct OracleTests {
         #expect(fewer.isEmpty, "fewer fields than pandoc:\n\(fewer.joined(separator: "\n"))")
     }
 
-    /// Non-empty fields per item id, without the ones pandoc does not write or derives.
+    /// The variables of the official CSL-JSON schema (nil when it is absent: every key counts).
+    static let cslVariables: Set<String>? = {
+        let url = Paths.shared.appendingPathComponent("schemas-official/csl-data.json")
+        guard let data = try? Data(contentsOf: url),
+            let schema = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let items = schema["items"] as? [String: Any] ?? Optional(schema),
+            let properties = items["properties"] as? [String: Any]
+        else { return nil }
+        return Set(properties.keys)
+    }()
+
+    /// Non-empty CSL variables per item id, without the ones pandoc does not write or derives.
+    /// Keys outside the official schema (pandoc's `other-ids`) are not counted.
     static func fieldCounts(_ data: Data) throws -> [String: Int] {
         let items = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
         var out: [String: Int] = [:]
@@ -137,6 +149,7 @@ struct OracleTests {
             guard let id = item["id"] as? String else { continue }
             out[id] = item.filter { key, value in
                 guard !["id", "custom", "citation-key", "title-short"].contains(key) else { return false }
+                if let variables = cslVariables, !variables.contains(key) { return false }
                 if let s = value as? String { return !s.isEmpty }
                 if let a = value as? [Any] { return !a.isEmpty }
                 if let d = value as? [String: Any] { return !d.isEmpty }
