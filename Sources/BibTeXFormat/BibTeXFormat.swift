@@ -60,19 +60,46 @@ public enum BibTeXFormat {
         return containsBibLaTeXMarkers(bytes) ? score + 5 : score - 10
     }
 
-    private static let bibLaTeXMarkers: [[UInt8]] = [
-        "journaltitle", "date =", "date=", "urldate", "eprinttype", "langid", "@online", "@thesis{", "@report{",
-        "location =", "addendum",
-    ].map { Array($0.utf8) }
+    /// Field names only BibLaTeX uses, matched as whole names before `=` (`profile-date =` or
+    /// `bdsk-urldate =` are other fields), and entry types only BibLaTeX has, matched after `@`.
+    private static let bibLaTeXFieldMarkers: Set<[UInt8]> = Set(
+        ["journaltitle", "date", "urldate", "eprinttype", "langid", "location", "addendum"].map { Array($0.utf8) })
+    private static let bibLaTeXTypeMarkers: Set<[UInt8]> = Set(["online", "thesis", "report"].map { Array($0.utf8) })
 
+    /// A byte of a BibTeX field or type name (letters, digits and the punctuation names use).
+    private static func isNameByte(_ b: UInt8) -> Bool {
+        isASCIILetter(b) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+            || b == UInt8(ascii: ":") || b == UInt8(ascii: ".") || b == UInt8(ascii: "+") || b >= 0x80
+    }
+
+    /// Field names count at brace depth 1 (inside an entry, not inside a braced value), entry
+    /// types at depth 0.
     private static func containsBibLaTeXMarkers(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let lowered = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        for marker in bibLaTeXMarkers {
-            guard let first = marker.first, lowered.count >= marker.count else { continue }
-            var i = 0
-            while i + marker.count <= lowered.count {
-                if lowered[i] == first && lowered[i..<(i + marker.count)].elementsEqual(marker) { return true }
+        var i = bytes.startIndex
+        var depth = 0
+        while i < bytes.endIndex {
+            guard isNameByte(bytes[i]) else {
+                if bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "(") && depth == 0 {
+                    depth += 1
+                } else if bytes[i] == UInt8(ascii: "}") || bytes[i] == UInt8(ascii: ")") && depth == 1 {
+                    depth = max(0, depth - 1)
+                }
                 i += 1
+                continue
+            }
+            // A whole name: from a byte that is not part of a name to the next such byte.
+            let start = i
+            while i < bytes.endIndex, isNameByte(bytes[i]) { i += 1 }
+            let name = bytes[start..<i].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            let before = start > bytes.startIndex ? bytes[start - 1] : 0x0A
+            var k = i
+            while k < bytes.endIndex, bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0A || bytes[k] == 0x0D { k += 1 }
+            let after = k < bytes.endIndex ? bytes[k] : 0
+            if depth == 1, after == UInt8(ascii: "="), bibLaTeXFieldMarkers.contains(name) { return true }
+            if depth == 0, before == UInt8(ascii: "@"), after == UInt8(ascii: "{") || after == UInt8(ascii: "("),
+                bibLaTeXTypeMarkers.contains(name)
+            {
+                return true
             }
         }
         return false

@@ -134,6 +134,12 @@ struct KeyAndLibraryTests {
         ("@article{a,\n title = {T}}", 90, 80),
         ("\u{FEFF}  % comment @ here\n\n@Misc{b,", 90, 80),
         ("@article{a, journaltitle = {J}, date = {2020}}", 90, 95),
+        // BibLaTeX field names count only whole: these are other fields, or text.
+        ("@misc{a,\n profile-date = {2020}, bdsk-urldate = {x},\n x_langid = {en}, note = {update = soon}}", 90, 80),
+        ("@misc{a,\n title = {The date = 2020 and the @online{ page}}}", 90, 80),
+        ("@misc{a,\n  Date\n    = {2020}}", 90, 95),
+        ("@Online (a,\n title = {T}}", 90, 95),
+        ("@onlineresource{a,\n mydate = {2020}}", 90, 80),
         ("Some text first\n@book{x,", 40, 30),
         ("TY  - JOUR\nER  - ", 0, 0),
         ("[{\"id\": \"a\"}]", 0, 0),
