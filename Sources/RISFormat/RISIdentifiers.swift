@@ -43,19 +43,34 @@ enum RISIdentifiers {
         return isDOI(bare) ? bare : nil
     }
 
-    /// The first DOI inside free text (`… doi: 10.1063/1.4814070 …`), trailing punctuation removed.
-    static func doiInText(_ text: String) -> String? {
-        var searchStart = text.startIndex
-        while searchStart < text.endIndex {
-            guard let hit = text[searchStart...].firstRange(of: "10.") else { return nil }
-            var end = hit.lowerBound
-            while end < text.endIndex, !text[end].isWhitespace { end = text.index(after: end) }
-            var candidate = String(text[hit.lowerBound..<end])
-            while let last = candidate.last, ".,;:)]}>\"'".contains(last) { candidate.removeLast() }
-            if isDOI(candidate) { return candidate }
-            searchStart = hit.upperBound
+    /// The record's own DOI from a short note that labels it: one line of at most 200 bytes
+    /// that starts with `DOI` (`DOI: 10.1/x`, `doi 10.1/x [doi]`, `DOI - 10.1/x.`) and holds that
+    /// one DOI. Nil for a DOI inside other text, such as a list of cited references.
+    static func labelledDOI(_ note: String) -> String? {
+        let text = RISText.trimmed(note)
+        guard text.utf8.count <= 200, !text.utf8.contains(0x0A), !text.utf8.contains(0x0D) else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count > 3, bytes[0] | 0x20 == UInt8(ascii: "d"), bytes[1] | 0x20 == UInt8(ascii: "o"),
+            bytes[2] | 0x20 == UInt8(ascii: "i")
+        else { return nil }
+        // After the label: spaces and one of `:`, `-`, `=` at most, then the DOI.
+        var i = 3
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == UInt8(ascii: ":")
+            || bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "=")
+        {
+            i += 1
         }
-        return nil
+        guard i > 3, i < bytes.count else { return nil }
+        let rest = String(decoding: bytes[i...], as: UTF8.self)
+        var end = rest.startIndex
+        while end < rest.endIndex, !rest[end].isWhitespace { end = rest.index(after: end) }
+        var candidate = bareDOI(String(rest[..<end]))
+        while let last = candidate.last, ".,;)]}>\"'".contains(last) { candidate.removeLast() }
+        guard isDOI(candidate) else { return nil }
+        // What follows may only be a short tag (`[doi]`, `(online)`), not more text with DOIs.
+        let tail = rest[end...]
+        if tail.contains("10.") || tail.split(separator: " ").count > 2 { return nil }
+        return candidate
     }
 
     /// The DOI of a `doi.org` URL.

@@ -508,10 +508,13 @@ struct RISRecordMapper {
                 consumed.insert(s.index)
             }
         }
+        // A note that says which DOI is the record's own (`DOI: 10.…`, `doi 10.… [pii]`); a DOI
+        // anywhere inside a long note (Scopus's `References:` list) is a cited work's.
         if doi == nil {
-            for (_, note) in noteFields {
-                if let d = RISIdentifiers.doiInText(note) {
+            for (k, note) in noteFields.enumerated() {
+                if let d = RISIdentifiers.labelledDOI(note.value) {
                     doi = d
+                    noteFields.remove(at: k)  // the note only said what the DOI is
                     break
                 }
             }

@@ -1,3 +1,4 @@
+import Foundation
 import BibModel
 import Testing
 
@@ -81,9 +82,12 @@ import Testing
         #expect(readOne(record("JOUR", "DI  - 10.1/di")).identifier(.doi) == "10.1/di")
         #expect(readOne(record("JOUR", "M3  - doi: 10.1063/1.4814070")).identifier(.doi) == "10.1063/1.4814070")
         #expect(readOne(record("JOUR", "N1  - doi: 10.1063/1.4814070")).identifier(.doi) == "10.1063/1.4814070")
+        // A DOI inside other text is another work's (issue #5: only a note that states the
+        // record's own DOI counts); the note is kept as it is.
         let n = readOne(record("JOUR", "N1  - See also doi:10.1000/abc. for more"))
-        #expect(n.identifier(.doi) == "10.1000/abc")
+        #expect(n.identifier(.doi) == nil)
         #expect(n.notes.count == 1)
+        #expect(readOne(record("JOUR", "N1  - DOI 10.1000/abc.")).identifier(.doi) == "10.1000/abc")
         let u = readOne(record("JOUR", "UR  - https://doi.org/10.1000/xyz"))
         #expect(u.identifier(.doi) == "10.1000/xyz")
         #expect(u.links == [Link("https://doi.org/10.1000/xyz")])
@@ -91,6 +95,28 @@ import Testing
         let all = readOne(record("JOUR", "DO  - https://doi.org/10.1063/1.4814070", "N1  - doi: 10.1063/1.4814070", "M3  - doi: 10.1063/1.4814070"))
         #expect(all.identifiers == [Identifier(.doi, "10.1063/1.4814070")])
         #expect(all.notes.isEmpty && all.extra.isEmpty && all.fields[.genre] == nil)
+    }
+
+    /// `Fixtures/doi/notes.ris`: Scopus `References:` notes full of cited works' DOIs give no
+    /// DOI; a note that labels the DOI, or is one, gives it; DO, DI and M3 come first.
+    @Test func doiFromNotesOnlyWhenTheNoteStatesIt() throws {
+        let url = Env.fixtures.appendingPathComponent("doi/notes.ris")
+        let (library, _) = readRIS(Array(try Data(contentsOf: url)), file: "notes.ris")
+        let dois = library.entries.map { $0.identifier(.doi) }
+        #expect(
+            dois == [
+                nil, "10.1016/j.psyneuen.2019.104501", nil, "10.1063/1.4814070", "10.1016/j.neuron.2016.10.006",
+                "10.1201/b19107-2", "10.1000/di.1", "10.1000/m3.1",
+            ])
+        // The reference lists stay notes, whole.
+        #expect(library.entries[0].notes.contains { $0.plainText.hasPrefix("References: Agostini") && $0.plainText.contains("10.1038/tp.2016.191") })
+        #expect(library.entries[1].notes.count == 1)
+        // A labelled note that loses to DI says something else: it is kept.
+        #expect(library.entries[6].identifiers.filter { $0.kind == .doi }.count == 1)
+        #expect(library.entries[6].extra[FieldKey("ris", "N1")] == "DOI: 10.1000/note.1")
+        // A labelled note that gives the DOI is not also a note.
+        #expect(library.entries[3].notes.isEmpty)
+        #expect(library.entries[4].notes.isEmpty)
     }
 
     @Test func pages() {
