@@ -43,6 +43,12 @@ struct EntryBuilder {
     /// `bibtex-macro:` extras: field name (lower case) → the expression it was read with.
     private var macroMarkers: [String: String] = [:]
     private var placed: [(name: String, value: [UInt8], bare: Bool)] = []
+    /// Folded field name → the request position of the model slot whose home it is, recorded
+    /// whether or not the slot has a value. A value that falls back to another slot's home
+    /// field (a misc's container in `howpublished`, a biblatex publisher in `organization`) is
+    /// written where that slot's own value would be, so reading it back as that slot and
+    /// writing again keeps the field order.
+    private var homePosition: [String: Int] = [:]
     private var addendumParts: [[UInt8]] = []
 
     private var dialect: BibTeXDialect { context.dialect }
@@ -130,7 +136,12 @@ struct EntryBuilder {
             let name = original.name.lowercased()
             if BibTeXTypeTable.isWritable(name, in: dialect) { written = name }
         }
-        if dialect == .biblatex, written == row.biblatex {
+        // A child of a `crossref`/`xdata` parent may get its editor or author from the parent:
+        // its own fields alone do not tell `@incollection` from `@inbook`.
+        let hasParent = entry.extra.keys.contains {
+            ($0.namespace == "bibtex" || $0.namespace == "biblatex") && ["crossref", "xdata"].contains($0.name.lowercased())
+        }
+        if dialect == .biblatex, written == row.biblatex, !hasParent {
             if let alternative = row.biblatexWithoutEditor, !hasEditor {
                 written = alternative
             } else if let alternative = row.biblatexWithoutAuthor, hasEditor,
@@ -373,6 +384,10 @@ struct EntryBuilder {
 
     /// Requests a model field at its home (and fallbacks) from the field table.
     private mutating func addField(_ field: Field, value: String? = nil) {
+        if let home = BibTeXFieldTable.row(field).names(in: dialect, type: type).first {
+            let folded = BibTeXKeys.folded(home)
+            if homePosition[folded] == nil { homePosition[folded] = requests.count }
+        }
         guard var raw = value ?? entry.fields[field] else { return }
         if field == .status, dialect == .biblatex, let key = BibTeXDates.publicationStates[raw.trimmingSpaces.lowercased()] {
             raw = key  // biblatex localises its pubstate keys ("in press" → `inpress`)
@@ -746,11 +761,25 @@ struct EntryBuilder {
             }
         }
         placed.reserveCapacity(requests.count + 4)
-        for (i, r) in requests.enumerated() {
-            guard let k = chosen[i] else {
-                reportUnplaced(r)
-                continue
+        // Output order: a value placed in its own first candidate keeps its request position;
+        // one placed in a field that is another slot's home takes that slot's position, just
+        // before whatever was requested there.
+        let homePosition = self.homePosition
+        func position(_ i: Int) -> (Int, Int, Int) {
+            guard let k = chosen[i], !requests[i].isExtra else { return (i, 1, i) }
+            let name = BibTeXKeys.folded(requests[i].candidates[k].name)
+            let borrowed = k > 0 || requests[i].priority >= 1_000_000
+            if borrowed, let home = homePosition[name], home != i {
+                return (home, 0, i)
             }
+            return (i, 1, i)
+        }
+        for (i, r) in requests.enumerated() where chosen[i] == nil { reportUnplaced(r) }
+        let keys = requests.indices.map(position)
+        let outputOrder = homePosition.isEmpty ? Array(requests.indices) : requests.indices.sorted { keys[$0] < keys[$1] }
+        for i in outputOrder {
+            let r = requests[i]
+            guard let k = chosen[i] else { continue }
             let c = r.candidates[k]
             if !r.bare, let expression = macroExpression(for: c.name, value: r.value) {
                 placed.append((c.name, Array(expression.utf8), true))

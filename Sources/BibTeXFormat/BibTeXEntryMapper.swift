@@ -376,6 +376,14 @@ struct BibTeXEntryMapper {
                 entry.dates[.issued] = .typed(Self.collapsedRange(date))
                 for name in ["year", "month", "day"] {
                     guard let i = index(name), !consumed.contains(i) else { continue }
+                    // A month that is no month says nothing against the date: it stays a field
+                    // under its own name, as it does beside `year` (so tidying twice agrees).
+                    if name == "month", BibTeXDateReading.month(plainNoReport(fields[i])) == nil {
+                        diagnostics.warning(
+                            "bibtex.bad-date", "month '\(plainNoReport(fields[i]))' is not a month; kept as a field",
+                            at: location(fields[i]), entryKey: key, field: fields[i].name)
+                        continue
+                    }
                     keepAside(i, because: "'\(fields[i].name)' disagrees with 'date', which counts (as in biber)")
                 }
             } else if let state = Self.publicationState(text), entry.fields[.status] == nil {

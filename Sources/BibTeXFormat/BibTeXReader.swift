@@ -64,6 +64,7 @@ public struct BibTeXReader: BibliographyReader {
         }
         let document = BibTeXScanner.scan(input, lines: lines, diagnostics: &diagnostics)
         var resolver = BibTeXResolver(bytes: input, lines: lines, dialect: dialect, validUTF8: invalid == nil)
+        resolver.inherits = options.inheritCrossReferences
         let resolved = resolver.resolve(document)
         diagnostics.append(contentsOf: resolver.diagnostics)
         var library = Library()
@@ -185,6 +186,8 @@ struct BibTeXResolver {
     var macros: [String: [UInt8]] = [:]
     /// False when the file has bytes that are not UTF-8 (values are then checked one by one).
     let validUTF8: Bool
+    /// Lend crossref/xdata parents' fields (``ReadOptions/inheritCrossReferences``).
+    var inherits = true
 
     init(bytes: [UInt8], lines: LineIndex, dialect: BibTeXDialect, validUTF8: Bool) {
         self.bytes = bytes
@@ -240,7 +243,7 @@ struct BibTeXResolver {
             }
         }
         checkDuplicateKeys(entries)
-        return inherit(entries)
+        return inherits ? inherit(entries) : entries
     }
 
     /// Text between entries as a comment: trimmed; when every line is a `%` comment, the

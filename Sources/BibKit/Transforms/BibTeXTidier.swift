@@ -1,5 +1,6 @@
-/// Tidying a BibTeX or BibLaTeX file as `bibkit tidy` does: read it in its own dialect,
-/// run a transform chain (clean by default), write it back in the same dialect.
+/// Tidying a BibTeX or BibLaTeX file as `bibkit tidy` does: read it in its own dialect
+/// (without lending `crossref`/`xdata` parents' fields to their children), run a transform
+/// chain (clean by default), write it back in the same dialect.
 public struct BibTeXTidier: Sendable {
     /// The transforms to run.
     public var chain: TransformChain
@@ -31,7 +32,11 @@ public struct BibTeXTidier: Sendable {
         let before = diagnostics.hasErrors
         var library = Library()
         if let plugin = FormatRegistry.plugin(named: dialect.rawValue) {
-            library = (try? Pipeline().read(bytes, as: plugin, source: source, diagnostics: &diagnostics)) ?? Library()
+            // Each entry keeps its own fields and its `crossref`: inherited values written into
+            // the children would change the file (and, where a parent's field is renamed on
+            // writing, change it again on the next tidy).
+            let pipeline = Pipeline(readOptions: ReadOptions(inheritCrossReferences: false))
+            library = (try? pipeline.read(bytes, as: plugin, source: source, diagnostics: &diagnostics)) ?? Library()
         }
         return ReadResult(library: library, dialect: dialect, readErrors: diagnostics.hasErrors && !before)
     }
@@ -53,7 +58,8 @@ public struct BibTeXTidier: Sendable {
     /// BibLaTeX when BibLaTeX-only entry types (`@online`, `@thesis`, …) and fields
     /// (`journaltitle`, `date`, `urldate`, …) outnumber BibTeX-only ones (`journal`, `year`,
     /// `address`, `school`, `@phdthesis`, …); else BibTeX. Fields both dialects accept (and
-    /// `location`, which BibTeX exports from ACM carry) do not count.
+    /// `location`, which BibTeX exports from ACM carry) do not count. With no marker either
+    /// way at all, a file with UTF-8 text is BibLaTeX.
     public static func dialect(of bytes: [UInt8]) -> FormatID {
         let biblatexTypes: Set<String> = [
             "online", "thesis", "report", "dataset", "software", "mvbook", "mvcollection", "mvproceedings",
@@ -67,6 +73,8 @@ public struct BibTeXTidier: Sendable {
         ]
         let bibtexFields: Set<String> = ["journal", "year", "address", "school"]
         var score = 0
+        var bibtexOnly = false
+        var biblatexOnly = false
         var i = 0
         var afterSeparator = true
         while i < bytes.count {
@@ -75,7 +83,7 @@ public struct BibTeXTidier: Sendable {
                 var j = i + 1
                 while j < bytes.count, isASCIILetter(bytes[j]) { j += 1 }
                 let name = String(decoding: bytes[(i + 1)..<j], as: UTF8.self).lowercased()
-                if biblatexTypes.contains(name) { score += 1 } else if bibtexTypes.contains(name) { score -= 1 }
+                if biblatexTypes.contains(name) { score += 1; biblatexOnly = true } else if bibtexTypes.contains(name) { score -= 1; bibtexOnly = true }
                 i = j
                 afterSeparator = false
                 continue
@@ -87,7 +95,7 @@ public struct BibTeXTidier: Sendable {
                 while k < bytes.count, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
                 if k < bytes.count, bytes[k] == UInt8(ascii: "=") {
                     let name = String(decoding: bytes[i..<j], as: UTF8.self).lowercased()
-                    if biblatexFields.contains(name) { score += 1 } else if bibtexFields.contains(name) { score -= 1 }
+                    if biblatexFields.contains(name) { score += 1; biblatexOnly = true } else if bibtexFields.contains(name) { score -= 1; bibtexOnly = true }
                 }
                 i = j
                 afterSeparator = false
@@ -96,6 +104,11 @@ public struct BibTeXTidier: Sendable {
             afterSeparator = b == 0x0A || b == 0x0D || b == 0x20 || b == 0x09 || b == UInt8(ascii: ",")
             i += 1
         }
+        // No marker of either dialect at all: raw UTF-8 text is for biber (classic BibTeX files
+        // escape it), and it is what tidying a BibLaTeX file left whose only marker was
+        // `langid` (written as `language`).
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if !bibtexOnly, !biblatexOnly, bytes.dropFirst(bom).contains(where: { $0 >= 0x80 }) { return .biblatex }
         return score > 0 ? .biblatex : .bibtex
     }
 

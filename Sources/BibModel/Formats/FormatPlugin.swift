@@ -3,9 +3,16 @@ public struct ReadOptions: Sendable {
     /// The capture date for formats whose dates omit the year (profile text): a date
     /// without a year is the latest such date not after this one. Nil means today.
     public var asOf: DateParts?
+    /// Formats with cross-references between entries (BibTeX `crossref`/`xdata`): lend the
+    /// parent's fields to the child (true, the default, so every entry is whole), or keep each
+    /// entry's own fields and the reference only (false: tidying a file in place).
+    public var inheritCrossReferences: Bool
 
     /// Creates read options.
-    public init(asOf: DateParts? = nil) { self.asOf = asOf }
+    public init(asOf: DateParts? = nil, inheritCrossReferences: Bool = true) {
+        self.asOf = asOf
+        self.inheritCrossReferences = inheritCrossReferences
+    }
 }
 
 /// Options every writer may consult.
