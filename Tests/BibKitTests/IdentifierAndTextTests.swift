@@ -73,6 +73,9 @@ import Testing
         #expect(a == b && b == c)
         #expect(MatchText.key("R&D in Europe") == MatchText.key("R and D in Europe"))
         #expect(MatchText.key(#"{\v{C}}apek and {\ss}"#) == "capekandss")
+        // Look-alike forms are one letter: the micro sign upper-cases to Greek capital mu.
+        #expect(MatchText.key("Emitting at 1.55 µm") == MatchText.key("EMITTING AT 1.55 ΜM"))
+        #expect(MatchText.key("Eﬃcient ﬁlms, 10²") == "efficientfilms102")
         #expect(MatchText.key("Multi-task learning") == MatchText.key("Multitask Learning"))
         #expect(MatchText.key("深層学習") == "深層学習")
     }

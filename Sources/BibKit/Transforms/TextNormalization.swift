@@ -22,9 +22,11 @@ public enum MatchText {
         }
         let source = text.utf8.contains(UInt8(ascii: "\\")) ? latexStripped(text) : text
         if source.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(source) }
-        // After canonical decomposition accented Latin letters are an ASCII base and a mark;
-        // what is left are special letters (spelled out) and other scripts (kept, lower case).
-        for scalar in source.decomposedStringWithCanonicalMapping.unicodeScalars {
+        // After compatibility decomposition accented Latin letters are an ASCII base and a
+        // mark, and look-alike forms are one letter (micro sign `µ` and Greek `μ`, which is what
+        // upper-casing `µ` gives back; `ﬁ` and `fi`; `²` and `2`); what is left are special
+        // letters (spelled out) and other scripts (kept, lower case).
+        for scalar in source.decomposedStringWithCompatibilityMapping.unicodeScalars {
             if scalar.isASCII {
                 let v = UInt8(scalar.value)
                 if isDigit(v) || isLetter(v) {
