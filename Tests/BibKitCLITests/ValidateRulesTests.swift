@@ -47,6 +47,49 @@ import Testing
         #expect(r.stderr == "bibkit: 3 entries checked: 0 errors, 0 warnings\n")
     }
 
+    /// The checks `invalid.json` and `invalid.bib` do not reach (arXiv ids, PubMed ids, an
+    /// impossible date, keys that differ only in case, HTML in a journal, NFC in a value that
+    /// the source spells with `\u` escapes, a field outside biber's data model), each at its
+    /// line; and their near misses in the `*-valid` fixtures, which trigger nothing.
+    @Test func theOtherChecksFireAtTheirLines() throws {
+        let dir = "Tests/BibKitCLITests/Fixtures/validate"
+        let bib = "\(dir)/more-invalid.bib"
+        let r = try CLI.run(["validate", bib])
+        #expect(r.status == 1, "the keys that differ only in case are an error")
+        #expect(
+            lines(r) == [
+                "\(bib):23:3: warning: impossible-date: date: date '2021-02-30' is not an ISO 8601 date; kept as text [bibtex.bad-date]",
+                "\(bib):7:3: warning: bad-arxiv: eprint: 'not-an-arxiv-id' is not an arXiv identifier (2306.16788, hep-th/9901001) [validate.arxiv]",
+                "\(bib):16:3: warning: bad-pmid: pmid: 'PMC12345x' is not a PubMed id (digits) [validate.pmid]",
+                "\(bib):23:3: warning: impossible-date: date: '2021-02-30' is not a date bibkit can read (expected e.g. 2020, 2020-03-15, March 2020) [validate.date]",
+                "\(bib):43:3: warning: html-journal: journal: HTML markup or entities in text: 'Journal of <i>Tests</i>' [validate.html]",
+                "\(bib):33:1: error: case-key: key: key 'case-key' differs only in case from 'Case-Key' of an earlier entry (BibTeX treats them as one) [validate.duplicate-key]",
+            ], "\(r.stderr)")
+        #expect(r.stderr.hasSuffix("bibkit: 6 entries checked: 1 error, 5 warnings\n"))
+        let json = "\(dir)/more-invalid.json"
+        let j = try CLI.run(["validate", json])
+        #expect(j.status == 0)
+        #expect(
+            lines(j).filter { $0.hasSuffix("]") && $0.contains("[validate.") } == [
+                "\(json):13:5: warning: invalid-day: issued: '2021-2-30' is not a date bibkit can read (expected e.g. 2020, 2020-03-15, March 2020) [validate.date]",
+                "\(json):26:5: warning: decomposed: title: text is not in Unicode NFC (decomposed accents); bibkit writes NFC [validate.not-nfc]",
+            ], "\(j.stderr)")
+        let biblatex = "\(dir)/biblatex-invalid.bib"
+        let b = try CLI.run(["validate", "--from", "biblatex", biblatex])
+        #expect(
+            lines(b) == [
+                "\(biblatex):7:3: warning: field-outside-model: isrn: biber's data model has no field 'isrn' for @article [validate.field-not-in-model]"
+            ], "\(b.stderr)")
+        // The near misses: a good arXiv id and PubMed id, 29 February of a leap year, keys that
+        // differ in more than case, `<` and `\&` in text, `isrn` where biber has it.
+        let ok = try CLI.run(["validate", "\(dir)/more-valid.bib", "--strict"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stderr == "bibkit: 6 entries checked: 0 errors, 0 warnings\n")
+        let okBiblatex = try CLI.run(["validate", "--from", "biblatex", "\(dir)/biblatex-valid.bib", "--strict"])
+        #expect(okBiblatex.status == 0, "\(okBiblatex.stderr)")
+        #expect(okBiblatex.stderr == "bibkit: 1 entry checked: 0 errors, 0 warnings\n")
+    }
+
     @Test func risFieldsAreLocatedByTag() throws {
         let r = try CLI.run(["validate", ris])
         #expect(r.status == 0)
