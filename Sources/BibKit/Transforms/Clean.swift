@@ -511,53 +511,33 @@ final class EntryCleaner {
     }
 
     func cleanISBNs(_ style: Identifiers.ISBNStyle) {
-        let location = entry.origin?.start
-        let key = entry.key
-        func fix(_ ids: inout [Identifier]) {
-            for i in ids.indices where ids[i].kind == .isbn {
-                let old = ids[i].value
-                if let new = Identifiers.formattedISBN(old, style: style) {
-                    if new != old {
-                        ids[i].value = new
-                        record("isbn", old, new)
-                    }
-                } else {
-                    diagnostics.append(
-                        Diagnostic(
-                            .warning, code: "clean.invalid-isbn",
-                            message: "ISBN '\(old)' has a wrong check digit or length; left as it is",
-                            location: location, entryKey: key, field: "isbn"))
-                }
-            }
-        }
-        fix(&entry.identifiers)
-        if var c = entry.container {
-            fix(&c.identifiers)
-            entry.container = c
-        }
-        if var s = entry.series {
-            fix(&s.identifiers)
-            entry.series = s
-        }
+        cleanIdentifiers(.isbn, name: "ISBN") { Identifiers.formattedISBN($0, style: style) }
     }
 
     func cleanISSNs() {
+        cleanIdentifiers(.issn, name: "ISSN", Identifiers.normalizedISSN)
+    }
+
+    /// Rewrites every identifier of `kind` (the entry's, its container's and its series') as
+    /// `normalized` gives it; one that `normalized` rejects is left as it is, with a warning.
+    func cleanIdentifiers(_ kind: IdentifierKind, name: String, _ normalized: (String) -> String?) {
         let location = entry.origin?.start
         let key = entry.key
+        let field = name.lowercased()
         func fix(_ ids: inout [Identifier]) {
-            for i in ids.indices where ids[i].kind == .issn {
+            for i in ids.indices where ids[i].kind == kind {
                 let old = ids[i].value
-                if let new = Identifiers.normalizedISSN(old) {
+                if let new = normalized(old) {
                     if new != old {
                         ids[i].value = new
-                        record("issn", old, new)
+                        record(field, old, new)
                     }
                 } else {
                     diagnostics.append(
                         Diagnostic(
-                            .warning, code: "clean.invalid-issn",
-                            message: "ISSN '\(old)' has a wrong check digit or length; left as it is",
-                            location: location, entryKey: key, field: "issn"))
+                            .warning, code: "clean.invalid-\(field)",
+                            message: "\(name) '\(old)' has a wrong check digit or length; left as it is",
+                            location: location, entryKey: key, field: field))
                 }
             }
         }
