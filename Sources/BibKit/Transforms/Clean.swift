@@ -511,16 +511,16 @@ final class EntryCleaner {
     }
 
     func cleanISBNs(_ style: Identifiers.ISBNStyle) {
-        cleanIdentifiers(.isbn, name: "ISBN") { Identifiers.formattedISBN($0, style: style) }
+        cleanIdentifiers(.isbn, name: "ISBN", code: "clean.invalid-isbn") { Identifiers.formattedISBN($0, style: style) }
     }
 
     func cleanISSNs() {
-        cleanIdentifiers(.issn, name: "ISSN", Identifiers.normalizedISSN)
+        cleanIdentifiers(.issn, name: "ISSN", code: "clean.invalid-issn", Identifiers.normalizedISSN)
     }
 
     /// Rewrites every identifier of `kind` (the entry's, its container's and its series') as
     /// `normalized` gives it; one that `normalized` rejects is left as it is, with a warning.
-    func cleanIdentifiers(_ kind: IdentifierKind, name: String, _ normalized: (String) -> String?) {
+    func cleanIdentifiers(_ kind: IdentifierKind, name: String, code: String, _ normalized: (String) -> String?) {
         let location = entry.origin?.start
         let key = entry.key
         let field = name.lowercased()
@@ -535,7 +535,7 @@ final class EntryCleaner {
                 } else {
                     diagnostics.append(
                         Diagnostic(
-                            .warning, code: "clean.invalid-\(field)",
+                            .warning, code: code,
                             message: "\(name) '\(old)' has a wrong check digit or length; left as it is",
                             location: location, entryKey: key, field: field))
                 }
