@@ -78,7 +78,8 @@ import Testing
         let b = try CLI.run(["validate", "--from", "biblatex", biblatex])
         #expect(
             lines(b) == [
-                "\(biblatex):7:3: warning: field-outside-model: isrn: biber's data model has no field 'isrn' for @article [validate.field-not-in-model]"
+                "\(biblatex):7:3: warning: field-outside-model: isrn: biber's data model has no field 'isrn' for @article [validate.field-not-in-model]",
+                "\(biblatex):11:1: warning: report-without-type: type: @report needs field 'type' (BibLaTeX data model) [validate.missing-field]",
             ], "\(b.stderr)")
         // The near misses: a good arXiv id and PubMed id, 29 February of a leap year, keys that
         // differ in more than case, `<` and `\&` in text, `isrn` where biber has it.
