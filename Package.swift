@@ -30,7 +30,10 @@ let package = Package(
         .target(name: "JATSFormat", dependencies: ["BibModel", "BibXML", "BibSchemas"]),
         .target(
             name: "BibSchemas", path: "Schemas",
-            resources: [.embedInCode("csl-data.bibkit.json"), .embedInCode("jats-ref-list.bibkit.xsd")]),
+            resources: [
+                .embedInCode("csl-data.bibkit.json"), .embedInCode("csl-data-input.bibkit.json"),
+                .embedInCode("jats-ref-list.bibkit.xsd"),
+            ]),
         .target(
             name: "BibKit",
             dependencies: [

@@ -5,12 +5,27 @@ import BibKit
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check bibliography files and report every problem found.",
+        usage: """
+            bibkit validate [<input> ...] [--from <format>] [--schema <path>]
+                            [--strict] [-q] [-v] [--format <style>] [--no-rules]
+                            [--data-model <model>] [--ignore <codes> ...]
+            """,
         discussion: """
             Reads each INPUT with its format's reader and reports every diagnostic: syntax \
             errors with file, line and column (unbalanced braces, undefined @string macros and \
             crossrefs come from the BibTeX reader), values that do not parse, and anything the \
-            reader had to guess. JATS XML and CSL-JSON files are also checked against bibkit's \
-            own schemas (Schemas/). Then the rules run over what was read:
+            reader had to guess.
+
+            Schemas: CSL-JSON inputs are checked against what the CSL 1.0.2 specification \
+            allows (years as strings or numbers, raw and literal dates; a superset of the \
+            official csl-data.json). JATS inputs are checked for well-formedness; bibkit's \
+            own ref-list schema applies only to a <ref-list> as bibkit writes it, not to a \
+            whole article. --schema checks JATS against a DTD or XSD of your choice (for \
+            example the JATS Publishing DTD) or CSL-JSON against a JSON Schema; nothing is \
+            fetched from the network. bibkit's strict schemas for its own output are used \
+            by 'convert --validate'.
+
+            Then the rules run over what was read:
 
               validate.missing-field       required fields per type (--data-model)
               validate.date, .year         unreadable, invalid or future dates
@@ -36,6 +51,7 @@ struct Validate: ParsableCommand {
               bibkit validate out.xml --format github
               bibkit validate a.json b.ris --strict --data-model biblatex
               bibkit validate refs.bib --ignore validate.missing-field
+              bibkit validate article.xml --schema JATS-journalpublishing1-3.dtd
             """
     )
 
@@ -66,8 +82,21 @@ struct Validate: ParsableCommand {
     @Flag(name: .customLong("no-rules"), help: "Report only what the readers and schemas find, without the rule checks.")
     var noRules = false
 
+    @Option(name: .long, help: ArgumentHelp("Check JATS inputs against this DTD or XSD, or CSL-JSON inputs against this JSON Schema (kind by extension: .dtd, .xsd, .json), instead of bibkit's built-in checks. Read from local files only.", valueName: "path"))
+    var schema: String?
+
     func run() throws {
         var console = Console(style: format, quiet: quiet, verbose: verbose, progress: true)
+        var userSchema: UserSchema?
+        if let schema {
+            do {
+                userSchema = try UserSchema(path: schema)
+            } catch {
+                if error.usage { throw ValidationError(error.diagnostics.all.map(\.message).joined(separator: "; ")) }
+                console.emit(error.diagnostics)
+                throw ExitStatus.failure
+            }
+        }
         let reporter = console
         let progress = console.progress
         defer { progress?.finish() }
@@ -82,16 +111,17 @@ struct Validate: ParsableCommand {
             result, diagnostics in
             let before = (diagnostics.count(.error), diagnostics.count(.warning))
             position += 1
+            let checked = InputSchemas.check(
+                format: result.plugin.descriptor.id, bytes: result.bytes, source: result.input.displayName,
+                schema: userSchema)
             defer {
                 let n = result.library.entries.count
                 progress?.inputRead(
                     bytes: result.bytes.count, entries: n, next: position < specs.count ? specs[position].displayName : nil)
                 reporter.detail(
-                    "read \(n) entr\(n == 1 ? "y" : "ies") from \(result.input.displayName) (\(result.plugin.descriptor.id), \(FileSize.text(result.bytes.count)))\(result.plugin.validator == nil ? "" : ", schema-checked")\(rules ? ", rules checked" : ""): \(StepText.plural(diagnostics.count(.error) - before.0, "error")), \(StepText.plural(diagnostics.count(.warning) - before.1, "warning"))")
+                    "read \(n) entr\(n == 1 ? "y" : "ies") from \(result.input.displayName) (\(result.plugin.descriptor.id), \(FileSize.text(result.bytes.count)))\(checked.checked.map { ", " + $0 } ?? "")\(rules ? ", rules checked" : ""): \(StepText.plural(diagnostics.count(.error) - before.0, "error")), \(StepText.plural(diagnostics.count(.warning) - before.1, "warning"))")
             }
-            if let schema = result.plugin.validator {
-                diagnostics.append(contentsOf: schema(result.bytes, result.input.displayName))
-            }
+            diagnostics.append(contentsOf: checked.diagnostics)
             if rules {
                 validator.check(
                     result.library, format: result.plugin.descriptor.id, bytes: result.bytes,
