@@ -19,7 +19,8 @@
 # Environment: JOBS (parallel jobs, default 2, at most 2 on the shared machine), OUT (result
 #   folder, default bench-out/interop), BIBKIT (a built binary; default: build release),
 #   MIN_AGREEMENT (default 0.95), LIMIT (only the first N files per check, for a quick try),
-#   FILES_MATCHING (an ERE: only the corpus paths it matches), APPEND=1 (keep the results of
+#   FILES_MATCHING (an ERE: only the corpus paths it matches), FILES_FROM (a file of corpus
+#   paths, one a line: only those), APPEND=1 (keep the results of
 #   earlier runs in $OUT and replace only those of the files run now; the summary covers all),
 #   SKIP_DONE=1 (with APPEND=1: run only the files that have no result yet, to resume a sweep).
 # Oracle flags per corpus file (--allow-missing-title, --allow-data-warnings, xfail ...) come from
@@ -244,7 +245,7 @@ files() { # folder ext... -> corpus-relative paths, sorted
       jats-bibtex) files jats xml nxml;;
       ris-bibtex) files ris ris;;
       pandoc) files bibtex bib;;
-    esac | grep -E -- "${FILES_MATCHING:-.}" | sed "s/^/$c|/"
+    esac | grep -E -- "${FILES_MATCHING:-.}" | { if [ -n "${FILES_FROM:-}" ]; then grep -F -x -f "$FILES_FROM"; else cat; fi; } | sed "s/^/$c|/"
   done
 } > "$OUT/jobs.txt"
 if [ "${SKIP_DONE:-0}" = 1 ]; then # APPEND=1 SKIP_DONE=1: only the files without a result yet
@@ -257,7 +258,7 @@ done
 total=$(wc -l < "$OUT/jobs.txt")
 echo "interop: $total jobs (${checks[*]}), $JOBS in parallel, bibkit $("$BIBKIT" --version 2>/dev/null)" >&2
 start=$(date +%s)
-tr '\n' '\0' < "$OUT/jobs.txt" | xargs -0 -P "$JOBS" -n 1 "$ROOT/scripts/interop.sh" --job
+tr '\n' '\0' < "$OUT/jobs.txt" | xargs -0 -r -P "$JOBS" -n 1 "$ROOT/scripts/interop.sh" --job
 echo "interop: done in $(( $(date +%s) - start )) s" >&2
 
 cat "$OUT"/results/*/*.tsv > "$OUT/results.tsv" 2>/dev/null
@@ -266,7 +267,7 @@ checks=(); for c in "${ALL_CHECKS[@]}"; do [ -d "$OUT/results/$c" ] && checks+=(
 python3 - "$OUT" "$MIN_AGREEMENT" "${checks[@]}" <<'PY'
 import json, os, sys, glob
 out, floor, checks = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
-rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(out, "results.tsv"), encoding="utf-8") if l.strip()]
+rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(out, "results.tsv"), encoding="utf-8", errors="replace") if l.strip()]
 result = {"checks": {}, "ok": True}
 print(f"{'check':<12} {'files':>6} {'entries':>8} {'passed':>7} {'xfail':>6} {'failed':>7} {'n/a':>5}")
 failures = []
@@ -283,7 +284,7 @@ for c in checks:
     if c == "pandoc":
         eq = both = 0
         for f in glob.glob(os.path.join(out, "pandoc", "*.agreement")):
-            _, e, b = open(f, encoding="utf-8").read().split("\t")
+            _, e, b = open(f, encoding="utf-8", errors="replace").read().split("\t")
             eq, both = eq + int(e), both + int(b)
         share = eq / both if both else 0.0
         entry.update({"equal": eq, "both_write": both, "agreement": round(share, 4), "floor": floor})
