@@ -1,0 +1,6 @@
+import FuzzSupport
+
+/// One input through the BibTeX reader (see scripts/fuzz.sh).
+Fuzz.main { data, size in
+    Fuzz.read(data, size, as: .bibtex)
+}
