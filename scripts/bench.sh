@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# bibkit benchmark: wall time, throughput and peak memory of the main conversions on
-# generated inputs, with bibutils and pandoc side by side when they are installed.
+# bibkit benchmark: time, throughput and peak memory of every reader and writer through the
+# main conversions, on generated inputs, with bibutils, pandoc, bibtool and bibclean doing
+# the same conversion side by side in the same run when they are installed.
 #
-#   scripts/bench.sh                 # 1 000 and 10 000 entries
-#   scripts/bench.sh 1000 10000 100000
-#   PEERS=0 scripts/bench.sh 100000  # skip the peers (pandoc takes minutes at 100k)
+#   scripts/bench.sh                       # 1 000 and 10 000 entries
+#   scripts/bench.sh 1000 10000 100000     # and the 100k/10k scale check
+#   PEERS=0 scripts/bench.sh 100000        # skip the peers (pandoc takes minutes at 100k)
+#   RUNS=1 ONLY=csl scripts/bench.sh       # one run; only conversions whose name has 'csl'
 #
-# Each figure is the median of RUNS runs (default 3). The ratio column (peer / bibkit)
-# is the figure that counts: absolute times drift on shared machines.
+# Columns: wall seconds, CPU seconds (user+sys: the honest one-core figure on a shared
+# machine), MB/s of input per CPU second, peak resident memory. Each figure is the median
+# of RUNS runs (default 3). The ratio (peer CPU / bibkit CPU) is the figure that counts:
+# absolute times drift on shared machines. With two or more sizes, a last table gives the
+# CPU-time ratio of each conversion between consecutive sizes (linear time: about the
+# ratio of the sizes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -15,27 +21,64 @@ shared=$(cd ../shared 2>/dev/null && pwd) || { echo "needs ../shared (the genera
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 runs=${RUNS:-3}
 peers=${PEERS:-1}
+only=${ONLY:-}
 out="$root/bench-out"; mkdir -p "$out"
 
 scripts/ensure-deps.sh
 swift build -c release --product bibkit >/dev/null
 bin="$root/.build/release/bibkit"
-readable=$("$bin" formats | awk 'NR>1 && $2=="yes" {print $1}')
 
-# median of `runs` measurements of a shell command: prints "seconds peakKB"
+# median of `runs` measurements of a shell command: prints "wall cpu peakKB"
 measure() {
   local cmd=$1 i line
-  local -a secs=() mems=()
+  local -a walls=() cpus=() mems=()
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -o "$out/.time" -f "%e %M" bash -c "$cmd" >/dev/null 2>&1 || true
-    line=$(tail -n 1 "$out/.time")
-    secs+=("${line% *}"); mems+=("${line#* }")
+    /usr/bin/time -o "$out/.time" -f "%e %U %S %M" bash -c "$cmd" >/dev/null 2>&1 || true
+    read -r w u s m < <(tail -n 1 "$out/.time")
+    walls+=("$w"); cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u + s}')"); mems+=("$m")
   done
-  printf '%s %s\n' "$(printf '%s\n' "${secs[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" \
-                   "$(printf '%s\n' "${mems[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")"
+  local mid=$(( (runs + 1) / 2 ))
+  printf '%s %s %s\n' "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "${mid}p")" \
+    "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")" \
+    "$(printf '%s\n' "${mems[@]}" | sort -n | sed -n "${mid}p")"
 }
 
-printf '%-22s %8s %8s %9s %9s %9s   %-28s %9s %9s %7s\n' conversion entries MB "bibkit s" "MB/s" "peak MB" peer "peer s" "peer MB" ratio
+declare -A cpu_of
+fmt='%-26s %8s %7s %8s %8s %8s %8s   %-16s %8s %8s %8s %8s\n'
+printf "$fmt" conversion entries "in MB" "wall s" "cpu s" "MB/cpu-s" "peak MB" peer "wall s" "cpu s" "peak MB" "ratio"
+
+# row NAME INPUT BIBKIT-ARGS [PEER-LABEL PEER-COMMAND]...
+row() {
+  local name=$1 input=$2 args=$3; shift 3
+  [ -z "$only" ] || [[ $name == *"$only"* ]] || return 0
+  [ -s "$input" ] || return 0
+  local mb w c kb
+  mb=$(awk -v b="$(stat -c %s "$input")" 'BEGIN{printf "%.1f", b/1048576}')
+  read -r w c kb < <(measure "'$bin' convert '$input' $args -q -o /dev/null")
+  cpu_of["$name/$n"]=$c
+  local mbs; mbs=$(awk -v m="$mb" -v s="$c" 'BEGIN{ if (s > 0) printf "%.1f", m/s; else print "-" }')
+  local mine; mine=$(awk -v k="$kb" 'BEGIN{printf "%.0f", k/1024}')
+  if [ "$peers" != 1 ] || [ $# -eq 0 ]; then
+    printf "$fmt" "$name" "$n" "$mb" "$w" "$c" "$mbs" "$mine" - - - - -
+    return 0
+  fi
+  local first=1
+  while [ $# -ge 2 ]; do
+    local label=$1 cmd=$2; shift 2
+    command -v "${cmd%% *}" >/dev/null || continue
+    local pw pc pkb
+    read -r pw pc pkb < <(measure "$cmd")
+    local ratio; ratio=$(awk -v a="$pc" -v b="$c" 'BEGIN{ if (b > 0) printf "%.1fx", a/b; else print "-" }')
+    if [ $first = 1 ]; then
+      printf "$fmt" "$name" "$n" "$mb" "$w" "$c" "$mbs" "$mine" "$label" "$pw" "$pc" "$(awk -v k="$pkb" 'BEGIN{printf "%.0f", k/1024}')" "$ratio"
+      first=0
+    else
+      printf "$fmt" "" "" "" "" "" "" "" "$label" "$pw" "$pc" "$(awk -v k="$pkb" 'BEGIN{printf "%.0f", k/1024}')" "$ratio"
+    fi
+  done
+  [ $first = 0 ] || printf "$fmt" "$name" "$n" "$mb" "$w" "$c" "$mbs" "$mine" - - - - -
+}
+
 for n in "${sizes[@]}"; do
   bib="$out/gen-$n.bib"; ris="$out/gen-$n.ris"
   [ -s "$bib" ] && [ -s "$ris" ] || python3 "$shared/bench/gen_corpus.py" "$n" --bib "$bib" --ris "$ris" >/dev/null
@@ -43,29 +86,36 @@ for n in "${sizes[@]}"; do
   json="$out/gen-$n.json"
   [ -s "$json" ] || "$bin" convert "$ris" --to csl-json -q -o "$json" || true
 
-  rows=(
-    "bibtex:bibtex->csl-json:$bib:csl-json:pandoc:pandoc -f bibtex -t csljson $bib"
-    "bibtex:bibtex->bibtex:$bib:bibtex:bibtool:bibtool -q $bib"
-    "bibtex:bibtex->ris:$bib:ris:bib2xml|xml2ris:bib2xml $bib | xml2ris"
-    "bibtex:bibtex->jats:$bib:jats::"
-    "ris:ris->bibtex:$ris:bibtex:ris2xml|xml2bib:ris2xml $ris | xml2bib"
-    "ris:ris->csl-json:$ris:csl-json::"
-    "csl-json:csl-json->bibtex:$json:bibtex:pandoc:pandoc -f csljson -t bibtex $json"
-  )
-  for row in "${rows[@]}"; do
-    IFS=: read -r from name input to label peer <<<"$row"
-    grep -qx "$from" <<<"$readable" || { printf '%-22s %8s  (bibkit cannot read %s yet)\n' "$name" "$n" "$from"; continue; }
-    [ -s "$input" ] || continue
-    mb=$(awk -v b="$(stat -c %s "$input")" 'BEGIN{printf "%.1f", b/1048576}')
-    read -r s kb < <(measure "'$bin' convert '$input' --from $from --to $to -q -o /dev/null")
-    mbs=$(awk -v m="$mb" -v s="$s" 'BEGIN{ if (s > 0) printf "%.1f", m/s; else print "-" }')
-    peerName="-"; ps="-"; pmb="-"; ratio="-"
-    if [ "$peers" = 1 ] && [ -n "$peer" ] && command -v "${peer%% *}" >/dev/null; then
-      peerName=$label
-      read -r ps pkb < <(measure "$peer")
-      pmb=$(awk -v k="$pkb" 'BEGIN{printf "%.0f", k/1024}')
-      ratio=$(awk -v a="$ps" -v b="$s" 'BEGIN{ if (b > 0) printf "%.1fx", a/b; else print "-" }')
-    fi
-    printf '%-22s %8s %8s %9s %9s %9.0f   %-28s %9s %9s %7s\n' "$name" "$n" "$mb" "$s" "$mbs" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$peerName" "$ps" "$pmb" "$ratio"
-  done
+  row bibtex-\>csl-json "$bib" "--from bibtex --to csl-json" \
+    pandoc "pandoc -f bibtex -t csljson '$bib'"
+  row bibtex-\>csl-json-whole "$bib" "--from bibtex --to csl-json --no-stream"
+  row bibtex-\>bibtex "$bib" "--from bibtex --to bibtex" \
+    bibtool "bibtool -q '$bib'" bibclean "bibclean -no-warnings '$bib'"
+  row bibtex-\>biblatex "$bib" "--from bibtex --to biblatex"
+  row bibtex-\>ris "$bib" "--from bibtex --to ris" \
+    "bib2xml|xml2ris" "bib2xml '$bib' | xml2ris"
+  row bibtex-\>jats "$bib" "--from bibtex --to jats"
+  row ris-\>bibtex "$ris" "--from ris --to bibtex" \
+    "ris2xml|xml2bib" "ris2xml '$ris' | xml2bib"
+  row ris-\>csl-json "$ris" "--from ris --to csl-json"
+  row csl-json-\>bibtex "$json" "--from csl-json --to bibtex" \
+    pandoc "pandoc -f csljson -t bibtex '$json'"
+  row csl-json-\>ris "$json" "--from csl-json --to ris"
+  # The whole transform chain (clean → dedupe/merge → keys → sort) on the BibTeX input.
+  row bibtex-transforms "$bib" "--from bibtex --to bibtex --clean --dedupe --merge combine --generate-keys --sort year,author"
 done
+
+if [ ${#sizes[@]} -ge 2 ]; then
+  echo
+  printf '%-26s' "cpu-time ratio"
+  for ((k = 1; k < ${#sizes[@]}; k++)); do printf ' %14s' "${sizes[k]}/${sizes[k-1]}"; done
+  echo
+  for key in "${!cpu_of[@]}"; do echo "${key%/*}"; done | sort -u | while read -r name; do
+    printf '%-26s' "$name"
+    for ((k = 1; k < ${#sizes[@]}; k++)); do
+      a=${cpu_of["$name/${sizes[k]}"]:-}; b=${cpu_of["$name/${sizes[k-1]}"]:-}
+      printf ' %14s' "$(awk -v a="$a" -v b="$b" 'BEGIN{ if (a != "" && b > 0) printf "%.1f", a/b; else print "-" }')"
+    done
+    echo
+  done
+fi

@@ -176,6 +176,161 @@ public enum FileIO {
         if !ok { throw .cannotWrite(path: path, reason: reason) }
     }
 
+    /// An output written piece by piece: to a temporary file beside the target, renamed over
+    /// it by ``commit()`` (so a failed or abandoned run leaves the target as it was), or
+    /// straight to `/dev/null`. Standard output and other special files are not supported:
+    /// a run that gives up half way could not take back what it wrote there.
+    public final class PieceWriter {
+        private var fd: Int32
+        private let path: String
+        private let tmpPath: String?
+        private let mode: mode_t
+        private var registered: UnsafeMutablePointer<CChar>?
+
+        /// True when `path` can be written piece by piece (a regular file, a new file, or `/dev/null`).
+        public static func supports(_ path: String) -> Bool {
+            if path == "-" { return false }
+            if path == "/dev/null" { return true }
+            var st = stat()
+            guard stat(path, &st) == 0 else { return true }
+            return (st.st_mode & S_IFMT) == S_IFREG
+        }
+
+        /// Opens the output.
+        public init(path: String) throws(BibKitError) {
+            self.path = path
+            if path == "/dev/null" {
+                fd = open(path, O_WRONLY | O_CLOEXEC)
+                if fd < 0 { throw .cannotWrite(path: path, reason: FileIO.errnoText()) }
+                tmpPath = nil
+                mode = 0
+                return
+            }
+            var template = Array((FileIO.directory(of: path) + "/.bibkit-XXXXXX.tmp").utf8CString)
+            // Created and registered for the signal handler with interrupts held back (as
+            // in ``FileIO/writeAtomically(_:to:)``), so an interrupt removes it.
+            var interrupts = sigset_t()
+            sigemptyset(&interrupts)
+            for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&interrupts, sig) }
+            var savedMask = sigset_t()
+            sigprocmask(SIG_BLOCK, &interrupts, &savedMask)
+            fd = template.withUnsafeMutableBufferPointer { buf -> Int32 in
+                guard let base = buf.baseAddress else { return -1 }
+                return mkstemps(base, 4)
+            }
+            let createError = errno
+            let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if fd >= 0 {
+                registered = strdup(tmp)
+                pendingTemporary = registered
+            }
+            sigprocmask(SIG_SETMASK, &savedMask, nil)
+            if fd < 0 {
+                errno = createError
+                throw .cannotWrite(path: path, reason: FileIO.errnoText())
+            }
+            tmpPath = tmp
+            var st = stat()
+            if stat(path, &st) == 0 {
+                mode = st.st_mode & 0o7777
+            } else {
+                let mask = umask(0)
+                umask(mask)
+                mode = 0o666 & ~mask
+            }
+        }
+
+        deinit { abort() }
+
+        /// Appends bytes.
+        public func write(_ bytes: [UInt8]) throws(BibKitError) {
+            guard fd >= 0 else { throw .cannotWrite(path: path, reason: "already closed") }
+            if !FileIO.writeAll(fd: fd, bytes) { throw .cannotWrite(path: path, reason: FileIO.errnoText()) }
+        }
+
+        /// Flushes and puts the output in place.
+        public func commit() throws(BibKitError) {
+            guard fd >= 0 else { throw .cannotWrite(path: path, reason: "already closed") }
+            guard let tmpPath else {
+                close(fd)
+                fd = -1
+                return
+            }
+            defer { unregister() }
+            let ok = fchmod(fd, mode) == 0 && fsync(fd) == 0
+            let reason = ok ? "" : FileIO.errnoText()
+            close(fd)
+            fd = -1
+            if !ok {
+                unlink(tmpPath)
+                throw .cannotWrite(path: path, reason: reason)
+            }
+            if rename(tmpPath, path) != 0 {
+                let reason = FileIO.errnoText()
+                unlink(tmpPath)
+                throw .cannotWrite(path: path, reason: reason)
+            }
+        }
+
+        /// Gives up: the temporary file is removed, the target left as it was.
+        public func abort() {
+            guard fd >= 0 else { return }
+            close(fd)
+            fd = -1
+            if let tmpPath { unlink(tmpPath) }
+            unregister()
+        }
+
+        private func unregister() {
+            guard let registered else { return }
+            if pendingTemporary == registered { pendingTemporary = nil }
+            free(registered)
+            self.registered = nil
+        }
+    }
+
+    /// The first `count` bytes of a file (fewer if it is shorter).
+    public static func readPrefix(path: String, count: Int) throws(BibKitError) -> [UInt8] {
+        var out: [UInt8] = []
+        do {
+            try readPieces(path: path, size: count) { piece, _ in
+                out = piece
+                return false
+            }
+        } catch let error as BibKitError {
+            throw error
+        } catch {
+            throw .cannotRead(path: path, reason: "\(error)")
+        }
+        return out
+    }
+
+    /// Reads a file in pieces of about `size` bytes, calling `body` with each; stops early
+    /// when `body` returns false.
+    public static func readPieces(path: String, size: Int, _ body: ([UInt8], Bool) throws -> Bool) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw BibKitError.cannotRead(path: path, reason: errnoText()) }
+        defer { close(fd) }
+        var chunk = [UInt8](repeating: 0, count: max(size, 1))
+        while true {
+            var filled = 0
+            while filled < chunk.count {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress.map { $0 + filled }, $0.count - filled) }
+                if n > 0 {
+                    filled += n
+                } else if n == 0 {
+                    break
+                } else if errno == EINTR {
+                    continue
+                } else {
+                    throw BibKitError.cannotRead(path: path, reason: errnoText())
+                }
+            }
+            let atEnd = filled < chunk.count
+            if try !body(filled == chunk.count ? chunk : Array(chunk[..<filled]), atEnd) || atEnd { return }
+        }
+    }
+
     /// Copies a file byte for byte (for backups), atomically at the destination.
     public static func copy(_ source: String, to destination: String) throws(BibKitError) {
         let bytes = try read(path: source)
@@ -185,7 +340,7 @@ public enum FileIO {
     /// True when the file descriptor is a terminal.
     public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
-    private static func writeAll(fd: Int32, _ bytes: [UInt8]) -> Bool {
+    fileprivate static func writeAll(fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         return bytes.withUnsafeBytes { raw -> Bool in
             guard let base = raw.baseAddress else { return true }
@@ -203,13 +358,13 @@ public enum FileIO {
         }
     }
 
-    private static func directory(of path: String) -> String {
+    fileprivate static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let dir = String(path[..<slash])
         return dir.isEmpty ? "/" : dir
     }
 
-    private static func errnoText() -> String {
+    fileprivate static func errnoText() -> String {
         String(cString: strerror(errno))
     }
 }

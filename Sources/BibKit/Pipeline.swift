@@ -1,3 +1,6 @@
+import BibTeXFormat
+import CSLJSONFormat
+
 /// One input to a conversion: a path (`-` for standard input) and, optionally, its format.
 public struct InputSpec: Sendable, Hashable {
     /// The path, or `-` for standard input.
@@ -26,8 +29,17 @@ public struct SourceStore: Sendable {
     /// Remembers a source.
     public mutating func add(name: String, bytes: [UInt8]) { bytesByName[name] = bytes }
 
+    /// Remembers a source by its path, read only if a diagnostic needs one of its lines
+    /// (the streaming path keeps no file in memory).
+    public mutating func add(name: String, path: String) { pathsByName[name] = path }
+
+    private var pathsByName: [String: String] = [:]
+
     /// The text of a 1-based line of a source, without its terminator, if known.
     public mutating func line(_ line: Int, of name: String) -> String? {
+        if bytesByName[name] == nil, let path = pathsByName[name], let bytes = try? FileIO.read(path: path) {
+            bytesByName[name] = bytes
+        }
         guard let bytes = bytesByName[name] else { return nil }
         let index: LineIndex
         if let cached = indexes[name] {
@@ -162,5 +174,107 @@ public struct Pipeline: Sendable {
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
         let ext = name[name.index(after: dot)...]
         return ext.isEmpty ? nil : ext.lowercased()
+    }
+}
+
+// MARK: - Streaming
+
+extension Pipeline {
+    /// How a streamed conversion ended.
+    public enum StreamOutcome: Sendable {
+        /// Converted; this many entries written.
+        case converted(entries: Int)
+        /// The input needs the ordinary whole-file path (the reason, e.g. a `crossref`);
+        /// nothing usable was written.
+        case needsWholeFile(String)
+    }
+
+    /// True when `input` read as `plugin` can be converted to `target` piece by piece: a
+    /// BibTeX or BibLaTeX file (not standard input) to CSL-JSON.
+    public static func canStream(_ input: InputSpec, as plugin: FormatPlugin, to target: FormatID) -> Bool {
+        input.path != "-" && plugin.reader is BibTeXReader && target == .cslJSON
+    }
+
+    /// Converts one BibTeX file to CSL-JSON entry by entry, in memory bounded by the piece
+    /// size and the largest entry, writing to `output` as it goes. The bytes are those of
+    /// ``read(_:diagnostics:)`` followed by ``write(_:as:diagnostics:)`` for the same input
+    /// (the diagnostics are the same, though not always in the same order). When the file
+    /// needs the whole-file path (``BibTeXStreamReader/Stop``, or an entry without a key),
+    /// it stops and says so; the caller abandons `output` and converts the ordinary way.
+    public func streamConvert(
+        _ input: InputSpec, as plugin: FormatPlugin, to output: FileIO.PieceWriter,
+        pieceSize: Int = 1 << 20, diagnostics: inout Diagnostics
+    ) throws(BibKitError) -> StreamOutcome {
+        guard let bibtex = plugin.reader as? BibTeXReader else { return .needsWholeFile("not BibTeX") }
+        guard readOptions.inheritCrossReferences else { return .needsWholeFile("crossref parents are not to be inherited") }
+        var reader = BibTeXStreamReader(dialect: bibtex.dialect, source: input.displayName)
+        // First pass: the crossref/xdata parents (again, wanting the early ones, if some
+        // came before anything named them).
+        do {
+            var first = BibTeXStreamReader(dialect: bibtex.dialect, source: input.displayName)
+            try Self.collectParents(input.path, pieceSize: pieceSize, into: &first)
+            let missing = first.missingParents
+            if !missing.isEmpty {
+                first = BibTeXStreamReader(dialect: bibtex.dialect, source: input.displayName, wanted: missing)
+                try Self.collectParents(input.path, pieceSize: pieceSize, into: &first)
+                guard first.missingParents.isEmpty else { return .needsWholeFile("crossref parents not found") }
+            }
+            reader.takeParents(from: first)
+        } catch let error as BibTeXStreamReader.Stop {
+            return .needsWholeFile(error.description)
+        } catch let error as BibKitError {
+            throw error
+        } catch {
+            throw .cannotRead(path: input.displayName, reason: "\(error)")
+        }
+        var writer = CSLJSONWriter.Stream(options: writeOptions)
+        var pending: [UInt8] = []
+        var count = 0
+        var stop: String?
+        var writeError: BibKitError?
+        var found = Diagnostics()
+        do {
+            try FileIO.readPieces(path: input.path, size: pieceSize) { piece, atEnd in
+                pending.append(contentsOf: piece)
+                var keyless = false
+                var written = Diagnostics()
+                let used = try reader.read(pending, atEnd: atEnd, diagnostics: &found) { entry in
+                    if keyless { return }
+                    if writer.write(entry, diagnostics: &written) { count += 1 } else { keyless = true }
+                }
+                found.append(contentsOf: written)
+                if keyless {
+                    stop = "an entry has no key (keys are generated over the whole library)"
+                    return false
+                }
+                pending.removeFirst(used)
+                if atEnd { writer.finish() }
+                do throws(BibKitError) { try output.write(writer.take()) } catch {
+                    writeError = error
+                    return false
+                }
+                return true
+            }
+        } catch let error as BibTeXStreamReader.Stop {
+            return .needsWholeFile(error.description)
+        } catch let error as BibKitError {
+            throw error
+        } catch {
+            throw .cannotRead(path: input.displayName, reason: "\(error)")
+        }
+        if let writeError { throw writeError }
+        if let stop { return .needsWholeFile(stop) }
+        CSLJSONWriter.report(reader.collectionMetadata, &found)
+        diagnostics.append(contentsOf: found)
+        return .converted(entries: count)
+    }
+
+    private static func collectParents(_ path: String, pieceSize: Int, into reader: inout BibTeXStreamReader) throws {
+        var pending: [UInt8] = []
+        try FileIO.readPieces(path: path, size: pieceSize) { piece, atEnd in
+            pending.append(contentsOf: piece)
+            pending.removeFirst(try reader.collectParents(pending, atEnd: atEnd))
+            return true
+        }
     }
 }

@@ -23,7 +23,11 @@ struct ConversionRun {
     /// `--in-place`: `output` may name one of the inputs; it is backed up first.
     var inPlace = false
 
+    /// Whether a BibTeX → CSL-JSON conversion without transforms may go entry by entry.
+    var stream = true
+
     mutating func run() throws {
+        if stream, try runStreaming() { return }
         var diagnostics = Diagnostics()
         let progress = console.progress
         defer { progress?.finish() }
@@ -110,6 +114,55 @@ struct ConversionRun {
             console.summary(summary + ReportOutput.summary(report, chain: chain))
         }
         if diagnostics.hasErrors { throw ExitStatus.inputErrors }
+    }
+}
+
+extension ConversionRun {
+    /// Converts entry by entry when nothing needs the whole library: one BibTeX file to
+    /// CSL-JSON in a file (or `/dev/null`), no transforms, no `--validate` or `--strict`.
+    /// The output is byte for byte that of the ordinary path. False when it did not apply
+    /// or gave up (a `crossref`, a key to generate…): then nothing was written.
+    mutating func runStreaming() throws -> Bool {
+        guard specs.count == 1, let spec = specs.first, spec.path != "-", chain.isEmpty, !validateOutput, !strict,
+            !transforms.report, transforms.keyMap == nil, transforms.reportFile == nil,
+            let destination = output, FileIO.PieceWriter.supports(destination), !FileIO.sameFile(spec.path, destination)
+        else { return false }
+        var diagnostics = Diagnostics()
+        let head: [UInt8]
+        do {
+            head = try FileIO.readPrefix(path: spec.path, count: 64 * 1024)
+        } catch {
+            return false
+        }
+        guard let plugin = try? Pipeline.detectFormat(of: spec, bytes: head),
+            Pipeline.canStream(spec, as: plugin, to: target)
+        else { return false }
+        let out: FileIO.PieceWriter
+        let outcome: Pipeline.StreamOutcome
+        do {
+            out = try FileIO.PieceWriter(path: destination)
+            outcome = try pipeline.streamConvert(spec, as: plugin, to: out, diagnostics: &diagnostics)
+        } catch {
+            return false
+        }
+        guard case .converted(let count) = outcome else {
+            out.abort()
+            return false
+        }
+        console.sources.add(name: spec.displayName, path: spec.path)
+        console.emit(diagnostics)
+        do {
+            try out.commit()
+        } catch {
+            console.error(error.description)
+            throw ExitStatus.failure
+        }
+        let errors = diagnostics.count(.error)
+        let warnings = diagnostics.count(.warning)
+        console.summary(
+            "wrote \(count) entr\(count == 1 ? "y" : "ies") as \(target) to \(destination) (\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))")
+        if diagnostics.hasErrors { throw ExitStatus.inputErrors }
+        return true
     }
 }
 

@@ -58,6 +58,9 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("in-place"), help: "Let -o name one of the inputs: it is copied to OUTPUT.bak, then replaced atomically (not when an input has errors).")
     var inPlace = false
 
+    @Flag(name: .customLong("no-stream"), help: "Read the whole input before writing, even where bibkit could convert entry by entry (BibTeX to CSL-JSON in a file, no transforms); the output is the same.")
+    var noStream = false
+
     @Flag(help: "Write nothing and exit 1 if any input has errors.")
     var strict = false
 
@@ -112,6 +115,7 @@ struct Convert: ParsableCommand {
             output: output, pipeline: pipeline, chain: try transforms.chain(cleanByDefault: false),
             transforms: transforms, strict: strict, validateOutput: validateOutput,
             console: Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose, progress: true), inPlace: inPlace)
+        run.stream = !noStream
         try run.run()
     }
 }

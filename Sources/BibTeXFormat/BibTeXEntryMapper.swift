@@ -35,7 +35,8 @@ struct BibTeXEntryMapper {
 
     mutating func map() -> Entry {
         entry.key = source.key
-        entry.origin = SourceRange(start: lines.location(ofOffset: source.range.lowerBound), endOffset: source.range.upperBound)
+        entry.origin = SourceRange(
+            start: lines.location(ofOffset: source.range.lowerBound), endOffset: source.range.upperBound + lines.baseOffset)
         fields = source.fields
         consumed = FieldFlags(count: fields.count)
         first.reserveCapacity(fields.count)
@@ -71,7 +72,7 @@ struct BibTeXEntryMapper {
         return fields[i]
     }
 
-    private func location(_ f: ResolvedField) -> SourceLocation { lines.location(ofOffset: f.offset) }
+    private func location(_ f: ResolvedField) -> SourceLocation { f.location ?? lines.location(ofOffset: f.offset) }
 
     /// Plain decoded text of a field.
     private mutating func plain(_ f: ResolvedField) -> String {

@@ -164,6 +164,9 @@ struct ResolvedField {
     var offset: Int
     /// Lent by a `crossref` or `xdata` parent.
     var inherited = false
+    /// Where the field is in the file, when it came from another piece of the file than
+    /// the one being mapped (the streaming reader's parents); nil: at `offset`.
+    var location: SourceLocation? = nil
 }
 
 /// An entry with its fields resolved.
@@ -199,7 +202,14 @@ struct BibTeXResolver {
         }
     }
 
-    mutating func resolve(_ document: BibTeXRawDocument) -> [ResolvedEntry] {
+    /// The entries of `document` with macros expanded and, when `inheriting`, the fields of
+    /// their crossref/xdata parents lent. `parents` are entries from elsewhere in the file
+    /// (before and after the document, for the streaming reader) that may be parents; they
+    /// are not returned, and no diagnostics are given about them.
+    mutating func resolve(
+        _ document: BibTeXRawDocument, inheriting: Bool = true,
+        parents: (before: [ResolvedEntry], after: [ResolvedEntry]) = ([], [])
+    ) -> [ResolvedEntry] {
         var entries: [ResolvedEntry] = []
         for block in document.blocks {
             switch block {
@@ -243,7 +253,24 @@ struct BibTeXResolver {
             }
         }
         checkDuplicateKeys(entries)
-        return inherits ? inherit(entries) : entries
+        guard inheriting && inherits else { return entries }
+        guard parents.before.isEmpty && parents.after.isEmpty else {
+            let all = parents.before + entries + parents.after
+            let own = parents.before.count..<(parents.before.count + entries.count)
+            return Array(inherit(all, own: own)[own])
+        }
+        return inherit(entries, own: entries.indices)
+    }
+
+    /// The keys (lower case) an entry's `crossref` and `xdata` fields name.
+    static func parentKeys(of entry: ResolvedEntry) -> [String] {
+        var out: [String] = []
+        for field in entry.fields where !field.inherited && (field.lower == "xdata" || field.lower == "crossref") {
+            let text = String(decoding: field.value, as: UTF8.self)
+            let keys = field.lower == "xdata" ? text.split(separator: ",").map { String($0).trimmingSpaces } : [text.trimmingSpaces]
+            for key in keys where !key.isEmpty { out.append(key.lowercased()) }
+        }
+        return out
     }
 
     /// Text between entries as a comment: trimmed; when every line is a `%` comment, the
@@ -310,8 +337,12 @@ struct BibTeXResolver {
         return parts.joined(separator: " # ")
     }
 
+    /// Keys met so far (folded → as written), for duplicate-key warnings.
+    var seenKeys: [String: String] = [:]
+
     private mutating func checkDuplicateKeys(_ entries: [ResolvedEntry]) {
-        var seen: [String: String] = [:]
+        var seen = seenKeys
+        defer { seenKeys = seen }
         for entry in entries {
             guard let key = entry.key else { continue }
             let folded = BibTeXKeys.folded(key)
@@ -371,7 +402,8 @@ struct BibTeXResolver {
         "incollection", "inbook", "inproceedings", "inreference", "bookinbook", "suppbook", "suppcollection", "conference",
     ]
 
-    private mutating func inherit(_ entries: [ResolvedEntry]) -> [ResolvedEntry] {
+    /// Lends parents' fields; diagnostics only for the entries at `own`.
+    private mutating func inherit(_ entries: [ResolvedEntry], own: Range<Int>) -> [ResolvedEntry] {
         var byKey: [String: Int] = [:]
         for (i, e) in entries.enumerated() {
             if let key = e.key, byKey[key.lowercased()] == nil { byKey[key.lowercased()] = i }
@@ -386,13 +418,13 @@ struct BibTeXResolver {
                     stack.removeLast()
                     continue
                 }
-                let parents = parentIndices(out[top], byKey: byKey, report: state[top] == 0)
+                let parents = parentIndices(out[top], byKey: byKey, report: state[top] == 0 && own.contains(top))
                 state[top] = 1
                 if let pending = parents.first(where: { state[$0.index] == 0 }) {
                     stack.append(pending.index)
                     continue
                 }
-                for p in parents where state[p.index] == 1 && p.index != top {
+                for p in parents where state[p.index] == 1 && p.index != top && own.contains(top) {
                     diagnostics.warning(
                         "bibtex.crossref-cycle", "\(p.xdata ? "xdata" : "crossref") '\(out[p.index].key ?? "")' leads back to this entry; not inherited",
                         at: lines.location(ofOffset: out[top].range.lowerBound), entryKey: out[top].key)

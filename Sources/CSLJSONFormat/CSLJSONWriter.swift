@@ -25,12 +25,33 @@ public struct CSLJSONWriter: BibliographyWriter {
                 "\(unkeyed) \(unkeyed == 1 ? "entry has" : "entries have") no citation key; generated \(unkeyed == 1 ? "one" : "them") for `id` and `citation-key`")
         }
         Self.reportMetadata(library.metadata, &diagnostics)
+        var stream = Stream(options: options, reserving: library.entries.count * 1024 + 16)
+        for entry in library.entries { stream.write(entry, diagnostics: &diagnostics) }
+        stream.finish()
+        return stream.take()
+    }
 
-        var usedIDs = UniqueKeys(caseSensitive: true)
-        var emitter = JSONEmitter(pretty: options.pretty, reserving: library.entries.count * 1024 + 16)
-        emitter.bytes.append(UInt8(ascii: "["))
-        for (i, entry) in library.entries.enumerated() {
-            let key = entry.key ?? ""
+    /// Writes CSL-JSON entry by entry, for converting in bounded memory: the bytes are those
+    /// of ``write(_:options:diagnostics:)`` for the same entries, taken in pieces with
+    /// ``take()``. Every entry must have a key (the whole-library writer generates missing
+    /// ones, which needs all the keys); ``write(_:diagnostics:)`` refuses one without.
+    public struct Stream {
+        private var usedIDs = UniqueKeys(caseSensitive: true)
+        private var emitter: JSONEmitter
+        private var count = 0
+        private let pretty: Bool
+
+        /// Starts the array.
+        public init(options: WriteOptions, reserving capacity: Int = 1 << 16) {
+            pretty = options.pretty
+            emitter = JSONEmitter(pretty: options.pretty, reserving: capacity)
+            emitter.bytes.append(UInt8(ascii: "["))
+        }
+
+        /// Appends one item; false (nothing written) for an entry without a key.
+        @discardableResult
+        public mutating func write(_ entry: Entry, diagnostics: inout Diagnostics) -> Bool {
+            guard let key = entry.key, !key.isEmpty else { return false }
             let preferred = entry.extra[FieldKey("csl", "id")] ?? key
             let id = usedIDs.unique(preferred)
             if id != preferred {
@@ -41,14 +62,31 @@ public struct CSLJSONWriter: BibliographyWriter {
             var item = CSLItemWriter(entry: entry, key: key, id: id)
             let output = item.build()
             diagnostics.append(contentsOf: item.diagnostics)
-            if i > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
-            if options.pretty { emitter.newline(1) }
+            if count > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
+            if pretty { emitter.newline(1) }
             emitter.emit(output, level: 1)
+            count += 1
+            return true
         }
-        if options.pretty && !library.entries.isEmpty { emitter.newline(0) }
-        emitter.bytes.append(UInt8(ascii: "]"))
-        emitter.bytes.append(0x0A)
-        return emitter.bytes
+
+        /// Closes the array (call once, after the last entry).
+        public mutating func finish() {
+            if pretty && count > 0 { emitter.newline(0) }
+            emitter.bytes.append(UInt8(ascii: "]"))
+            emitter.bytes.append(0x0A)
+        }
+
+        /// The bytes written since the last call.
+        public mutating func take() -> [UInt8] {
+            defer { emitter.bytes.removeAll(keepingCapacity: true) }
+            return emitter.bytes
+        }
+    }
+
+    /// What CSL-JSON cannot hold of a collection's metadata, reported once (the streaming
+    /// path calls it after the last entry).
+    public static func report(_ metadata: CollectionMetadata, _ diagnostics: inout Diagnostics) {
+        reportMetadata(metadata, &diagnostics)
     }
 
     private static func reportMetadata(_ metadata: CollectionMetadata, _ diagnostics: inout Diagnostics) {

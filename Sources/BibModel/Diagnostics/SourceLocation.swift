@@ -77,6 +77,21 @@ public struct LineIndex: Sendable {
         self.lineStarts = starts
     }
 
+    /// Indexes a piece of a file that starts at `base` (its offset, line and column in the
+    /// whole file): locations are those in the whole file. For readers that go through a
+    /// file piece by piece.
+    public init(file: String, bytes: [UInt8], base: SourceLocation) {
+        self.init(file: file, bytes: bytes)
+        baseOffset = base.offset
+        baseLine = base.line - 1
+        baseColumn = base.column - 1
+    }
+
+    /// Where the indexed bytes start in the whole file (zero for a whole file).
+    public private(set) var baseOffset = 0
+    private var baseLine = 0
+    private var baseColumn = 0
+
     /// The location of a byte offset.
     public func location(ofOffset offset: Int) -> SourceLocation {
         var lo = 0
@@ -85,7 +100,9 @@ public struct LineIndex: Sendable {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
         }
-        return SourceLocation(file: file, line: lo + 1, column: offset - lineStarts[lo] + 1, offset: offset)
+        return SourceLocation(
+            file: file, line: lo + 1 + baseLine, column: offset - lineStarts[lo] + 1 + (lo == 0 ? baseColumn : 0),
+            offset: offset + baseOffset)
     }
 
     /// The byte range of a 1-based line, without its line terminator.

@@ -1,0 +1,185 @@
+import BibModel
+
+/// Reads a `.bib` file piece by piece in bounded memory, giving the same entries, in the
+/// same order, as ``BibTeXReader/read(_:source:options:diagnostics:)`` on the whole file.
+///
+/// Feed it the file's bytes in pieces with ``read(_:atEnd:diagnostics:each:)``: it scans
+/// the piece, hands over every block but the last (which may be cut short) and says how
+/// many bytes it used; the caller keeps the rest in front of the next piece. `@string`
+/// macros, duplicate-key checks and the report of unknown LaTeX commands carry over from
+/// piece to piece, and locations are those in the whole file.
+///
+/// `crossref` and `xdata` parents may come anywhere in the file, so a file that has them
+/// is read twice: a first pass with ``collectParents(_:atEnd:)`` keeps the entries that are
+/// parents (and only those), the second pass lends their fields as the whole-file reader
+/// does. What needs the whole file makes it stop with ``Stop``, and the caller reads the
+/// file the ordinary way instead: a file that is UTF-16, not UTF-8, or not text, or a
+/// parent that the first pass met before anything named it (then ``missingParents`` is
+/// not empty and a second first pass with ``init(dialect:source:wanted:)`` gets them).
+public struct BibTeXStreamReader {
+    /// Why the file must be read whole.
+    public struct Stop: Error, Sendable, CustomStringConvertible {
+        /// The reason, for a note.
+        public var description: String
+    }
+
+    /// The dialect read.
+    public let dialect: BibTeXDialect
+    /// The file name used in locations.
+    public let source: String
+    /// Where the next piece starts in the file.
+    private var base = SourceLocation(file: "", line: 1, column: 1, offset: 0)
+    private var macros: [String: [UInt8]]? = nil
+    private var metadata = CollectionMetadata()
+    private var seenKeys: [String: String] = [:]
+    private var unknown = UnknownCommandReport()
+    private var sawBlock = false
+    private var sawText = false
+
+    /// Creates a reader for one file.
+    public init(dialect: BibTeXDialect = .bibtex, source: String) {
+        self.dialect = dialect
+        self.source = source
+        base.file = source
+    }
+
+    /// Creates a reader for a first pass that keeps the entries with these keys (lower case)
+    /// too, however early they come.
+    public init(dialect: BibTeXDialect = .bibtex, source: String, wanted: Set<String>) {
+        self.init(dialect: dialect, source: source)
+        referenced = wanted
+    }
+
+    // First pass: keys named by crossref/xdata, keys met, and the parents kept (positions in
+    // the whole file), in file order.
+    private var referenced = Set<String>()
+    private var metKeys = Set<String>()
+    private var parents: [ResolvedEntry] = []
+
+    /// True when the first pass found entries that inherit from others.
+    public var hasParents: Bool { !referenced.isEmpty }
+
+    /// Keys named by a crossref or xdata whose entry came before anything named it (the first
+    /// pass did not keep it): run the first pass again with ``init(dialect:source:wanted:)``.
+    public var missingParents: Set<String> {
+        let kept = Set(parents.compactMap { $0.key?.lowercased() })
+        return referenced.filter { metKeys.contains($0) && !kept.contains($0) }
+    }
+
+    /// Hands the parents found by a first pass to the reader of the second.
+    public mutating func takeParents(from first: BibTeXStreamReader) { parents = first.parents }
+
+    /// First pass over a piece: like ``read(_:atEnd:diagnostics:each:)`` without mapping or
+    /// diagnostics, keeping the parents.
+    public mutating func collectParents(_ bytes: [UInt8], atEnd: Bool) throws(Stop) -> Int {
+        guard let piece = try scan(bytes, atEnd: atEnd) else { return 0 }
+        let (lines, document, used, _) = piece
+        var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
+        if let macros { resolver.macros = macros }
+        resolver.metadata = metadata
+        let resolved = resolver.resolve(document, inheriting: false)
+        macros = resolver.macros
+        metadata = resolver.metadata
+        for entry in resolved { referenced.formUnion(BibTeXResolver.parentKeys(of: entry)) }
+        for entry in resolved {
+            guard let key = entry.key?.lowercased(), metKeys.insert(key).inserted, referenced.contains(key) else { continue }
+            var parent = entry
+            for k in parent.fields.indices { parent.fields[k].location = lines.location(ofOffset: parent.fields[k].offset) }
+            parents.append(Self.shifted(parent, by: base.offset))
+        }
+        if !atEnd { base = lines.location(ofOffset: used) }
+        return used
+    }
+
+    /// An entry with its offsets moved by `delta` (piece ↔ whole file).
+    private static func shifted(_ entry: ResolvedEntry, by delta: Int) -> ResolvedEntry {
+        var e = entry
+        e.range = (e.range.lowerBound + delta)..<(e.range.upperBound + delta)
+        for k in e.fields.indices { e.fields[k].offset += delta }
+        return e
+    }
+
+    /// Scans a piece: the blocks to use (the last one dropped unless at the end), how many
+    /// bytes they cover, and the scanner's diagnostics about them; nil when no block is
+    /// complete yet.
+    private func scan(_ bytes: [UInt8], atEnd: Bool) throws(Stop) -> (LineIndex, BibTeXRawDocument, Int, Diagnostics)? {
+        if base.offset == 0 {
+            if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+                throw Stop(description: "the file is UTF-16")
+            }
+            if bytes.prefix(8192).contains(0) { throw Stop(description: "the file is not text") }
+        }
+        let lines = LineIndex(file: source, bytes: bytes, base: base)
+        var scanned = Diagnostics()
+        var document = BibTeXScanner.scan(bytes, lines: lines, diagnostics: &scanned)
+        // The last block may be cut short by the end of the piece: it comes again next time.
+        var used = bytes.count
+        if !atEnd {
+            guard let last = document.blocks.popLast() else { return nil }
+            used = Self.start(of: last)
+            guard used > 0 else { return nil }
+        }
+        // (A piece may end inside a UTF-8 sequence; the bytes used never do.)
+        if BibTeXText.firstInvalidUTF8(used == bytes.count ? bytes : Array(bytes[..<used])) != nil {
+            throw Stop(description: "the file is not UTF-8")
+        }
+        var kept = Diagnostics()
+        for d in scanned.all where (d.location?.offset ?? 0) < base.offset + used { kept.report(d) }
+        return (lines, document, used, kept)
+    }
+
+    /// The collection metadata (`@string`s, `@preamble`s, comments) read so far.
+    public var collectionMetadata: CollectionMetadata { metadata }
+
+    /// Reads the complete blocks of `bytes` (all of them when `atEnd`), calling `each` with
+    /// every entry in file order; returns how many bytes were used (the rest must come again,
+    /// in front of the next piece). Diagnostics are those the whole-file reader gives.
+    public mutating func read(
+        _ bytes: [UInt8], atEnd: Bool, diagnostics: inout Diagnostics, each: (Entry) -> Void
+    ) throws(Stop) -> Int {
+        guard let piece = try scan(bytes, atEnd: atEnd) else { return 0 }
+        let (lines, document, used, scanned) = piece
+        diagnostics.append(contentsOf: scanned)
+        if !document.blocks.isEmpty { sawBlock = true }
+        if !sawText, bytes[..<used].contains(where: { !isBibSpace($0) }) { sawText = true }
+        var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
+        if let macros { resolver.macros = macros }
+        resolver.metadata = metadata
+        resolver.seenKeys = seenKeys
+        // Parents from elsewhere in the file, in piece coordinates (those in this piece are its own).
+        let start = base.offset
+        let end = base.offset + used
+        let before = parents.prefix { $0.range.lowerBound < start }.map { Self.shifted($0, by: -start) }
+        let after = parents.filter { $0.range.lowerBound >= end }.map { Self.shifted($0, by: -start) }
+        let resolved = resolver.resolve(document, parents: (before, after))
+        diagnostics.append(contentsOf: resolver.diagnostics)
+        macros = resolver.macros
+        metadata = resolver.metadata
+        seenKeys = resolver.seenKeys
+        for entry in resolved {
+            var mapper = BibTeXEntryMapper(source: entry, dialect: dialect, lines: lines)
+            each(mapper.map())
+            diagnostics.append(contentsOf: mapper.diagnostics)
+            unknown.merge(mapper.unknown)
+        }
+        if atEnd {
+            unknown.flush(into: &diagnostics)
+            unknown = UnknownCommandReport()
+            if !sawBlock, sawText {
+                diagnostics.warning(
+                    "bibtex.no-entries", "no BibTeX entry found", at: SourceLocation(file: source, line: 1, column: 1, offset: 0))
+            }
+        } else {
+            base = lines.location(ofOffset: used)
+        }
+        return used
+    }
+
+    private static func start(of block: BibTeXRawBlock) -> Int {
+        switch block {
+        case .entry(let e): return e.range.lowerBound
+        case .string(_, let range), .preamble(_, let range), .comment(_, let range): return range.lowerBound
+        case .text(let range): return range.lowerBound
+        }
+    }
+}
