@@ -30,13 +30,15 @@ bin="$root/.build/release/bibkit"
 
 # median of `runs` measurements of a shell command: prints "wall cpu peakKB"
 measure() {
-  local cmd=$1 i line
+  local cmd=$1 i line tf
   local -a walls=() cpus=() mems=()
+  tf=$(mktemp "$out/.time.XXXXXX")
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -o "$out/.time" -f "%e %U %S %M" bash -c "$cmd" >/dev/null 2>&1 || true
-    read -r w u s m < <(tail -n 1 "$out/.time")
+    /usr/bin/time -o "$tf" -f "%e %U %S %M" bash -c "$cmd" >/dev/null 2>&1 || true
+    read -r w u s m < <(tail -n 1 "$tf")
     walls+=("$w"); cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u + s}')"); mems+=("$m")
   done
+  rm -f "$tf"
   local mid=$(( (runs + 1) / 2 ))
   printf '%s %s %s\n' "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "${mid}p")" \
     "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")" \

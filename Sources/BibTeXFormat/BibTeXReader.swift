@@ -253,7 +253,16 @@ struct BibTeXResolver {
             }
         }
         checkDuplicateKeys(entries)
-        guard inheriting && inherits else { return entries }
+        guard inheriting else { return entries }
+        return lendParents(entries, parents: parents)
+    }
+
+    /// The second half of ``resolve(_:inheriting:parents:)``: crossref/xdata parents lend
+    /// their fields (`parents` from elsewhere in the file are not returned).
+    mutating func lendParents(
+        _ entries: [ResolvedEntry], parents: (before: [ResolvedEntry], after: [ResolvedEntry]) = ([], [])
+    ) -> [ResolvedEntry] {
+        guard inherits else { return entries }
         guard parents.before.isEmpty && parents.after.isEmpty else {
             let all = parents.before + entries + parents.after
             let own = parents.before.count..<(parents.before.count + entries.count)
@@ -341,7 +350,9 @@ struct BibTeXResolver {
     var seenKeys: [String: String] = [:]
 
     private mutating func checkDuplicateKeys(_ entries: [ResolvedEntry]) {
+        // Moved out and back, so the table is not copied (it holds every key of the file).
         var seen = seenKeys
+        seenKeys = [:]
         defer { seenKeys = seen }
         for entry in entries {
             guard let key = entry.key else { continue }

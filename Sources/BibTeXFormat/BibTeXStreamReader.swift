@@ -67,7 +67,18 @@ public struct BibTeXStreamReader {
     }
 
     /// Hands the parents found by a first pass to the reader of the second.
-    public mutating func takeParents(from first: BibTeXStreamReader) { parents = first.parents }
+    public mutating func takeParents(from first: BibTeXStreamReader) {
+        parents = first.parents
+        parentIndex = [:]
+        for (i, p) in parents.enumerated() {
+            if let key = p.key?.lowercased(), parentIndex[key] == nil { parentIndex[key] = i }
+        }
+        parentKeysOf = parents.map(BibTeXResolver.parentKeys(of:))
+    }
+
+    // Second pass: the parents by key (lower case), and the keys each parent names.
+    private var parentIndex: [String: Int] = [:]
+    private var parentKeysOf: [[String]] = []
 
     /// First pass over a piece: like ``read(_:atEnd:diagnostics:each:)`` without mapping or
     /// diagnostics, keeping the parents.
@@ -145,13 +156,27 @@ public struct BibTeXStreamReader {
         var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
         if let macros { resolver.macros = macros }
         resolver.metadata = metadata
+        // Handed over, not shared: the key table grows with the file and must not be copied.
         resolver.seenKeys = seenKeys
-        // Parents from elsewhere in the file, in piece coordinates (those in this piece are its own).
+        seenKeys = [:]
+        let own = resolver.resolve(document, inheriting: false)
+        // The parents the piece's entries name (and theirs, and so on) from elsewhere in the
+        // file, in piece coordinates; parents inside the piece are its own entries.
         let start = base.offset
         let end = base.offset + used
-        let before = parents.prefix { $0.range.lowerBound < start }.map { Self.shifted($0, by: -start) }
-        let after = parents.filter { $0.range.lowerBound >= end }.map { Self.shifted($0, by: -start) }
-        let resolved = resolver.resolve(document, parents: (before, after))
+        var needed: [Int] = []
+        var queue = own.flatMap(BibTeXResolver.parentKeys(of:))
+        var queued = Set(queue)
+        while let key = queue.popLast() {
+            guard let index = parentIndex[key] else { continue }
+            needed.append(index)
+            for next in parentKeysOf[index] where queued.insert(next).inserted { queue.append(next) }
+        }
+        needed.sort()
+        let outside = needed.filter { parents[$0].range.lowerBound < start || parents[$0].range.lowerBound >= end }
+        let before = outside.filter { parents[$0].range.lowerBound < start }.map { Self.shifted(parents[$0], by: -start) }
+        let after = outside.filter { parents[$0].range.lowerBound >= end }.map { Self.shifted(parents[$0], by: -start) }
+        let resolved = resolver.lendParents(own, parents: (before, after))
         diagnostics.append(contentsOf: resolver.diagnostics)
         macros = resolver.macros
         metadata = resolver.metadata
