@@ -412,7 +412,11 @@ private struct Scanner {
         let nameStart = pos
         while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
         guard pos > nameStart else {
-            error("bibtex.unexpected-character", "unexpected '\(printable(buf[pos]))' where a field name should be", at: pos, key: key)
+            if pos < n {
+                error("bibtex.unexpected-character", "unexpected '\(printable(buf[pos]))' where a field name should be", at: pos, key: key)
+            } else {
+                error("bibtex.unexpected-character", "the file ends where a field name should be", at: max(nameStart - 1, 0), key: key)
+            }
             return nil
         }
         let nameRange = nameStart..<pos
