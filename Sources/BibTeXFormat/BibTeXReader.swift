@@ -43,8 +43,8 @@ public struct BibTeXReader: BibliographyReader {
         _ bytes: [UInt8], source: String, options: ReadOptions, diagnostics: inout Diagnostics
     ) throws(FatalReadError) -> Library {
         var input = bytes
-        if input.count >= 2, (input[0] == 0xFF && input[1] == 0xFE) || (input[0] == 0xFE && input[1] == 0xFF) {
-            input = Self.utf16ToUTF8(input)
+        if TextDecoding.hasUTF16ByteOrderMark(input) {
+            input = TextDecoding.utf16ToUTF8(input)
             diagnostics.warning(
                 "bibtex.utf16", "the file is UTF-16; decoded (locations refer to its UTF-8 form)",
                 at: SourceLocation(file: source, line: 1, column: 1, offset: 0))
@@ -87,20 +87,6 @@ public struct BibTeXReader: BibliographyReader {
     /// Reads only the raw layer (for tools that edit `.bib` files in place).
     public func readRaw(_ bytes: [UInt8], source: String, diagnostics: inout Diagnostics) -> BibTeXRawDocument {
         BibTeXScanner.scan(bytes, lines: LineIndex(file: source, bytes: bytes), diagnostics: &diagnostics)
-    }
-
-    static func utf16ToUTF8(_ bytes: [UInt8]) -> [UInt8] {
-        let little = bytes[0] == 0xFF
-        var units: [UInt16] = []
-        units.reserveCapacity(bytes.count / 2)
-        var i = 2
-        while i + 1 < bytes.count {
-            let a = UInt16(bytes[i])
-            let b = UInt16(bytes[i + 1])
-            units.append(little ? a | b << 8 : a << 8 | b)
-            i += 2
-        }
-        return Array(String(decoding: units, as: UTF16.self).utf8)
     }
 }
 

@@ -21,8 +21,8 @@ public struct RISReader: BibliographyReader {
     ) throws(FatalReadError) -> Library {
         var bytes = bytes
         // EndNote and Reference Manager on Windows may save RIS as UTF-16 with a byte order mark.
-        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
-            bytes = Self.utf16ToUTF8(bytes)
+        if TextDecoding.hasUTF16ByteOrderMark(bytes) {
+            bytes = TextDecoding.utf16ToUTF8(bytes)
             diagnostics.warning(
                 "ris.utf16", "the file is UTF-16; decoded (locations refer to its UTF-8 form)",
                 at: SourceLocation(file: source, line: 1, column: 1, offset: 0))
@@ -56,20 +56,6 @@ public struct RISReader: BibliographyReader {
         return library
     }
 
-    /// UTF-16 with a byte order mark (either order) to UTF-8; unpaired surrogates become U+FFFD.
-    static func utf16ToUTF8(_ bytes: [UInt8]) -> [UInt8] {
-        let little = bytes.first == 0xFF
-        var units: [UInt16] = []
-        units.reserveCapacity(bytes.count / 2)
-        var i = 2
-        while i + 1 < bytes.count {
-            let a = UInt16(bytes[i])
-            let b = UInt16(bytes[i + 1])
-            units.append(little ? a | b << 8 : a << 8 | b)
-            i += 2
-        }
-        return Array(String(decoding: units, as: UTF16.self).utf8)
-    }
 }
 
 /// Stage two: one raw record → one entry.
