@@ -72,10 +72,6 @@ struct Tidy: ParsableCommand {
 
     func run() throws {
         var console = Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose)
-        guard FormatRegistry.plugin(named: FormatID.bibtex.rawValue)?.reader != nil else {
-            console.error("tidy needs the BibTeX reader, which this build of bibkit does not have yet")
-            throw ExitStatus.failure
-        }
         var diagnostics = Diagnostics()
         let bytes: [UInt8]
         do {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// What needs the BibTeX reader: `tidy`, BibTeX validation fixtures, BibTeX merged with RIS.
-@Suite(.enabled(if: TransformCommandTests.bibtexReadable, "bibkit cannot read BibTeX yet"))
+@Suite
 struct BibTeXTransformTests {
     let fixtures = "Tests/BibKitCLITests/Fixtures"
 

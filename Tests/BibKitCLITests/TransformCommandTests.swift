@@ -143,19 +143,6 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("k.json").path))
     }
 
-    /// True when `bibkit formats` lists bibtex as readable (the reader landed).
-    static var bibtexReadable: Bool {
-        guard let r = try? CLI.run(["formats"]) else { return false }
-        return r.stdout.split(separator: "\n").contains { $0.hasPrefix("bibtex ") && $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first == "yes" }
-    }
-
-    @Test(.enabled(if: !bibtexReadable, "the BibTeX reader has landed"))
-    func tidySaysWhenTheReaderIsMissing() throws {
-        let r = try CLI.run(["tidy", "Samples/expected/profile-max-zimmer.bib"])
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("tidy needs the BibTeX reader"))
-    }
-
     @Test func tidyUsage() throws {
         let both = try CLI.run(["tidy", "x.bib", "-o", "y.bib", "--in-place"])
         #expect(both.status == 64)
