@@ -53,7 +53,21 @@ final class ErrorSink {
     init(limit: Int = 1000) { self.limit = limit }
 
     /// Appends a diagnostic, respecting the limit.
+    ///
+    /// A refused entity expansion is reported by libxml2 once per level of nesting it
+    /// unwinds (nine times for the billion laughs), the inner ones at the place of the
+    /// entity's own text rather than in the document. Repeats of the same refusal are
+    /// folded into one diagnostic, which takes the last place reported: the reference in
+    /// the document body that started the expansion.
     func append(_ diagnostic: XMLDiagnostic) {
+        if diagnostic.kind == .entityExpansion,
+           let index = items.lastIndex(where: {
+               $0.kind == .entityExpansion && $0.code == diagnostic.code && $0.message == diagnostic.message
+           }) {
+            items[index].line = diagnostic.line
+            items[index].column = diagnostic.column
+            return
+        }
         if items.count < limit { items.append(diagnostic) } else { dropped += 1 }
     }
 

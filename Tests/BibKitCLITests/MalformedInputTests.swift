@@ -155,7 +155,7 @@ import Testing
         Case(name: "jats/external-entity.xml", status: 0,
              diagnostics: ["jats.xml-entity-declaration@2", "jats.unexpanded-entity@4"], entries: ["x", "r1: First Ref"]),
         Case(name: "jats/parameter-entity.xml", status: 0, diagnostics: ["jats.xml-entity-declaration@2"], entries: ["r1: First Ref"]),
-        Case(name: "jats/billion-laughs.xml", status: 1, diagnostics: ["jats.xml-entity-expansion@1"], entries: []),
+        Case(name: "jats/billion-laughs.xml", status: 1, diagnostics: ["jats.xml-entity-expansion@15"], entries: []),
         Case(name: "jats/quadratic-blowup.xml", status: 0,
              diagnostics: ["jats.xml-entity-declaration@2", "jats.unexpanded-entity@4"], entries: ["q", "r1: First Ref"]),
         Case(name: "jats/external-dtd.xml", status: 0, diagnostics: [], entries: ["r1: First Ref"]),
