@@ -571,6 +571,24 @@ struct BibTeXEntryMapper {
         ("Related", .related), ("Link", .related),
     ]
 
+    /// The target and shown text of a value that is one link and nothing else (`\href{…}{…}`).
+    static func soleLink(_ f: ResolvedField) -> (String, String)? {
+        let text = f.value.withUnsafeBufferPointer { LaTeXDecoder.decode($0, protectGroups: false) }.text
+        guard text.inlines.count == 1, case .link(let url, let shown)? = text.inlines.first, !url.isEmpty else { return nil }
+        return (url, RichText(shown).plainText)
+    }
+
+    /// Whether a link's text is its target written out (scheme and a final `/` aside).
+    static func sameURL(_ shown: String, _ url: String) -> Bool {
+        func bare(_ s: String) -> Substring {
+            var t = Substring(s.trimmingSpaces)
+            for scheme in ["https://", "http://"] where t.lowercased().hasPrefix(scheme) { t = t.dropFirst(scheme.count) }
+            while t.hasSuffix("/") { t = t.dropLast() }
+            return t
+        }
+        return bare(shown) == bare(url)
+    }
+
     private mutating func mapLinksAndNotes() {
         var links: [Link] = []
         if let f = take("url") {
@@ -593,6 +611,11 @@ struct BibTeXEntryMapper {
                 let url = String(text.dropFirst(5).dropLast()).replacingAll("\\_", with: "_").replacingAll("\\%", with: "%")
                     .replacingAll("\\#", with: "#").replacingAll("\\&", with: "&")
                 links.insert(Link(url, kind: .work), at: 0)
+            } else if let (url, shown) = Self.soleLink(f) {
+                // `\href{url}{text}` alone: the target is the work's URL; the text stays the
+                // value unless it only shows the URL again.
+                links.insert(Link(url, kind: .work), at: 0)
+                if Self.sameURL(shown, url) { _ = take("howpublished") }
             }
         }
         if let f = take("note") {

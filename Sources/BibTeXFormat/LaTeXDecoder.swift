@@ -208,7 +208,7 @@ public enum LaTeXDecoder {
         return wordText[name] != nil || accentMarks[name] != nil || styleCommands[name] != nil || declarations[name] != nil
             || noOps.contains(name) || spaces.contains(name) || spaceWithArgument.contains(name)
             || keptQuietly.contains(name) || name == "url" || name == "href" || name == "ensuremath"
-            || name == "path" || name == "textcircled"
+            || name == "path" || name == "textcircled" || name == "discretionary" || name == "symbol"
     }
 }
 
@@ -566,6 +566,23 @@ private struct Parser {
                 emitInline(.link(url: url, [.text(url)]))
             }
             return
+        case "discretionary":
+            // `\discretionary{pre-break}{post-break}{no-break}`: the text is what prints unbroken.
+            if discretionary() { return }
+            i = after
+            unknownCommand(name, start: start)
+            return
+        case "symbol":
+            // `\symbol{126}`, `{"7E}`, `{'176}`, `{`\~}`: the character with that code.
+            skipSpaces()
+            if let (range, end) = braceArgument(), let scalar = symbolCode(range) {
+                emit(String(Character(scalar)))
+                i = end
+            } else {
+                i = after
+                unknownCommand(name, start: start)
+            }
+            return
         case "ensuremath":
             skipSpaces()
             if let (range, end) = braceArgument() {
@@ -662,6 +679,68 @@ private struct Parser {
     private func braceArgument() -> (Range<Int>, Int)? {
         guard i < n, buf[i] == UInt8(ascii: "{"), let close = matchingBrace(from: i, limit: Int.max) else { return nil }
         return ((i + 1)..<close, close + 1)
+    }
+
+    /// `\discretionary`'s three arguments from `i`: the first two are skipped and the third
+    /// is read as an ordinary (unprotected) group. False, with `i` unspecified, when they are not there.
+    private mutating func discretionary() -> Bool {
+        for _ in 0..<2 {
+            skipSpaces()
+            guard let (_, end) = braceArgument() else { return false }
+            i = end
+        }
+        skipSpaces()
+        guard braceArgument() != nil else { return false }
+        i += 1
+        push(.group(protect: false), wraps: false)
+        return true
+    }
+
+    /// The character `\symbol`'s argument names: decimal, `"` hex, `'` octal or `` ` `` and a
+    /// character (`` `\~ `` or `` `a ``). The code is the font slot, which is the Unicode code
+    /// point under XeTeX and LuaTeX and agrees with T1 and the typewriter fonts in printable
+    /// ASCII; control characters (below 32, 127–159) and non-characters are nil (kept verbatim).
+    private func symbolCode(_ range: Range<Int>) -> Unicode.Scalar? {
+        var lo = range.lowerBound
+        var hi = range.upperBound
+        while lo < hi && isBibSpace(buf[lo]) { lo += 1 }
+        while hi > lo && isBibSpace(buf[hi - 1]) { hi -= 1 }
+        guard lo < hi else { return nil }
+        var value = 0
+        switch buf[lo] {
+        case UInt8(ascii: "`"):
+            var j = lo + 1
+            if j < hi && buf[j] == UInt8(ascii: "\\") { j += 1 }
+            guard j < hi else { return nil }
+            let rest = string(j..<hi)
+            guard let scalar = rest.unicodeScalars.first, rest.unicodeScalars.count == 1 else { return nil }
+            value = Int(scalar.value)
+        default:
+            var radix = 10
+            var j = lo
+            if buf[j] == UInt8(ascii: "\"") {
+                radix = 16
+                j += 1
+            } else if buf[j] == UInt8(ascii: "'") {
+                radix = 8
+                j += 1
+            }
+            guard j < hi, hi - j <= 8 else { return nil }
+            while j < hi {
+                let b = buf[j]
+                let digit: Int
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(b - UInt8(ascii: "0"))
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = Int(b - UInt8(ascii: "A")) + 10
+                default: return nil
+                }
+                guard digit < radix else { return nil }
+                value = value * radix + digit
+                j += 1
+            }
+        }
+        guard value >= 0x20, value != 0x7F, !(0x80...0x9F).contains(value), let scalar = Unicode.Scalar(value) else { return nil }
+        return scalar
     }
 
     /// A URL argument with LaTeX escapes of URL characters removed (`\%` → `%`, `\#`, `\_`, `\&`, `\~`).

@@ -39,6 +39,11 @@ struct LaTeXDecodingTests {
         // Formatting commands keep their text.
         (#"\emph{x}"#, "x"), (#"{\em x}"#, "x"), (#"\mbox{a b}"#, "a b"), (#"\textrm{x}"#, "x"), (#"\NoCaseChange{x}"#, "x"),
         (#"\enquote{x}"#, "“x”"), (#"a\hspace{1em}x"#, "a x"),
+        // `\discretionary`'s unbroken text; `\symbol` in every notation of the code (control
+        // codes and lower-case hex are not codes: kept); a bad argument list is kept.
+        (#"dis\discretionary{-}{}{}cre\discretionary {x}{y} {tion}"#, "discretion"),
+        (#"\symbol{126}\symbol{"7E}\symbol{'176}\symbol{`\~}\symbol{`a}\symbol{ 233 }"#, "~~~~aé"),
+        (#"\symbol{7}\symbol{"7e}"#, #"\symbol{7}\symbol{"7e}"#), (#"\discretionary{a}{b}"#, #"\discretionary{a}{b}"#),
         // Unbalanced and odd input does not crash.
         ("}", ""), ("{", ""), (#"\"#, "\\"), ("$", "$"), ("a $ b", "a $ b"),
     ]
