@@ -40,12 +40,6 @@ struct Convert: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file (default: standard output). Written atomically.", valueName: "path"))
     var output: String?
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Capture date for dates without a year in profile text (default: today).", valueName: "YYYY-MM-DD"))
-    var asOf: String?
-
-    @Flag(help: "Keep UTF-8 in BibTeX output instead of LaTeX escapes.")
-    var unicode = false
-
     @Flag(help: "Compact output where the format has a choice (CSL-JSON on one line per item).")
     var compact = false
 
@@ -55,32 +49,16 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("validate"), help: "Check the output against bibkit's own schema (CSL-JSON, JATS) before writing; write nothing if it fails.")
     var validateOutput = false
 
-    @Flag(name: .customLong("in-place"), help: "Let -o name one of the inputs: it is copied to OUTPUT.bak, then replaced atomically (not when an input has errors).")
-    var inPlace = false
-
     @Flag(name: .customLong("no-stream"), help: "Read the whole input before writing, even where bibkit could convert entry by entry (BibTeX to CSL-JSON in a file, no transforms); the output is the same.")
     var noStream = false
 
-    @Flag(help: "Write nothing and exit 1 if any input has errors.")
-    var strict = false
-
-    @Flag(name: .shortAndLong, help: "Print only errors, no warnings or summary.")
-    var quiet = false
-
-    @Flag(name: .shortAndLong, help: "Say what each step did: entries read per input, values cleaned, duplicates merged, keys generated, bytes written.")
-    var verbose = false
-
-    @Option(name: .customLong("diagnostics"), help: ArgumentHelp("How to print diagnostics: text, json or github.", valueName: "style"))
-    var diagnosticsStyle: DiagnosticRenderer.Style = .text
+    @OptionGroup var common: RunOptions
 
     @OptionGroup(title: "Transforms (run in this order: clean, filter, dedupe/merge, keys, sort)")
     var transforms: TransformOptions
 
     mutating func validate() throws {
-        try InPlaceCheck.validate(inputs: inputs, output: output, inPlace: inPlace)
-        if let asOf, DateParts(iso8601: asOf)?.day == nil {
-            throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'")
-        }
+        try InPlaceCheck.validate(inputs: inputs, output: output, inPlace: common.inPlace)
         if to == nil {
             guard let output, let ext = Pipeline.fileExtension(output),
                 FormatRegistry.writableFormat(forExtension: ext) != nil
@@ -108,13 +86,13 @@ struct Convert: ParsableCommand {
             throw ValidationError("missing --to FORMAT")
         }
         let pipeline = Pipeline(
-            readOptions: ReadOptions(asOf: asOf.flatMap { DateParts(iso8601: $0) }),
-            writeOptions: WriteOptions(pretty: !compact, keepUnicode: unicode ? true : nil, wholeDocument: jatsArticle))
+            readOptions: common.readOptions,
+            writeOptions: WriteOptions(pretty: !compact, keepUnicode: common.unicode ? true : nil, wholeDocument: jatsArticle))
         var run = ConversionRun(
             specs: (inputs.isEmpty ? ["-"] : inputs).map { InputSpec(path: $0, format: from) }, target: target,
             output: output, pipeline: pipeline, chain: try transforms.chain(cleanByDefault: false),
-            transforms: transforms, strict: strict, validateOutput: validateOutput,
-            console: Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose, progress: true), inPlace: inPlace)
+            transforms: transforms, strict: common.strict, validateOutput: validateOutput,
+            console: common.console, inPlace: common.inPlace)
         run.stream = !noStream
         try run.run()
     }

@@ -37,35 +37,13 @@ struct Merge: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output format (default: from the -o extension).", valueName: "format"))
     var to: FormatID?
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Capture date for dates without a year in profile text (default: today).", valueName: "YYYY-MM-DD"))
-    var asOf: String?
-
-    @Flag(help: "Keep UTF-8 in BibTeX output instead of LaTeX escapes.")
-    var unicode = false
-
-    @Flag(name: .customLong("in-place"), help: "Let -o name one of the inputs: it is copied to OUTPUT.bak, then replaced atomically (not when an input has errors).")
-    var inPlace = false
-
-    @Flag(help: "Write nothing and exit 1 if any input has errors.")
-    var strict = false
-
-    @Flag(name: .shortAndLong, help: "Print only errors, no warnings or summary.")
-    var quiet = false
-
-    @Flag(name: .shortAndLong, help: "Say what each step did: entries read per input, values cleaned, duplicates merged, keys generated, bytes written.")
-    var verbose = false
-
-    @Option(name: .customLong("diagnostics"), help: ArgumentHelp("How to print diagnostics: text, json or github.", valueName: "style"))
-    var diagnosticsStyle: DiagnosticRenderer.Style = .text
+    @OptionGroup var common: RunOptions
 
     @OptionGroup(title: "Transforms (run in this order: clean, filter, dedupe/merge, keys, sort)")
     var transforms: TransformOptions
 
     mutating func validate() throws {
-        try InPlaceCheck.validate(inputs: inputs, output: output, inPlace: inPlace)
-        if let asOf, DateParts(iso8601: asOf)?.day == nil {
-            throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'")
-        }
+        try InPlaceCheck.validate(inputs: inputs, output: output, inPlace: common.inPlace)
         if inputs.isEmpty { throw ValidationError("merge needs at least one INPUT") }
         if let to, FormatRegistry.plugin(named: to.rawValue)?.writer == nil {
             throw ValidationError("format '\(to)' cannot be written; formats that can: \(FormatRegistry.names(for: .write).joined(separator: ", "))")
@@ -84,10 +62,10 @@ struct Merge: ParsableCommand {
         var run = ConversionRun(
             specs: inputs.map { InputSpec(path: $0, format: from) }, target: target, output: output,
             pipeline: Pipeline(
-                readOptions: ReadOptions(asOf: asOf.flatMap { DateParts(iso8601: $0) }),
-                writeOptions: WriteOptions(keepUnicode: unicode ? true : nil)),
+                readOptions: common.readOptions,
+                writeOptions: WriteOptions(keepUnicode: common.unicode ? true : nil)),
             chain: try transforms.chain(cleanByDefault: false, mergeByDefault: .combine), transforms: transforms,
-            strict: strict, validateOutput: false, console: Console(style: diagnosticsStyle, quiet: quiet, verbose: verbose, progress: true), inPlace: inPlace)
+            strict: common.strict, validateOutput: false, console: common.console, inPlace: common.inPlace)
         try run.run()
     }
 }
