@@ -2,9 +2,10 @@ import BibModel
 
 /// Dates ↔ CSL 1.0.2 date objects.
 ///
-/// A date becomes `date-parts` (a range as two parts), with `season` and `circa`; a value
-/// kept raw becomes `literal`. CSL 1.0 cannot express an open range or an uncertain date:
-/// those are written as well as CSL allows (an open range as a `literal` such as `2019–`,
+/// A date becomes `date-parts` (a range as two parts, an open end as `[0]` as pandoc and
+/// Better BibTeX write it), with `season` and `circa`; a value kept raw becomes `literal`.
+/// CSL 1.0 cannot express a range open at the start or an uncertain date: those are
+/// written as well as CSL allows (a range open at the start as a `literal` such as `–2019`,
 /// an uncertain date as its `date-parts`) and their exact EDTF text goes to
 /// `custom.edtf`, from which the reader restores them.
 public enum CSLDates {
@@ -19,8 +20,11 @@ public enum CSLDates {
             var exact = !date.uncertain
             if date.isRange, let start = date.start, let end = date.end {
                 members.append(JSONOutputMember("date-parts", .array([parts(start), parts(end)])))
+            } else if date.isRange, let start = date.start {
+                // Open end: `[0]` as the end, as pandoc and Better BibTeX write it (CSL has no year 0).
+                members.append(JSONOutputMember("date-parts", .array([parts(start), .array([.integer(0)])])))
             } else if date.isRange {
-                // Open range: CSL 1.0 has no form for it.
+                // Open start: CSL 1.0 has no form for it.
                 let text = (date.start?.iso8601 ?? "") + "–" + (date.end?.iso8601 ?? "")
                 members.append(JSONOutputMember("literal", .string(text)))
                 exact = false
@@ -35,8 +39,19 @@ public enum CSLDates {
         }
     }
 
+    /// The CSL year of a model year. The model numbers years as ISO 8601, EDTF and biblatex
+    /// do (astronomically: 0 is 1 BC, -349 is 350 BC); CSL numbers them as historians do,
+    /// without a year 0 (the specification's "AD and BC": -2500 renders as "2500BC"; citeproc-js
+    /// appends the "bc" term to the absolute value), so years up to 0 move back by one.
+    /// Better BibTeX and pandoc convert the same way.
+    public static func cslYear(_ astronomical: Int) -> Int { astronomical <= 0 ? astronomical - 1 : astronomical }
+
+    /// The model (astronomical) year of a CSL year (see ``cslYear(_:)``); nil for 0, which
+    /// CSL's numbering does not have.
+    public static func astronomicalYear(_ csl: Int) -> Int? { csl < 0 ? csl + 1 : csl == 0 ? nil : csl }
+
     private static func parts(_ p: DateParts) -> JSONOutput {
-        var a: [JSONOutput] = [.integer(p.year)]
+        var a: [JSONOutput] = [.integer(cslYear(p.year))]
         if let m = p.month {
             a.append(.integer(m))
             if let d = p.day { a.append(.integer(d)) }

@@ -429,7 +429,7 @@ struct CSLItemReader {
             // CSL 1.1 / EDTF style.
             return CSLDates.parseEDTF(s).map(Parsed.typed) ?? .raw(s)
         case .number(let s):
-            if value.isInteger, let y = Int(s) { return .typed(BibDate(year: y)) }
+            if value.isInteger, let y = Int(s), let year = CSLDates.astronomicalYear(y) { return .typed(BibDate(year: year)) }
             report(.warning, "csl.bad-date", "a date must be an object, found a number", value, p)
             return nil
         case .object(let members):
@@ -558,7 +558,15 @@ struct CSLItemReader {
                 }
                 numbers.append(v)
             }
-            guard let year = numbers.first else { return nil }
+            guard let cslYear = numbers.first else { return nil }
+            guard let year = CSLDates.astronomicalYear(cslYear) else {
+                // pandoc and Better BibTeX end an open range with `[0]`.
+                if i == 1, numbers == [0], let start = parsed.first, start.season == nil {
+                    return BibDate(from: start.parts, to: nil)
+                }
+                report(.warning, "csl.bad-date", "CSL numbers years without a year 0 (1 BC is -1): kept as text", part, pp)
+                return nil
+            }
             var month = numbers.count > 1 ? numbers[1] : nil
             var season: Season?
             if let m = month, numbers.count == 2, (13...16).contains(m) || (21...24).contains(m) {

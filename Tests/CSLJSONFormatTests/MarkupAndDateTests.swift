@@ -104,7 +104,11 @@ import Testing
         #expect(out(.typed(BibDate(from: DateParts(year: 2019), to: DateParts(year: 2020, month: 3)))) == (#"{"date-parts":[[2019],[2020,3]]}"#, nil))
         #expect(out(.typed(BibDate(DateParts(year: 2017), circa: true, season: .winter))) == (#"{"date-parts":[[2017]],"season":4,"circa":true}"#, nil))
         #expect(out(.typed(BibDate(DateParts(year: 2017), uncertain: true))) == (#"{"date-parts":[[2017]]}"#, "2017?"))
-        #expect(out(.typed(BibDate(from: DateParts(year: 2019), to: nil))) == (#"{"literal":"2019–"}"#, "2019/.."))
+        #expect(out(.typed(BibDate(from: DateParts(year: 2019), to: nil))) == (#"{"date-parts":[[2019],[0]]}"#, nil))
+        #expect(out(.typed(BibDate(from: nil, to: DateParts(year: 2019)))) == (#"{"literal":"–2019"}"#, "../2019"))
+        // BC: CSL has no year 0 (astronomical 0 is 1 BC, -349 is 350 BC).
+        #expect(out(.typed(BibDate(year: -349))) == (#"{"date-parts":[[-350]]}"#, nil))
+        #expect(out(.typed(BibDate(from: DateParts(year: 0), to: DateParts(year: 1)))) == (#"{"date-parts":[[-1],[1]]}"#, nil))
         #expect(out(.raw("n.d.")) == (#"{"literal":"n.d."}"#, nil))
     }
 }

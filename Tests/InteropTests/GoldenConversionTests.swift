@@ -13,6 +13,7 @@ import Testing
     /// (input fixture, format written); the golden is `<input>.<format>.<ext>`.
     static let cases: [(String, String)] = [
         ("href-symbol.bib", "csl-json"),
+        ("bc-years.bib", "csl-json"), ("bc-years.json", "biblatex"),
     ]
 
     static func goldenName(_ input: String, _ format: String) -> String {
@@ -54,5 +55,36 @@ import Testing
         let viaCSL = try Convert.through(try Convert.through(original, "csl-json", source: input), "bibtex", source: input)
         let comparison = LibraryComparison(direct, viaCSL, projection: RoundTripTests.cslProjection)
         #expect(comparison.isEqual, "\(comparison.summary)")
+    }
+
+    /// The CSL-JSON fixtures: CSL-JSON → BibTeX → CSL-JSON keeps the values, and CSL-JSON →
+    /// CSL-JSON writes what it read.
+    @Test(arguments: cases.map(\.0).filter { $0.hasSuffix(".json") })
+    func cslRoundTripsThroughBibTeX(_ input: String) throws {
+        let original = try Self.read(input)
+        for format in ["bibtex", "biblatex"] {
+            let back = try Convert.through(try Convert.through(original, format, source: input), "csl-json", source: input)
+            let comparison = LibraryComparison(original, back, projection: RoundTripTests.bibtexProjection)
+            #expect(comparison.isEqual, "\(format): \(comparison.summary)")
+        }
+        let again = try Convert.through(original, "csl-json", source: input)
+        #expect(LibraryComparison(original, again, projection: RoundTripTests.cslProjection).isEqual)
+    }
+
+    /// BC years: biblatex's astronomical years become CSL's historical ones and back.
+    @Test func bcYearsConvertBothWays() throws {
+        let bib = try Self.read("bc-years.bib")
+        let csl = try Convert.through(bib, "csl-json", source: "bc-years.bib")
+        let years = csl.entries.map { $0.issued?.typed?.start?.year }
+        #expect(years == bib.entries.map { $0.issued?.typed?.start?.year })
+        #expect(years == [1994, 0, -99, -43, -4])
+        let (bytes, _) = try Convert.write(bib, as: "csl-json")
+        let items = try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]] ?? []
+        let original = items.first?["original-date"] as? [String: Any]
+        #expect((original?["date-parts"] as? [[Int]]) == [[-350]])
+        // CSL has no year 0: kept as text, with a warning.
+        let (zero, diagnostics) = try Convert.read(Array(#"[{"id": "z", "type": "book", "issued": {"date-parts": [[0]]}}]"#.utf8), as: "csl-json", source: "z.json")
+        #expect(zero.entries.first?.issued == .raw("0"))
+        #expect(diagnostics.all.contains { $0.code == "csl.bad-date" })
     }
 }
