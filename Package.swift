@@ -47,32 +47,34 @@ let package = Package(
                 "BibKit", "BibModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Helpers the test targets share (running programs, a seeded random generator).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BibModelTests", dependencies: ["BibModel"]),
         .testTarget(
-            name: "ProfileTextFormatTests", dependencies: ["ProfileTextFormat", "BibModel"],
+            name: "ProfileTextFormatTests", dependencies: ["TestSupport", "ProfileTextFormat", "BibModel"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "BibTeXFormatTests", dependencies: ["BibTeXFormat", "BibModel"],
+            name: "BibTeXFormatTests", dependencies: ["TestSupport", "BibTeXFormat", "BibModel"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "RISFormatTests", dependencies: ["RISFormat", "BibModel"],
+            name: "RISFormatTests", dependencies: ["TestSupport", "RISFormat", "BibModel"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "CSLJSONFormatTests", dependencies: ["CSLJSONFormat", "BibModel", "BibSchemas"],
+            name: "CSLJSONFormatTests", dependencies: ["TestSupport", "CSLJSONFormat", "BibModel", "BibSchemas"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "BibXMLTests", dependencies: ["BibXML"]),
         .testTarget(
-            name: "JATSFormatTests", dependencies: ["JATSFormat", "BibModel", "BibXML", "BibSchemas"],
+            name: "JATSFormatTests", dependencies: ["TestSupport", "JATSFormat", "BibModel", "BibXML", "BibSchemas"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "BibKitTests",
-            dependencies: ["BibKit", "BibModel", "BibTeXFormat", "RISFormat", "CSLJSONFormat", "JATSFormat"]),
+            dependencies: ["TestSupport", "BibKit", "BibModel", "BibTeXFormat", "RISFormat", "CSLJSONFormat", "JATSFormat"]),
         .testTarget(
-            name: "InteropTests", dependencies: ["BibKit"],
+            name: "InteropTests", dependencies: ["TestSupport", "BibKit"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "BibKitCLITests", dependencies: ["BibKit", "BibKitCLI"],
+            name: "BibKitCLITests", dependencies: ["TestSupport", "BibKit", "BibKitCLI"],
             exclude: ["Fixtures"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the real `bibkit` binary built beside the test bundle.
 enum CLI {
@@ -85,15 +86,7 @@ enum CLI {
 
     /// Runs an oracle script on a file; returns its exit status and output.
     static func oracle(_ script: String, _ args: [String], interpreter: String = "bash") throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [interpreter, oracles.appendingPathComponent(script).standardized.path] + args
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Shell.run([interpreter, oracles.appendingPathComponent(script).standardized.path] + args)
+        return (result.status, result.output)
     }
 }

@@ -2,6 +2,7 @@ import BibKit
 @testable import BibKitCLI
 import Foundation
 import Testing
+import TestSupport
 
 /// What a newcomer meets first: --version, help on every command and option, help topics,
 /// shell completions, the progress line, colours and --verbose.
@@ -177,22 +178,9 @@ import Testing
     /// Runs a shell command line under `script`, so bibkit's standard error is a terminal;
     /// returns what the terminal received.
     static func onTerminal(_ command: String, environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["script", "-qec", command, "/dev/null"]
-        process.currentDirectoryURL = CLI.root
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "NO_COLOR")
-        env["TERM"] = "xterm"
+        var env: [String: String?] = ["NO_COLOR": nil, "TERM": "xterm"]
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try Shell.run(["script", "-qec", command, "/dev/null"], in: CLI.root, environment: env, stdoutOnly: true).output
     }
 
     /// script(1) is installed and can open a pseudo-terminal here.

@@ -3,6 +3,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// Outputs are never lost: written to a temporary file beside the target and renamed into
@@ -168,17 +169,12 @@ import Glibc
         let entries = (0..<3000).map { "@article{k\($0), title = {Title \($0)}, author = {Doe, Jane}, year = 2020}\n" }
         try Data(entries.joined().utf8).write(to: file)
         let errFile = dir.appendingPathComponent("stderr.txt")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "bash", "-c", "\"$0\" convert \"$1\" --to csl-json 2>\"$2\" | head -c 10 >/dev/null; echo \"${PIPESTATUS[0]}\"",
-            CLI.binary.path, file.path, errFile.path,
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let status = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let status = try Shell.run(
+            [
+                "bash", "-c", "\"$0\" convert \"$1\" --to csl-json 2>\"$2\" | head -c 10 >/dev/null; echo \"${PIPESTATUS[0]}\"",
+                CLI.binary.path, file.path, errFile.path,
+            ], stdoutOnly: true
+        ).output
         #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "bibkit's status in the pipeline")
         #expect(try String(contentsOf: errFile, encoding: .utf8) == "")
     }

@@ -1,6 +1,7 @@
 import BibKit
 import Foundation
 import Testing
+import TestSupport
 
 /// Samples/gallery holds every sample converted to every writable format
 /// (scripts/gen-gallery.sh); README's commands run against the samples; the install and
@@ -194,20 +195,11 @@ import Testing
         let dir = try CLI.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let prefix = dir.appendingPathComponent("prefix")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["bash", CLI.root.appendingPathComponent("scripts/install.sh").path]
-        var env = ProcessInfo.processInfo.environment
-        env["PREFIX"] = prefix.path
-        env["BIBKIT_BIN"] = CLI.binary.path  // skips the release build
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(log)")
+        let install = try Shell.run(
+            ["bash", CLI.root.appendingPathComponent("scripts/install.sh").path],
+            environment: ["PREFIX": prefix.path, "BIBKIT_BIN": CLI.binary.path])  // BIBKIT_BIN skips the release build
+        let log = install.output
+        #expect(install.status == 0, "\(log)")
         let installed = prefix.appendingPathComponent("bin/bibkit")
         #expect(FileManager.default.isExecutableFile(atPath: installed.path))
         for (path, shell) in [
@@ -225,15 +217,10 @@ import Testing
     /// The man page names every command, option and help topic the binary has.
     @Test(.enabled(if: hasPython, "needs python3 for scripts/gen-manpage.py"))
     func manPageCoversEveryOption() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", CLI.root.appendingPathComponent("scripts/gen-manpage.py").path, CLI.binary.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let man = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let generated = try Shell.run(
+            ["python3", CLI.root.appendingPathComponent("scripts/gen-manpage.py").path, CLI.binary.path], stdoutOnly: true)
+        let man = generated.output
+        #expect(generated.status == 0)
         let dump = try CLI.run(["--experimental-dump-help"]).stdout
         let json = try #require(try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any])
         let root = try #require(json["command"] as? [String: Any])

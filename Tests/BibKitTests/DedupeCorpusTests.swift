@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BibKit
+import TestSupport
 
 /// The duplicate finder on a labelled set built from real records: every usable RIS and
 /// CSL-JSON record of `../shared/corpus` once, a perturbed duplicate of each (written through
@@ -18,14 +19,9 @@ import Testing
 
     /// Deterministic randomness (SplitMix64).
     struct Rand {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func int(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
         mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
     }

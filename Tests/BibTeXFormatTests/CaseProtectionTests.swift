@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import BibTeXFormat
+import TestSupport
 
 @Suite("Case protection in titles")
 struct CaseProtectionTests {
@@ -99,17 +100,9 @@ func runBibTeX(style: String, bib: String, bst: String? = nil) throws -> String 
     if let bst { try bst.write(to: dir.appendingPathComponent(style + ".bst"), atomically: true, encoding: .utf8) }
     try "\\relax\n\\citation{*}\n\\bibstyle{\(style)}\n\\bibdata{refs}\n"
         .write(to: dir.appendingPathComponent("doc.aux"), atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["bibtex", "doc"]
-    process.currentDirectoryURL = dir
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let log = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(log)")
+    let result = try Shell.run(["bibtex", "doc"], in: dir)
+    let log = result.output
+    #expect(result.status == 0, "\(log)")
     #expect(!log.contains("Warning--"), "\(log)")
     return try String(contentsOf: dir.appendingPathComponent("doc.bbl"), encoding: .utf8)
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import BibTeXFormat
+import TestSupport
 
 /// Malformed input: each problem has a diagnostic at the exact place, with the key when known,
 /// and reading goes on with the next entry. Nothing crashes.
@@ -151,18 +152,5 @@ struct ReaderRecoveryTests {
             _ = BibTeXWriter().write(lib, options: WriteOptions(), diagnostics: &writeDiagnostics)
             for d in diagnostics.all { #expect(d.location != nil) }
         }
-    }
-}
-
-/// A small deterministic random generator for the mutation test.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import BibTeXFormat
+import TestSupport
 
 /// Writes entries and returns the text and diagnostics.
 func written(
@@ -80,24 +81,11 @@ enum Paths {
     static let oracles = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/oracles")
 }
 
-/// Whether a program is on PATH.
-func onPath(_ tool: String) -> Bool {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    return path.split(separator: ":").contains {
-        FileManager.default.isExecutableFile(atPath: String($0) + "/" + tool)
-    }
-}
+/// True when `tool` is an executable in a PATH directory.
+func onPath(_ tool: String) -> Bool { Shell.onPath(tool) }
 
 /// Runs a program; returns exit status and combined output.
 func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [executable] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try Shell.run([executable] + arguments)
+    return (result.status, result.output)
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CSLJSONFormat
+import TestSupport
 
 /// Random models (deterministic seed) in the normal form the mapping promises to keep:
 /// written, they are valid against both schemas; read back, they are equal.

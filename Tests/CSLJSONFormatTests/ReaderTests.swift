@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CSLJSONFormat
+import TestSupport
 
 @Suite struct ReaderToleranceTests {
     @Test func readsWhatZoteroAndPandocWrite() throws {
@@ -224,18 +225,5 @@ import Testing
                 #expect(!d2.hasErrors)
             }
         }
-    }
-}
-
-/// A small deterministic random number generator for the damage test.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

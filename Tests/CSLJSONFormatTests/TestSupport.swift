@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CSLJSONFormat
+import TestSupport
 
 /// Paths and helpers shared by the CSL-JSON tests.
 enum Support {
@@ -85,16 +86,8 @@ enum Support {
     /// Runs a process, returning status and combined output.
     @discardableResult
     static func run(_ arguments: [String]) -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch { return (127, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = Shell.runOrReport(arguments)
+        return (result.status, result.output)
     }
 
     /// Writes bytes to a fresh temporary file and returns its URL.

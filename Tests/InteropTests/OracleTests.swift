@@ -1,6 +1,7 @@
 import BibKit
 import Foundation
 import Testing
+import TestSupport
 
 /// The independent judges of `../shared/oracles` (official CSL-JSON schema + pandoc and
 /// citeproc-py rendering, rispy + bibutils, the NISO JATS 1.3 DTD, pdfLaTeX + BibTeX) over a
@@ -190,25 +191,12 @@ enum Oracles {
     static func script(_ name: String) -> String { Paths.oracles.appendingPathComponent(name).path }
 
     /// True when every tool is on the PATH.
-    static func has(_ tools: String...) -> Bool {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return tools.allSatisfy { tool in
-            path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
-        }
-    }
+    static func has(_ tools: String...) -> Bool { Shell.onPath(all: tools) }
 
     /// Runs a command found on the PATH; its status and output (stdout and stderr, or stdout only).
     static func run(_ arguments: [String], stdoutOnly: Bool = false) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = stdoutOnly ? FileHandle.nullDevice : pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Shell.run(arguments, stdoutOnly: stdoutOnly)
+        return (result.status, result.output)
     }
 
     /// Removes the temporary folder of a written file.

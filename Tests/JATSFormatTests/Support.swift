@@ -4,6 +4,7 @@ import BibXML
 import Foundation
 import JATSFormat
 import Testing
+import TestSupport
 
 /// Paths, oracles and helpers shared by the JATS tests.
 enum Support {
@@ -67,16 +68,8 @@ enum Support {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("jats-\(UUID().uuidString).xml")
         do { try Data(bytes).write(to: file) } catch { return nil }
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [oracle] + (strict ? ["--strict"] : []) + [file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus == 0, String(decoding: data, as: UTF8.self))
+        guard let result = try? Shell.run(["bash", oracle] + (strict ? ["--strict"] : []) + [file.path]) else { return nil }
+        return (result.status == 0, result.output)
     }
 
     /// Compares with a golden file in `Fixtures/Snapshots`; a missing golden is written and the

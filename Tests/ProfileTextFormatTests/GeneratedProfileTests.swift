@@ -2,6 +2,7 @@ import BibModel
 import Testing
 
 @testable import ProfileTextFormat
+import TestSupport
 
 /// Property test: random profiles rendered as text (random line endings, blank lines,
 /// trailing blanks, optional parts) read back to exactly what was generated.

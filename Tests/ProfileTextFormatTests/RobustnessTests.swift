@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import ProfileTextFormat
+import TestSupport
 
 /// Line endings, encodings, damaged blocks, counts, empty and header-less input.
 @Suite struct RobustnessTests {
@@ -401,18 +402,5 @@ import Testing
             let library = try? ProfileTextReader().read(bytes, source: "fuzz", options: ReadOptions(asOf: Support.asOf), diagnostics: &diagnostics)
             #expect((library?.entries.count ?? 0) >= 20)
         }
-    }
-}
-
-/// A small deterministic random generator for the fuzz test.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import RISFormat
+import TestSupport
 
 /// Paths and helpers shared by the RIS tests.
 enum Env {
@@ -28,23 +29,12 @@ enum Env {
         return (try? run(["python3", "-c", "import rispy"]).status) == 0
     }()
 
-    static func which(_ tool: String) -> Bool {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
-    }
+    static func which(_ tool: String) -> Bool { Shell.onPath(tool) }
 
     /// Runs a command (looked up on PATH) and returns its status and combined output.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Shell.run(arguments)
+        return (result.status, result.output)
     }
 
     /// Every `.ris` file of the corpus, sorted, relative to the corpus folder.
