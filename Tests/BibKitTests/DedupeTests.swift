@@ -1,3 +1,5 @@
+import BibModel
+import BibTeXFormat
 import Testing
 
 @testable import BibKit
@@ -37,6 +39,19 @@ import Testing
         let a = Make.entry("a", title: "Über die Schrödinger-Gleichung", authors: [("Müller", "K.")], year: 1999)
         let b = Make.entry("b", title: #"{\"U}ber die Schr{\"o}dinger-Gleichung"#, authors: [(#"M{\"u}ller"#, "Karl")], year: 1999)
         #expect(isDuplicate(a, b))
+    }
+
+    @Test func greekInTeXMathVersusUnicode() throws {
+        // Read from BibTeX, where the math stays TeX source in the model.
+        let bib = """
+            @article{d1, author = {van der Berg, Jan}, title = {On the $\\alpha$-stability of flows}, journal = {JFM}, year = 2011}
+            @article{d2, author = {van der Berg, Jan}, title = {On the α-Stability of Flows}, journal = {JFM}, year = 2011}
+            @article{d3, author = {van der Berg, Jan}, title = {On the $\\beta$-stability of flows}, journal = {JFM}, year = 2011}
+            """
+        var diagnostics = Diagnostics()
+        let library = try BibTeXReader().read(Array(bib.utf8), source: "greek.bib", options: ReadOptions(), diagnostics: &diagnostics)
+        #expect(library.entries.count == 3)
+        #expect(pairs(library.entries) == [[0, 1]])
     }
 
     @Test func missingFieldsOnOneSide() {

@@ -78,6 +78,9 @@ import Testing
         #expect(MatchText.key("Eﬃcient ﬁlms, 10²") == "efficientfilms102")
         #expect(MatchText.key("Multi-task learning") == MatchText.key("Multitask Learning"))
         #expect(MatchText.key("深層学習") == "深層学習")
+        // Greek letters in TeX math are the letters a Unicode title has.
+        #expect(MatchText.key(#"On the $\alpha$-stability of $\Omega$-flows"#) == MatchText.key("On the α-stability of Ω-flows"))
+        #expect(MatchText.key(#"$\beta$-catalysis"#) != MatchText.key(#"$\gamma$-catalysis"#))
     }
 
     @Test func whitespace() {

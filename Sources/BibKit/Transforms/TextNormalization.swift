@@ -131,6 +131,12 @@ public enum MatchText {
         "ss": "ss", "o": "o", "O": "O", "ae": "ae", "AE": "AE", "oe": "oe", "OE": "OE", "aa": "a", "AA": "A",
         "l": "l", "L": "L", "i": "i", "j": "j", "dh": "d", "DH": "D", "th": "th", "TH": "Th", "ng": "ng", "NG": "NG",
         "dj": "d", "DJ": "D",
+        // Greek letters in math (`$\alpha$-helix`), as the Unicode letters the other side may have.
+        "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ",
+        "eta": "η", "theta": "θ", "vartheta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
+        "xi": "ξ", "pi": "π", "rho": "ρ", "varrho": "ρ", "sigma": "σ", "varsigma": "σ", "tau": "τ", "upsilon": "υ",
+        "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ",
+        "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
     ]
 
     /// Text with runs of white space (including line breaks and no-break spaces) collapsed
