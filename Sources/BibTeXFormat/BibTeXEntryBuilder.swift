@@ -91,6 +91,24 @@ struct EntryBuilder {
         for field in Self.laterFields { addField(field) }
         addExtras()
         resolve()
+        if dialect == .bibtex { addLabelKey() }
+    }
+
+    /// `key` for natbib's labels when no author or editor is written (``BibTeXLabelKey``).
+    private mutating func addLabelKey() {
+        let written = placed
+        func value(_ name: String) -> [UInt8]? {
+            guard let f = written.first(where: { BibTeXKeys.folded($0.name) == name }), !f.bare else { return nil }
+            return f.value
+        }
+        let hasField = { (name: String) in written.contains { BibTeXKeys.folded($0.name) == name } }
+        guard BibTeXLabelKey.isWanted(type: type.lowercased(), hasField: hasField),
+            let base = BibTeXLabelKey.base(field: value, citationKey: key)
+        else { return }
+        let uses = context.labelKeyUses[base.lowercased(), default: 0] + 1
+        context.labelKeyUses[base.lowercased()] = uses
+        let label = uses > BibTeXLabelKey.maxSameLabel ? BibTeXLabelKey.disambiguated(base, citationKey: key) : base
+        placed.append(("key", Array(label.utf8), false))
     }
 
     /// Appends `@type{key, … }` and a newline.

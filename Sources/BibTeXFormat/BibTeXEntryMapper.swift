@@ -56,7 +56,17 @@ struct BibTeXEntryMapper {
         mapLinksAndNotes()
         mapOtherFields()
         finish()
+        dropGeneratedLabelKey()
         return entry
+    }
+
+    /// A `key` field equal to the one the writer gives an entry without author or editor
+    /// (``BibTeXLabelKey``) is the writer's, not the user's: dropped, written again on output.
+    private mutating func dropGeneratedLabelKey() {
+        guard let keyField = entry.extra.keys.first(where: { $0.name.lowercased() == "key" && $0.namespace == namespace }),
+            let value = entry.extra[keyField], BibTeXLabelKey.isGenerated(value, in: source)
+        else { return }
+        entry.extra.removeValue(forKey: keyField)
     }
 
     // MARK: Field access

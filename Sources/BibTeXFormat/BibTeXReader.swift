@@ -473,6 +473,12 @@ struct BibTeXResolver {
             lent.append(f)
         }
         for field in parent.fields where !Self.notInherited.contains(field.lower) {
+            // The parent's `key` when the BibTeX writer generated it for the parent (``BibTeXLabelKey``).
+            if field.lower == "key", !field.inherited,
+                BibTeXLabelKey.isGenerated(BibTeXEntryMapper.collapsedWhitespace(field.value), in: parent)
+            {
+                continue
+            }
             if let targets = map?[field.lower] {
                 for t in targets { add(field, as: t) }
             } else if !xdata && map == nil && field.lower == "title" && Self.partTypes.contains(ctype) {

@@ -183,6 +183,8 @@ struct WriteContext {
     var report = AggregatedReport()
     /// Macros of the library (lower-case name → expansion), for `bibtex-macro:` extras.
     var macros: [String: [UInt8]] = [:]
+    /// Generated `key` fields so far (lower case) → how many entries got them (``BibTeXLabelKey``).
+    var labelKeyUses: [String: Int] = [:]
 
     init(dialect: BibTeXDialect, encoder: LaTeXEncoder) {
         self.dialect = dialect

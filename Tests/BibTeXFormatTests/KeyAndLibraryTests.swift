@@ -91,10 +91,14 @@ struct KeyAndLibraryTests {
 
     @Test("layout: two-space indent, `name = {value}`, no trailing comma, a blank line between entries")
     func layout() {
-        let a = Entry(key: "a", type: EntryType(.document), title: "A", dates: [.issued: .typed(BibDate(year: 2020))])
-        let b = Entry(key: "b", type: EntryType(.document), title: "B")
+        let a = Entry(
+            key: "a", type: EntryType(.document), contributors: [.author: NameList([person("Doe", "J.")])], title: "A",
+            dates: [.issued: .typed(BibDate(year: 2020))])
+        let b = Entry(key: "b", type: EntryType(.document), contributors: [.author: NameList([person("Doe", "J.")])], title: "B")
         let text = written([a, b]).text
-        #expect(text == "@misc{a,\n  title = {A},\n  year = {2020}\n}\n\n@misc{b,\n  title = {B}\n}\n")
+        #expect(
+            text
+                == "@misc{a,\n  author = {Doe, J.},\n  title = {A},\n  year = {2020}\n}\n\n@misc{b,\n  author = {Doe, J.},\n  title = {B}\n}\n")
     }
 
     @Test("output is deterministic")
