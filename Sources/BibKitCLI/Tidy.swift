@@ -11,8 +11,8 @@ struct Tidy: ParsableCommand {
             LaTeX) and writes it back in the same dialect (BibLaTeX when the file uses \
             BibLaTeX fields, else BibTeX) to standard output, to -o, or over FILE with \
             --in-place. Entries with a crossref or xdata keep their own fields only: \
-            nothing of the parent is copied in. Tidying the output again changes nothing \
-            (but for text of unbalanced escaped braces, which has no stable LaTeX form). Switch parts off with their --no- form; every transform option of \
+            nothing of the parent is copied in. Tidying the output again changes nothing. \
+            Switch parts off with their --no- form; every transform option of \
             'convert' applies (--sort, --merge, --generate-keys, --omit, --max-authors, …).
 
             --in-place first copies FILE to FILE.bak, then replaces FILE atomically: it is \

@@ -917,8 +917,15 @@ struct EntryBuilder {
         var out: [UInt8] = []
         out.reserveCapacity(fixed.utf8.count)
         let encodeNonASCII = context.encoder.asciiOnly && field == "url"
-        for b in fixed.utf8 {
+        // The reader takes `\&` (`\_ \% \# \~`) in these fields for the bare character, one
+        // backslash less: a backslash the value has there is doubled, so it reads back.
+        let readerUnescapes = field == "url" || field == "eprint" || field.hasPrefix("doi")
+        let bytes = Array(fixed.utf8)
+        for (i, b) in bytes.enumerated() {
             if b < 0x20 || b == 0x7F { continue }
+            if readerUnescapes && b == UInt8(ascii: "\\") && i + 1 < bytes.count && Self.unescapedAfterBackslash(bytes[i + 1]) {
+                out.append(b)
+            }
             if b >= 0x80 && encodeNonASCII || (b == 0x20 && field == "url") {
                 out.append(UInt8(ascii: "%"))
                 out.append(contentsOf: PercentEncoding.hex(b))
@@ -927,6 +934,11 @@ struct EntryBuilder {
             }
         }
         return out
+    }
+
+    /// `_ % & # ~`: what the reader unescapes after a backslash in a URL, DOI or eprint.
+    static func unescapedAfterBackslash(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "&") || b == UInt8(ascii: "_") || b == UInt8(ascii: "%") || b == UInt8(ascii: "#") || b == UInt8(ascii: "~")
     }
 
     /// Reports what the encoder met while encoding one field.

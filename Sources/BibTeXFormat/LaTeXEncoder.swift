@@ -29,6 +29,15 @@ struct LaTeXEncoder {
 
     /// Appends inline runs (see ``append(_:to:title:)``).
     mutating func append(_ inlines: [Inline], to out: inout [UInt8], title: Bool) {
+        if inlines.contains(where: Self.isUnbalancedLaTeX) {
+            // Written as text, unbalanced LaTeX reads back as text, joined with the text
+            // around it: it is encoded as one run with that text (braces matched across it),
+            // so that reading and writing again gives the same bytes.
+            unbalancedMarkup += inlines.count { Self.isUnbalancedLaTeX($0) }
+            let joined = RichText(inlines.map { if case .raw(_, let s) = $0, Self.isUnbalancedLaTeX($0) { .text(s) } else { $0 } })
+            append(joined.inlines, to: &out, title: title)
+            return
+        }
         for inline in inlines {
             switch inline {
             case .text(let s):
@@ -70,17 +79,19 @@ struct LaTeXEncoder {
             case .raw(let format, let s):
                 let f = format.lowercased()
                 if f == "latex" || f == "tex" || f == "bibtex" || f == "biblatex" {
-                    if BraceBalance.isBalanced(s) {
-                        appendVerbatimBytes(s, to: &out)
-                    } else {
-                        unbalancedMarkup += 1
-                        appendText(s, to: &out, protectCase: false)
-                    }
+                    appendVerbatimBytes(s, to: &out)  // balanced: the others were made text above
                 } else {
                     appendText(s, to: &out, protectCase: false)
                 }
             }
         }
+    }
+
+    /// A `raw` LaTeX run whose braces BibTeX would not see balanced.
+    private static func isUnbalancedLaTeX(_ inline: Inline) -> Bool {
+        guard case .raw(let format, let s) = inline else { return false }
+        let f = format.lowercased()
+        return (f == "latex" || f == "tex" || f == "bibtex" || f == "biblatex") && !BraceBalance.isBalanced(s)
     }
 
     private mutating func wrap(_ content: [Inline], command: String, to out: inout [UInt8]) {

@@ -13,19 +13,6 @@ struct TidyCorpusTests {
         return walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".bib") }.sorted()
     }
 
-    /// Files whose second tidy still changes something, each for a reason in the source file:
-    /// Mendeley/Better BibTeX exports whose titles hold double-escaped brace soup
-    /// (`\{\{\vphantom{\}\}}{{GaAs}}\vphantom\{\}`: escaped braces around a `\vphantom` whose
-    /// argument is an escaped brace) and an `arxiv` URL with `\{\textbackslash\&\}`. The text
-    /// decoded from them is itself unbalanced brace soup, which BibTeX cannot hold as written.
-    /// Files that become stable are printed, to be taken off the list.
-    static let knownUnstableRoundTrips: Set<String> = [
-        "better-bibtex-import/Unabbreviate_on_import_1436-2.bib",
-        "better-bibtex-import/Unabbreviate_on_import_1436-3.bib",
-        "bibtex-tidy/better-bibtex/Unabbreviate_on_import_1436-2.bib",
-        "bibtex-tidy/better-bibtex/Unabbreviate_on_import_1436-3.bib",
-    ]
-
     static func tidy(_ bytes: [UInt8], name: String) -> [UInt8]? {
         var diagnostics = Diagnostics()
         return try? BibTeXTidier().tidy(bytes, source: name, diagnostics: &diagnostics).bytes
@@ -42,11 +29,10 @@ struct TidyCorpusTests {
             }
             if once != twice { unstable.append(name) }
         }
-        let unexpected = Set(unstable).subtracting(Self.knownUnstableRoundTrips)
-        #expect(unexpected.isEmpty, "tidy is not idempotent on: \(unexpected.sorted())")
-        let fixed = Self.knownUnstableRoundTrips.subtracting(unstable)
-        if !fixed.isEmpty { print("stable now, can leave knownUnstableRoundTrips: \(fixed.sorted())") }
-        print("tidy corpus: \(Self.files.count) files, \(Self.files.count - unstable.count) stable on a second run, \(unstable.count) known exceptions (source brace soup)")
+        // Every file, the double-escaped brace soup of the Mendeley/Better BibTeX exports
+        // (`\{\{\vphantom{\}\}}{{GaAs}}\vphantom\{\}`, `\{\textbackslash\&\}` in an arXiv URL) too.
+        #expect(unstable.isEmpty, "tidy is not idempotent on: \(unstable.sorted())")
+        print("tidy corpus: \(Self.files.count) files, \(Self.files.count - unstable.count) stable on a second run")
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: corpus.path) && CLI.has("bibtex"), "needs ../shared/corpus and bibtex"))
