@@ -201,13 +201,22 @@ public enum Field: String, CaseIterable, Hashable, Sendable, Comparable {
     /// Type of organisation (BibTeX `organization` when it is not the publisher).
     case organization
 
-    /// Orders by declaration order (the canonical order writers use).
-    public static func < (lhs: Field, rhs: Field) -> Bool {
-        (Field.order[lhs] ?? 0) < (Field.order[rhs] ?? 0)
-    }
+    /// The position in declaration order (the canonical order writers use): a field-less
+    /// enum is stored as its case number, one byte.
+    @inlinable
+    public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
-    private static let order: [Field: Int] = Dictionary(
-        uniqueKeysWithValues: Field.allCases.enumerated().map { ($1, $0) })
+    /// Orders by declaration order (the canonical order writers use).
+    @inlinable
+    public static func < (lhs: Field, rhs: Field) -> Bool { lhs.ordinal < rhs.ordinal }
+
+    /// Equality by case (not by comparing the raw strings).
+    @inlinable
+    public static func == (lhs: Field, rhs: Field) -> Bool { lhs.ordinal == rhs.ordinal }
+
+    /// Hashes the case number (a raw-value enum otherwise hashes its raw string).
+    @inlinable
+    public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: ordinal)) }
 }
 
 /// The kind of a persistent identifier.

@@ -53,6 +53,18 @@ public enum WorkType: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// The CSL name of the type, e.g. `paper-conference`.
     public var cslName: String { rawValue }
+
+    /// The position in declaration order: a field-less enum is stored as its case number.
+    @inlinable
+    public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
+    /// Equality by case (not by comparing the raw strings).
+    @inlinable
+    public static func == (lhs: WorkType, rhs: WorkType) -> Bool { lhs.ordinal == rhs.ordinal }
+
+    /// Hashes the case number (a raw-value enum otherwise hashes its raw string).
+    @inlinable
+    public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: ordinal)) }
 }
 
 /// The type of an entry: a ``WorkType`` plus the type string the source format used.

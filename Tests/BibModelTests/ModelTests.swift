@@ -147,3 +147,25 @@ import Testing
         #expect(a != b)
     }
 }
+
+@Suite struct EnumOrdinalTests {
+    /// `ordinal` reads the case number; it must be the declaration order, which is what
+    /// `Field`'s ordering, equality and hashing (and the writers' canonical order) rely on.
+    @Test func fieldOrdinalsAreDeclarationOrder() {
+        #expect(MemoryLayout<Field>.size == 1)
+        #expect(Field.allCases.map(\.ordinal) == Array(0..<Field.allCases.count))
+        #expect(Field.volume < Field.issue && !(Field.issue < Field.volume) && !(Field.page < Field.page))
+        #expect(Field.allCases.sorted(by: >).reversed().elementsEqual(Field.allCases))
+        #expect(Set(Field.allCases).count == Field.allCases.count)
+        #expect(Field(rawValue: "publisher") == .publisher && Field.publisher != .publisherPlace)
+    }
+
+    @Test func workTypeOrdinalsAreDeclarationOrder() {
+        #expect(MemoryLayout<WorkType>.size == 1)
+        #expect(WorkType.allCases.map(\.ordinal) == Array(0..<WorkType.allCases.count))
+        #expect(Set(WorkType.allCases).count == WorkType.allCases.count)
+        let byType = Dictionary(uniqueKeysWithValues: WorkType.allCases.map { ($0, $0.rawValue) })
+        #expect(WorkType.allCases.allSatisfy { byType[$0] == $0.rawValue })
+        #expect(WorkType(rawValue: "thesis") == .thesis && WorkType.thesis != .treaty)
+    }
+}
