@@ -60,11 +60,41 @@ public enum CSLCustomKey {
     public static let derived = "derived"
 
     /// The model keys, in the order they are written.
-    public static let all: [String] = [
-        originalType, typeGenre, institution, organization, howPublished, rights, containerNumber,
-        collectionTitleShort, identifiers, links, keywords, notes, names, namesFrom, containerNames,
-        seriesNames, truncated, dates, edtf, tex, derived,
-    ]
+    public static let all: [String] = Slot.allCases.map(\.key)
+
+    /// The model keys by position in ``all`` (the writer keeps them by position, not by name).
+    enum Slot: Int, CaseIterable {
+        case originalType, typeGenre, institution, organization, howPublished, rights, containerNumber
+        case collectionTitleShort, identifiers, links, keywords, notes, names, namesFrom, containerNames
+        case seriesNames, truncated, dates, edtf, tex, derived
+
+        /// The key.
+        var key: String {
+            switch self {
+            case .originalType: return CSLCustomKey.originalType
+            case .typeGenre: return CSLCustomKey.typeGenre
+            case .institution: return CSLCustomKey.institution
+            case .organization: return CSLCustomKey.organization
+            case .howPublished: return CSLCustomKey.howPublished
+            case .rights: return CSLCustomKey.rights
+            case .containerNumber: return CSLCustomKey.containerNumber
+            case .collectionTitleShort: return CSLCustomKey.collectionTitleShort
+            case .identifiers: return CSLCustomKey.identifiers
+            case .links: return CSLCustomKey.links
+            case .keywords: return CSLCustomKey.keywords
+            case .notes: return CSLCustomKey.notes
+            case .names: return CSLCustomKey.names
+            case .namesFrom: return CSLCustomKey.namesFrom
+            case .containerNames: return CSLCustomKey.containerNames
+            case .seriesNames: return CSLCustomKey.seriesNames
+            case .truncated: return CSLCustomKey.truncated
+            case .dates: return CSLCustomKey.dates
+            case .edtf: return CSLCustomKey.edtf
+            case .tex: return CSLCustomKey.tex
+            case .derived: return CSLCustomKey.derived
+            }
+        }
+    }
 
     /// The rich-text variables `tex` may hold, in the order they are written.
     public static let texVariables: [String] = [

@@ -59,12 +59,15 @@ public struct CSLJSONWriter: BibliographyWriter {
                     "csl.duplicate-id", "duplicate key `\(preferred)`: written with id `\(id)` (CSL ids must be unique)",
                     entryKey: key, field: "id")
             }
+            // The item writer borrows the emitter by swapping (no copy of the bytes so far)
+            // and writes the item's members into it as it goes.
             var item = CSLItemWriter(entry: entry, key: key, id: id)
-            let output = item.build()
+            swap(&item.emitter, &emitter)
+            if count > 0 { item.emitter.bytes.append(UInt8(ascii: ",")) }
+            if pretty { item.emitter.newline(1) }
+            item.build()
+            swap(&item.emitter, &emitter)
             diagnostics.append(contentsOf: item.diagnostics)
-            if count > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
-            if pretty { emitter.newline(1) }
-            emitter.emit(output, level: 1)
             count += 1
             return true
         }
@@ -113,16 +116,21 @@ public struct CSLJSONWriter: BibliographyWriter {
     }
 }
 
-/// Builds the CSL item for one entry.
+/// Writes the CSL item for one entry, at nesting level 1 (an element of the top array):
+/// each member is written as it is put, in the order of the calls.
 struct CSLItemWriter {
     let entry: Entry
     let key: String
     let id: String
     var diagnostics = Diagnostics()
+    /// Where the item is written (the caller swaps its own emitter in and out).
+    var emitter = JSONEmitter(pretty: false)
 
-    private var members: [JSONOutputMember] = []
-    private var written: Set<String> = []
-    private var custom: [String: JSONOutput] = [:]
+    private var memberCount = 0
+    /// The keys written so far (a handful: a linear search beats hashing).
+    private var written: [String] = []
+    /// `custom` members carrying model data, by position in ``CSLCustomKey/all``.
+    private var custom: [(slot: Int, value: JSONOutput)] = []
     private var derived: [String] = []
     private var truncated: [String] = []
     /// Lossless markup of the rich-text variables written with typeset math.
@@ -132,29 +140,54 @@ struct CSLItemWriter {
         self.entry = entry
         self.key = key
         self.id = id
+        written.reserveCapacity(24)
+    }
+
+    /// Sets a `custom` member carrying model data.
+    private mutating func setCustom(_ slot: CSLCustomKey.Slot, _ value: JSONOutput) {
+        if let i = custom.firstIndex(where: { $0.slot == slot.rawValue }) {
+            custom[i].value = value
+        } else {
+            custom.append((slot.rawValue, value))
+        }
+    }
+
+    /// Writes the separator and the key of the next member of the item.
+    private mutating func beginMember(_ name: String) {
+        if memberCount > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
+        if emitter.pretty { emitter.newline(2) }
+        emitter.emitString(name)
+        emitter.bytes.append(UInt8(ascii: ":"))
+        if emitter.pretty { emitter.bytes.append(0x20) }
+        memberCount += 1
+        written.append(name)
     }
 
     private mutating func put(_ name: String, _ value: JSONOutput) {
-        members.append(JSONOutputMember(name, value))
-        written.insert(name)
+        beginMember(name)
+        emitter.emit(value, level: 2)
     }
 
     private mutating func putString(_ name: String, _ value: String?) {
-        if let value { put(name, .string(value)) }
+        guard let value else { return }
+        beginMember(name)
+        emitter.emitString(value)
     }
 
-    mutating func build() -> JSONOutput {
+    /// Writes the item: `{`, its members, `}`.
+    mutating func build() {
+        emitter.bytes.append(UInt8(ascii: "{"))
         let cslType = CSLTypes.cslType(for: entry.type.kind)
-        put("id", .string(id))
-        put("type", .string(cslType))
-        if !key.isEmpty { put("citation-key", .string(key)) }
+        putString("id", id)
+        putString("type", cslType)
+        if !key.isEmpty { putString("citation-key", key) }
         if let original = entry.type.original, !(original.namespace == "csl" && original.name == cslType) {
-            custom[CSLCustomKey.originalType] = .string(original.description)
+            setCustom(.originalType, .string(original.description))
         }
-        if let genre = entry.type.genre { custom[CSLCustomKey.typeGenre] = .string(genre) }
+        if let genre = entry.type.genre { setCustom(.typeGenre, .string(genre)) }
 
         if let title = entry.title, !title.isEmpty { writeTitle(title) }
-        if let short = entry.shortTitle, !short.isEmpty { put("title-short", markup(short, field: "title-short")) }
+        if let short = entry.shortTitle, !short.isEmpty { putString("title-short", markup(short, field: "title-short")) }
 
         writeNames()
         writeDates()
@@ -165,24 +198,26 @@ struct CSLItemWriter {
 
         putString("language", entry.language)
         writeKeywords()
-        if let abstract = entry.abstract, !abstract.isEmpty { put("abstract", markup(abstract, field: "abstract")) }
+        if let abstract = entry.abstract, !abstract.isEmpty { putString("abstract", markup(abstract, field: "abstract")) }
         writeNotes()
         writeExtras()
         writeCustom()
-        return .object(members)
+        // Never empty: `id` and `type` are always written.
+        if emitter.pretty { emitter.newline(1) }
+        emitter.bytes.append(UInt8(ascii: "}"))
     }
 
     // MARK: Text
 
     /// The markup of a rich-text variable for readers, math typeset where possible; when
     /// some is, the lossless TeX markup goes to `custom.tex` and the variable is derived.
-    private mutating func markup(_ text: RichText, field: String) -> JSONOutput {
+    private mutating func markup(_ text: RichText, field: String) -> String {
         let (typeset, tex) = renderings(text, field: field)
         if let tex {
             texMarkup.append(JSONOutputMember(field, .string(tex)))
             derived.append(field)
         }
-        return .string(typeset)
+        return typeset
     }
 
     /// The title. CSL has no subtitle: a BibLaTeX `subtitle` and `titleaddon` (kept as
@@ -191,23 +226,38 @@ struct CSLItemWriter {
     /// gets the model back.
     private mutating func writeTitle(_ title: RichText) {
         var joined = title.inlines
-        var ending = title.plainText
-        for (name, separator) in [("subtitle", ": "), ("titleaddon", ". ")] {
-            guard let part = entry.extra.first(where: { $0.key.namespace == "bibtex" && $0.key.name.lowercased() == name })?
+        var ending: String?
+        for (name, separator) in [("subtitle", ": "), ("titleaddon", ". ")] as [(StaticString, String)] {
+            guard let part = entry.extra.first(where: { $0.key.namespace == "bibtex" && Self.equalsLowercased($0.key.name, name) })?
                 .value, !part.allSatisfy(\.isWhitespace)
             else { continue }
-            let punctuated = ending.last.map { ".:;?!".contains($0) } ?? false
+            let previous = ending ?? title.plainText
+            let punctuated = previous.last.map { ".:;?!".contains($0) } ?? false
             joined.append(.text((punctuated ? " " : separator) + part))
             ending = part
         }
         guard joined.count > title.inlines.count else {
-            put("title", markup(title, field: "title"))
+            putString("title", markup(title, field: "title"))
             return
         }
         let own = renderings(title, field: "title")
         texMarkup.append(JSONOutputMember("title", .string(own.tex ?? own.typeset)))
         derived.append("title")
-        put("title", .string(renderings(RichText(joined), field: "title").typeset))
+        putString("title", renderings(RichText(joined), field: "title").typeset)
+    }
+
+    /// `s.lowercased() == lower` for an ASCII lower-case `lower`, without making the string.
+    static func equalsLowercased(_ s: String, _ lower: StaticString) -> Bool {
+        let u = s.utf8
+        guard u.count == lower.utf8CodeUnitCount else { return false }
+        let l = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
+        var k = 0
+        for b in u {
+            let folded = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            if folded != l[k] { return false }
+            k += 1
+        }
+        return true
     }
 
     /// The typeset markup, and the lossless one when it differs (losses reported once).
@@ -235,6 +285,65 @@ struct CSLItemWriter {
             if let object = nameObject(name, field: field) { out.append(object) }
         }
         return .array(out)
+    }
+
+    /// Writes a name variable: an array of name objects (as ``nameArray(_:field:)`` builds
+    /// them), straight to the output.
+    private mutating func putNames(_ variable: String, _ list: NameList, field: String) {
+        beginMember(variable)
+        emitter.bytes.append(UInt8(ascii: "["))
+        var count = 0
+        for name in list.names where emitNameObject(name, field: field, index: count) { count += 1 }
+        // Name objects are never empty, so a non-empty array goes over several lines.
+        if count > 0 && emitter.pretty { emitter.newline(2) }
+        emitter.bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// One element of a name array (level 3); false (nothing written) for a name skipped.
+    private mutating func emitNameObject(_ name: PersonName, field: String, index: Int) -> Bool {
+        func part(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
+        let family = part(name.family)
+        let literal = part(name.literal)
+        var members = 0
+        func start() {
+            if index > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
+            if emitter.pretty { emitter.newline(3) }
+            emitter.bytes.append(UInt8(ascii: "{"))
+        }
+        func member(_ key: StaticString, _ value: String) {
+            if members > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
+            if emitter.pretty { emitter.newline(4) }
+            emitter.bytes.append(UInt8(ascii: "\""))
+            emitter.appendASCII(key)
+            emitter.bytes.append(UInt8(ascii: "\""))
+            emitter.bytes.append(UInt8(ascii: ":"))
+            if emitter.pretty { emitter.bytes.append(0x20) }
+            emitter.emitString(value)
+            members += 1
+        }
+        if family == nil && literal == nil {
+            let text = name.displayName.trimmingSpaces
+            guard !text.isEmpty else {
+                diagnostics.warning("csl.empty-name", "an empty name in `\(field)` was not written", entryKey: key, field: field)
+                return false
+            }
+            diagnostics.note(
+                "csl.name-as-literal", "name “\(text)” has no family name: written as a literal name", entryKey: key, field: field)
+            start()
+            member("literal", text)
+        } else {
+            start()
+            if let family { member("family", family) }
+            // Other parts are written as they are, empty or not.
+            if let v = name.given { member("given", v) }
+            if let v = name.droppingParticle { member("dropping-particle", v) }
+            if let v = name.nonDroppingParticle { member("non-dropping-particle", v) }
+            if let v = name.suffix { member("suffix", v) }
+            if let literal { member("literal", literal) }
+        }
+        if emitter.pretty { emitter.newline(3) }
+        emitter.bytes.append(UInt8(ascii: "}"))
+        return true
     }
 
     private mutating func nameObject(_ name: PersonName, field: String) -> JSONOutput? {
@@ -267,19 +376,20 @@ struct CSLItemWriter {
         for (role, list) in entry.contributors {
             if CSLVariables.kinds[role.rawValue] == .names, !written.contains(role.rawValue) {
                 // An empty list cut short is written as `[]` so that it keeps its place.
-                if !list.isEmpty { put(role.rawValue, nameArray(list, field: role.rawValue)) }
-                written.insert(role.rawValue)
+                if !list.isEmpty { putNames(role.rawValue, list, field: role.rawValue) }
+                written.append(role.rawValue)
                 if list.truncated { truncated.append(role.rawValue) }
             } else {
                 otherRoles.append(JSONOutputMember(role.rawValue, nameArray(list, field: role.rawValue)))
                 if list.truncated { truncated.append(CSLCustomKey.names + "/" + role.rawValue) }
             }
         }
-        if !otherRoles.isEmpty { custom[CSLCustomKey.names] = .object(otherRoles) }
+        if !otherRoles.isEmpty { setCustom(.names, .object(otherRoles)) }
 
         var from: [JSONOutputMember] = []
-        for (levelName, level, customKey) in [
-            ("container", entry.container, CSLCustomKey.containerNames), ("series", entry.series, CSLCustomKey.seriesNames),
+        for (levelName, level, customKey, slot) in [
+            ("container", entry.container, CSLCustomKey.containerNames, CSLCustomKey.Slot.containerNames),
+            ("series", entry.series, CSLCustomKey.seriesNames, CSLCustomKey.Slot.seriesNames),
         ] {
             guard let level, !level.contributors.isEmpty else { continue }
             // Which roles can fill a free top-level variable.
@@ -287,7 +397,7 @@ struct CSLItemWriter {
             for (role, list) in level.contributors {
                 let candidate = CSLVariables.levelNameVariables.first { $0.level == levelName && $0.role == role }?.variable
                 let target = candidate.flatMap { written.contains($0) ? nil : $0 }
-                if let target { written.insert(target) }
+                if let target { written.append(target) }
                 plan.append((role, list, target))
             }
             // The reader puts variables before listed roles; when that would reorder the
@@ -298,7 +408,7 @@ struct CSLItemWriter {
             var leftover: [JSONOutputMember] = []
             for (role, list, target) in plan {
                 if let target {
-                    if !list.isEmpty { put(target, nameArray(list, field: target)) }
+                    if !list.isEmpty { putNames(target, list, field: target) }
                     if ordered {
                         if list.truncated { truncated.append(target) }
                         from.append(JSONOutputMember(target, .string(levelName)))
@@ -309,9 +419,9 @@ struct CSLItemWriter {
                 leftover.append(JSONOutputMember(role.rawValue, nameArray(list, field: customKey)))
                 if list.truncated { truncated.append(customKey + "/" + role.rawValue) }
             }
-            if !leftover.isEmpty { custom[customKey] = .object(leftover) }
+            if !leftover.isEmpty { setCustom(slot, .object(leftover)) }
         }
-        if !from.isEmpty { custom[CSLCustomKey.namesFrom] = .object(from) }
+        if !from.isEmpty { setCustom(.namesFrom, .object(from)) }
     }
 
     // MARK: Dates
@@ -335,22 +445,22 @@ struct CSLItemWriter {
             }
             if let exact { edtf.append(JSONOutputMember(role.rawValue, .string(exact))) }
         }
-        if !otherRoles.isEmpty { custom[CSLCustomKey.dates] = .object(otherRoles) }
-        if !edtf.isEmpty { custom[CSLCustomKey.edtf] = .object(edtf) }
+        if !otherRoles.isEmpty { setCustom(.dates, .object(otherRoles)) }
+        if !edtf.isEmpty { setCustom(.edtf, .object(edtf)) }
     }
 
     // MARK: Container and series
 
     private mutating func writeLevels() {
         if let container = entry.container {
-            if let t = container.title, !t.isEmpty { put("container-title", markup(t, field: "container-title")) }
+            if let t = container.title, !t.isEmpty { putString("container-title", markup(t, field: "container-title")) }
             putString("container-title-short", container.shortTitle)
-            if let n = container.number { custom[CSLCustomKey.containerNumber] = .string(n) }
+            if let n = container.number { setCustom(.containerNumber, .string(n)) }
         }
         if let series = entry.series {
-            if let t = series.title, !t.isEmpty { put("collection-title", markup(t, field: "collection-title")) }
+            if let t = series.title, !t.isEmpty { putString("collection-title", markup(t, field: "collection-title")) }
             putString("collection-number", series.number)
-            if let s = series.shortTitle { custom[CSLCustomKey.collectionTitleShort] = .string(s) }
+            if let s = series.shortTitle { setCustom(.collectionTitleShort, .string(s)) }
         }
     }
 
@@ -384,26 +494,33 @@ struct CSLItemWriter {
     }
 
     private mutating func writeFields() {
-        for field in Field.allCases {
-            if let variable = CSLVariables.fieldVariable[field] {
+        // Which fields the entry has, by ordinal, so the fields it lacks cost no lookup.
+        var present: UInt64 = 0
+        for field in entry.fields.keys { present |= 1 << UInt64(field.ordinal) }
+        for (field, variable) in CSLVariables.fieldVariables {
+            guard present & (1 << UInt64(field.ordinal)) != 0 || Self.derivableFields.contains(field) else { continue }
+            if let variable {
                 if let value = entry.fields[field] {
-                    put(variable, .string(value))
+                    putString(variable, value)
                 } else if let value = derivedValue(field) {
-                    put(variable, .string(value))
+                    putString(variable, value)
                     derived.append(variable)
                 }
             } else if let value = entry.fields[field] {
-                custom[Self.customKey(for: field)] = .string(value)
+                setCustom(Self.customSlot(for: field), .string(value))
             }
         }
     }
 
-    static func customKey(for field: Field) -> String {
+    /// The fields ``derivedValue(_:)`` may give a value for.
+    static let derivableFields: [Field] = [.publisher, .number, .genre]
+
+    static func customSlot(for field: Field) -> CSLCustomKey.Slot {
         switch field {
-        case .institution: return CSLCustomKey.institution
-        case .organization: return CSLCustomKey.organization
-        case .howPublished: return CSLCustomKey.howPublished
-        default: return CSLCustomKey.rights
+        case .institution: return .institution
+        case .organization: return .organization
+        case .howPublished: return .howPublished
+        default: return .rights
         }
     }
 
@@ -419,36 +536,37 @@ struct CSLItemWriter {
     private mutating func writeIdentifiers() {
         let containerIDs = entry.container?.identifiers ?? []
         let seriesIDs = entry.series?.identifiers ?? []
+        // Nothing to write (and nothing derived) without identifiers.
+        if entry.identifiers.isEmpty && containerIDs.isEmpty && seriesIDs.isEmpty { return }
         let hasContainer = !(entry.container?.title?.isEmpty ?? true)
         var top: [(variable: String, id: Identifier, toContainer: Bool)] = []
-        var used: [String: Set<Int>] = ["entry": [], "container": [], "series": []]
+        // Which identifiers of each level (entry, container, series) a variable took.
+        let levels = [entry.identifiers, containerIDs, seriesIDs]
+        var used = levels.map { [Bool](repeating: false, count: $0.count) }
         for (kind, variable) in CSLVariables.identifierVariables {
             let toContainer = CSLVariables.identifierBelongsToContainer(kind, type: entry.type.kind, hasContainer: hasContainer)
             // Prefer the level the reader will put the value back into.
-            let order: [(String, [Identifier])] =
-                toContainer
-                ? [("container", containerIDs), ("entry", entry.identifiers), ("series", seriesIDs)]
-                : [("entry", entry.identifiers), ("container", containerIDs), ("series", seriesIDs)]
-            for (level, list) in order {
-                if let i = list.firstIndex(where: { $0.kind == kind }) {
-                    top.append((variable, list[i], toContainer))
-                    used[level, default: []].insert(i)
+            let order = toContainer ? [1, 0, 2] : [0, 1, 2]
+            for level in order {
+                if let i = levels[level].firstIndex(where: { $0.kind == kind }) {
+                    top.append((variable, levels[level][i], toContainer))
+                    used[level][i] = true
                     break
                 }
             }
         }
-        func rest(_ list: [Identifier], _ level: String) -> [Identifier] {
-            list.enumerated().filter { !(used[level]?.contains($0.offset) ?? false) }.map(\.element)
+        func rest(_ level: Int) -> [Identifier] {
+            levels[level].indices.filter { !used[level][$0] }.map { levels[level][$0] }
         }
-        let restEntry = rest(entry.identifiers, "entry")
-        let restContainer = rest(containerIDs, "container")
-        let restSeries = rest(seriesIDs, "series")
+        let restEntry = rest(0)
+        let restContainer = rest(1)
+        let restSeries = rest(2)
         // What the reader rebuilds: each top-level variable as a bare identifier of the level
         // it belongs to (in the fixed order), followed by the listed ones.
         let rebuiltEntry = top.filter { !$0.toContainer }.map { Identifier($0.id.kind, $0.id.value) } + restEntry
         let rebuiltContainer = top.filter(\.toContainer).map { Identifier($0.id.kind, $0.id.value) } + restContainer
         let exact = rebuiltEntry == entry.identifiers && rebuiltContainer == containerIDs && restSeries == seriesIDs
-        for (variable, id, _) in top { put(variable, .string(id.value)) }
+        for (variable, id, _) in top { putString(variable, id.value) }
         var list: [JSONOutput] = []
         if exact {
             list = restEntry.map { Self.identifierObject($0, level: nil) }
@@ -460,7 +578,7 @@ struct CSLItemWriter {
                 + seriesIDs.map { Self.identifierObject($0, level: "series") }
             derived.append(contentsOf: top.map(\.variable))
         }
-        if !list.isEmpty { custom[CSLCustomKey.identifiers] = .array(list) }
+        if !list.isEmpty { setCustom(.identifiers, .array(list)) }
     }
 
     // MARK: Links
@@ -473,20 +591,20 @@ struct CSLItemWriter {
         let links = entry.links
         let urlIndex = links.firstIndex { $0.kind == .work } ?? links.firstIndex { $0.kind == .fullText }
         if let i = urlIndex {
-            put("URL", .string(links[i].url))
+            putString("URL", links[i].url)
             if i == 0 && links[0].kind == .work {
-                if links.count > 1 { custom[CSLCustomKey.links] = .array(links.dropFirst().map(Self.linkObject)) }
+                if links.count > 1 { setCustom(.links, .array(links.dropFirst().map(Self.linkObject))) }
             } else {
-                custom[CSLCustomKey.links] = .array(links.map(Self.linkObject))
+                setCustom(.links, .array(links.map(Self.linkObject)))
                 derived.append("URL")
             }
         } else {
             if let id = arXiv {
                 // pandoc does the same for an eprint without a url.
-                put("URL", .string("https://arxiv.org/abs/" + id.value))
+                putString("URL", "https://arxiv.org/abs/" + id.value)
                 derived.append("URL")
             }
-            if !links.isEmpty { custom[CSLCustomKey.links] = .array(links.map(Self.linkObject)) }
+            if !links.isEmpty { setCustom(.links, .array(links.map(Self.linkObject))) }
         }
     }
 
@@ -497,12 +615,26 @@ struct CSLItemWriter {
         s.split(separator: ",", omittingEmptySubsequences: true).map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
     }
 
+    /// Whether ``splitKeywords(_:)`` gives the keywords back from their `, `-joined text:
+    /// for ASCII keywords, when none is empty, holds a comma or has white space at an end
+    /// (the split is by `Character`, so other text takes the general way).
+    static func keywordsSplitBack(_ keywords: [String], joined: String) -> Bool {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        for k in keywords {
+            let u = k.utf8
+            guard let first = u.first, let last = u.last, !isSpace(first), !isSpace(last),
+                !u.contains(where: { $0 == UInt8(ascii: ",") || $0 >= 0x80 })
+            else { return splitKeywords(joined) == keywords }
+        }
+        return true
+    }
+
     private mutating func writeKeywords() {
         guard !entry.keywords.isEmpty else { return }
         let joined = entry.keywords.joined(separator: ", ")
-        put("keyword", .string(joined))
-        if Self.splitKeywords(joined) != entry.keywords {
-            custom[CSLCustomKey.keywords] = .array(entry.keywords.map { .string($0) })
+        putString("keyword", joined)
+        if !Self.keywordsSplitBack(entry.keywords, joined: joined) {
+            setCustom(.keywords, .array(entry.keywords.map { .string($0) }))
             derived.append("keyword")
         }
     }
@@ -511,12 +643,12 @@ struct CSLItemWriter {
         let notes = entry.notes
         guard !notes.isEmpty else { return }
         if notes.count == 1 {
-            put("note", markup(notes[0], field: "note"))
+            putString("note", markup(notes[0], field: "note"))
         } else {
             // `custom.notes` holds each note losslessly; `note` is for readers.
             let rendered = notes.map { renderings($0, field: "note") }
-            put("note", .string(rendered.map(\.typeset).joined(separator: "\n")))
-            custom[CSLCustomKey.notes] = .array(rendered.map { .string($0.tex ?? $0.typeset) })
+            putString("note", rendered.map(\.typeset).joined(separator: "\n"))
+            setCustom(.notes, .array(rendered.map { .string($0.tex ?? $0.typeset) }))
             derived.append("note")
         }
     }
@@ -524,7 +656,7 @@ struct CSLItemWriter {
     // MARK: Extra and custom
 
     private var extraCustom: [JSONOutputMember] = []
-    private var extraCustomKeys: Set<String> = []
+    private var extraCustomKeys: [String] = []
 
     private mutating func addExtraCustom(_ key: String, _ value: JSONOutput) {
         if extraCustomKeys.contains(key) || CSLCustomKey.reserved.contains(key) {
@@ -533,7 +665,7 @@ struct CSLItemWriter {
                 entryKey: self.key, field: key)
             return
         }
-        extraCustomKeys.insert(key)
+        extraCustomKeys.append(key)
         extraCustom.append(JSONOutputMember(key, value))
     }
 
@@ -559,7 +691,7 @@ struct CSLItemWriter {
                 if name == "id" { continue }  // used for `id`
                 let kind = CSLVariables.kinds[name]
                 if (kind == .string || kind == .numberOrString), !written.contains(name) {
-                    put(name, .string(value))
+                    putString(name, value)
                 } else {
                     addExtraCustom(full, .string(value))
                 }
@@ -602,14 +734,27 @@ struct CSLItemWriter {
     }
 
     private mutating func writeCustom() {
-        if !texMarkup.isEmpty { custom[CSLCustomKey.tex] = .object(texMarkup) }
-        if !truncated.isEmpty { custom[CSLCustomKey.truncated] = .array(truncated.map { .string($0) }) }
-        if !derived.isEmpty { custom[CSLCustomKey.derived] = .array(derived.map { .string($0) }) }
-        var m: [JSONOutputMember] = []
-        for k in CSLCustomKey.all {
-            if let v = custom[k] { m.append(JSONOutputMember(k, v)) }
+        if !texMarkup.isEmpty { setCustom(.tex, .object(texMarkup)) }
+        if !truncated.isEmpty { setCustom(.truncated, .array(truncated.map { .string($0) })) }
+        if !derived.isEmpty { setCustom(.derived, .array(derived.map { .string($0) })) }
+        guard !custom.isEmpty || !extraCustom.isEmpty else { return }
+        // `custom` at level 2, its members at level 3, as `put("custom", .object(…))` wrote it.
+        custom.sort { $0.slot < $1.slot }
+        beginMember("custom")
+        emitter.bytes.append(UInt8(ascii: "{"))
+        var count = 0
+        func member(_ key: String, _ value: JSONOutput) {
+            if count > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
+            if emitter.pretty { emitter.newline(3) }
+            emitter.emitString(key)
+            emitter.bytes.append(UInt8(ascii: ":"))
+            if emitter.pretty { emitter.bytes.append(0x20) }
+            emitter.emit(value, level: 3)
+            count += 1
         }
-        m.append(contentsOf: extraCustom)
-        if !m.isEmpty { put("custom", .object(m)) }
+        for (slot, value) in custom { member(CSLCustomKey.all[slot], value) }
+        for m in extraCustom { member(m.key, m.value) }
+        if emitter.pretty { emitter.newline(2) }
+        emitter.bytes.append(UInt8(ascii: "}"))
     }
 }

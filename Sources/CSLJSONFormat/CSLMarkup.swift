@@ -39,6 +39,8 @@ public enum CSLMarkup {
     /// The CSL markup for rich text; `typeset` is set when some math was typeset rather
     /// than written as TeX (the markup then does not read back to `text`).
     static func render(_ text: RichText, math form: MathForm, losses: inout Losses, typeset: inout Bool) -> String {
+        // Plain text (most titles and abstracts) is its own markup.
+        if text.inlines.count == 1, case .text(let s) = text.inlines[0] { return s }
         var out = ""
         // An explicit stack rather than recursion: the depth of the tree is not ours to bound.
         var stack: [(inlines: [Inline], next: Int, close: String)] = [(text.inlines, 0, "")]

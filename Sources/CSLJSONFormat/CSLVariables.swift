@@ -95,6 +95,9 @@ enum CSLVariables {
         return map
     }()
 
+    /// ``fieldVariable`` as a list in ``Field`` order: every field with its variable or nil.
+    static let fieldVariables: [(field: Field, variable: String?)] = Field.allCases.map { ($0, fieldVariable[$0]) }
+
     /// The ``Field`` read from each CSL variable (the inverse of ``fieldVariable``).
     static let variableField: [String: Field] = {
         var map: [String: Field] = [:]

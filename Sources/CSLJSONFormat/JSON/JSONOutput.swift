@@ -67,7 +67,7 @@ struct JSONEmitter {
         switch value {
         case .null: append("null")
         case .bool(let b): append(b ? "true" : "false")
-        case .integer(let i): append(String(i))
+        case .integer(let i): appendInteger(i)
         case .number(let text): append(text)
         case .string(let s): emitString(s)
         case .array(let elements):
@@ -120,53 +120,81 @@ struct JSONEmitter {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// Writes raw ASCII text known at compile time.
+    mutating func appendASCII(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Writes an integer in decimal, as `String(i)` does, without making the string.
+    mutating func appendInteger(_ i: Int) {
+        if i < 0 { bytes.append(UInt8(ascii: "-")) }
+        var m = i.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            repeat {
+                buf[19 - n] = UInt8(truncatingIfNeeded: m % 10) + 0x30
+                m /= 10
+                n += 1
+            } while m > 0
+            bytes.append(contentsOf: buf[(20 - n)...])
+        }
+    }
+
     /// Writes a string literal with JSON escaping.
     mutating func emitString(_ s: String) {
+        if s.utf8.withContiguousStorageIfAvailable({ emitEscaped($0) }) == nil {
+            var s = s
+            s.withUTF8 { emitEscaped($0) }
+        }
+    }
+
+    /// Writes UTF-8 bytes as a string literal with JSON escaping.
+    mutating func emitEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { buffer in
-            var runStart = 0
-            var i = 0
-            let n = buffer.count
-            while i < n {
-                // Eight bytes at a time while none needs escaping (no control byte, quote or backslash).
-                if i + 8 <= n, let base = buffer.baseAddress {
-                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    let ones: UInt64 = 0x0101_0101_0101_0101
-                    let highs: UInt64 = 0x8080_8080_8080_8080
-                    let quote = w ^ (ones &* 0x22)
-                    let slash = w ^ (ones &* 0x5C)
-                    let hit =
-                        ((w &- ones &* 0x20) & ~w) | ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash)
-                    if hit & highs == 0 {
-                        i += 8
-                        continue
-                    }
-                }
-                let b = buffer[i]
-                i += 1
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                let at = i - 1
-                if runStart < at { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<at])) }
-                runStart = i
-                switch b {
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\\"): append("\\\\")
-                case 0x0A: append("\\n")
-                case 0x0D: append("\\r")
-                case 0x09: append("\\t")
-                case 0x08: append("\\b")
-                case 0x0C: append("\\f")
-                default:
-                    let digits = Array("0123456789abcdef".utf8)
-                    append("\\u00")
-                    bytes.append(digits[Int(b >> 4)])
-                    bytes.append(digits[Int(b & 0xF)])
+        var runStart = 0
+        var i = 0
+        let n = buffer.count
+        while i < n {
+            // Eight bytes at a time while none needs escaping (no control byte, quote or backslash).
+            if i + 8 <= n, let base = buffer.baseAddress {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                let quote = w ^ (ones &* 0x22)
+                let slash = w ^ (ones &* 0x5C)
+                let hit =
+                    ((w &- ones &* 0x20) & ~w) | ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash)
+                if hit & highs == 0 {
+                    i += 8
+                    continue
                 }
             }
-            if runStart < buffer.count {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<buffer.count]))
+            let b = buffer[i]
+            i += 1
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+            let at = i - 1
+            if runStart < at { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<at])) }
+            runStart = i
+            switch b {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            case 0x08: append("\\b")
+            case 0x0C: append("\\f")
+            default:
+                let digits = Array("0123456789abcdef".utf8)
+                append("\\u00")
+                bytes.append(digits[Int(b >> 4)])
+                bytes.append(digits[Int(b & 0xF)])
             }
+        }
+        if runStart < buffer.count {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<buffer.count]))
         }
         bytes.append(UInt8(ascii: "\""))
     }
