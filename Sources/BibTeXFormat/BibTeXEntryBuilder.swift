@@ -50,6 +50,8 @@ struct EntryBuilder {
     /// writing again keeps the field order.
     private var homePosition: [String: Int] = [:]
     private var addendumParts: [[UInt8]] = []
+    /// The volume title went to `booktitle` (a chapter in a volume of a multi-volume work).
+    private var volumeTitleWritten = false
 
     private var dialect: BibTeXDialect { context.dialect }
 
@@ -88,7 +90,7 @@ struct EntryBuilder {
         addAbstractKeywordsLanguage()
         addNotes(linkParts: linkParts)
         addField(.annote)
-        for field in Self.laterFields { addField(field) }
+        for field in Self.laterFields where !(field == .volumeTitle && volumeTitleWritten) { addField(field) }
         addExtras()
         resolve()
         if dialect == .bibtex { addLabelKey() }
@@ -297,7 +299,15 @@ struct EntryBuilder {
 
     private mutating func addContainerAndSeries() {
         if let container = entry.container {
-            if let title = container.title, !title.isEmpty {
+            if let title = container.title, !title.isEmpty, let volume = entry.fields[.volumeTitle],
+                BibTeXEntryMapper.chapterTypes.contains(type)
+            {
+                // A chapter in a volume of a multi-volume work: the work is the `maintitle`,
+                // the volume the `booktitle`.
+                request("container title", [FieldCandidate("maintitle")], rich(title, "maintitle"))
+                request("volume title", [FieldCandidate("booktitle")], text(volume, "booktitle"))
+                volumeTitleWritten = true
+            } else if let title = container.title, !title.isEmpty {
                 let (names, borrowed) = containerFields
                 request("container title", names.map { FieldCandidate($0) }, rich(title, "container title"),
                     borrowed: borrowed)

@@ -289,6 +289,11 @@ struct BibTeXEntryMapper {
         "manual", "thesis", "phdthesis", "mastersthesis",
     ]
 
+    /// Entry types (lower case) that are a part of a book: their `booktitle` is the book's.
+    static let chapterTypes: Set<String> = [
+        "inbook", "incollection", "inproceedings", "inreference", "bookinbook", "suppbook", "suppcollection", "conference",
+    ]
+
     private mutating func mapTitles() {
         if let f = take("title") { entry.title = rich(f, title: true) }
         if let f = take("shorttitle") { entry.shortTitle = rich(f, title: true) }
@@ -301,9 +306,24 @@ struct BibTeXEntryMapper {
             containerSources = ["booktitle", "maintitle", "journal", "journaltitle"]
         } else {
             containerSources = ["booktitle", "journal", "journaltitle"]
-            if type == "inbook" || type == "incollection" || type == "inproceedings" { containerSources.append("maintitle") }
+            if Self.chapterTypes.contains(type) { containerSources.append("maintitle") }
+        }
+        // A chapter in a volume of a multi-volume work: the work (`maintitle`) is the
+        // container and the volume (`booktitle`) its volume title, as CSL 1.0.2 has them.
+        if Self.chapterTypes.contains(type), field("volumetitle") == nil, field("maintitle") != nil,
+            let volume = take("booktitle"), let main = take("maintitle")
+        {
+            container.title = rich(main)
+            entry.fields[.volumeTitle] = plain(volume)
         }
         for name in containerSources where container.title == nil {
+            // A book's `booktitle` that repeats its title is there for the chapters that
+            // crossref it (biblatex-examples does this), not a work the book belongs to.
+            if name == "booktitle", Self.bookTypes.contains(type), let b = field(name), let t = field("title"),
+                plainNoReport(b).lowercased() == plainNoReport(t).lowercased()
+            {
+                continue
+            }
             if let f = take(name) { container.title = rich(f) }
         }
         if let f = take("shortjournal") { container.shortTitle = plain(f) }

@@ -81,7 +81,9 @@ public enum BibTeXFieldTable {
         .init(.originalTitle, bibtex: ["origtitle"], biblatex: ["origtitle"]),
         .init(.originalPublisher, bibtex: ["origpublisher"], biblatex: ["origpublisher"]),
         .init(.originalPublisherPlace, bibtex: ["origlocation"], biblatex: ["origlocation"]),
-        .init(.volumeTitle, bibtex: ["volumetitle"], biblatex: []),
+        // biblatex has a volume title only for periodical issues (`issuetitle`, CSL 1.0.2 uses
+        // `volume-title` for them too); a chapter's volume is its `booktitle` (the entry builder).
+        .init(.volumeTitle, bibtex: ["volumetitle"], biblatex: ["issuetitle"], readAliases: ["issuetitle"]),
         .init(.organization, bibtex: ["organization"], biblatex: ["organization"]),
     ]
 

@@ -98,7 +98,7 @@ public enum CSLCustomKey {
 
     /// The rich-text variables `tex` may hold, in the order they are written.
     public static let texVariables: [String] = [
-        "title", "title-short", "container-title", "collection-title", "abstract", "note",
+        "title", "title-short", "container-title", "collection-title", "abstract", "note", "volume-title",
     ]
 
     /// The model keys as a set.

@@ -178,6 +178,9 @@ struct CSLItemReader {
         case "container-title-short":
             if let s = text(value, p) { containerShort = s } else { keep(name, value) }
             return
+        case "volume-title":
+            if let s = text(value, p) { volumeTitle = s } else { keep(name, value) }
+            return
         case "journalAbbreviation":
             if node["container-title-short"] == nil, containerShort == nil, let s = value.string {
                 containerShort = s
@@ -597,6 +600,8 @@ struct CSLItemReader {
     /// hand-edited file) is read after all, rather than lost.
     private func isDerived(_ name: String) -> Bool {
         guard derived.contains(name) else { return false }
+        // A container title derived from a biblatex `maintitle` kept in custom.
+        if name == "container-title", hasCustomMaintitle { return true }
         guard CSLCustomKey.texVariables.contains(name) else { return true }
         return texMarkup[name] != nil || (name == "note" && hasCustomNotes)
     }
@@ -631,6 +636,8 @@ struct CSLItemReader {
                 for m in member.value.members ?? [] {
                     if let s = m.value.string { namesFrom[m.key] = s }
                 }
+            case let key where key.lowercased() == "bibtex:maintitle":
+                hasCustomMaintitle = member.value.string != nil
             default: break
             }
         }
@@ -768,6 +775,7 @@ struct CSLItemReader {
                 case "title": entry.title = text
                 case "title-short": entry.shortTitle = text
                 case "container-title": containerTitle = text
+                case "volume-title": texVolumeTitle = text
                 case "collection-title": seriesTitle = text
                 case "abstract": entry.abstract = text
                 default: texNote = text
@@ -790,6 +798,9 @@ struct CSLItemReader {
     private var truncatedMarks: [String] = []
     private var texMarkup: [String: String] = [:]
     private var texNote: RichText?
+    private var volumeTitle: String?
+    private var hasCustomMaintitle = false
+    private var texVolumeTitle: RichText?
     private var hasCustomNotes = false
 
     // MARK: Assembly
@@ -835,6 +846,19 @@ struct CSLItemReader {
             entry.notes = [note]
         }
 
+        if volumeTitle != nil || texVolumeTitle != nil {
+            // A book with a volume title and no container is a volume of a multi-volume work
+            // (CSL 1.0.2, as Zotero and pandoc write it): the model keeps the volume's own title
+            // as the title and the work as the container (biblatex `maintitle`).
+            let otherContainer = containerTitle != nil || containerShort != nil || containerNumber != nil
+                || !containerIDs.isEmpty || levelNames["container"] != nil
+            if entry.type.kind == .book, !otherContainer, let main = entry.title, !main.isEmpty {
+                containerTitle = main
+                entry.title = texVolumeTitle ?? volumeTitle.map(CSLMarkup.parse)
+            } else {
+                entry.fields[.volumeTitle] = volumeTitle ?? texVolumeTitle.map { CSLMarkup.render($0) }
+            }
+        }
         var container = Level(title: containerTitle, shortTitle: containerShort, number: containerNumber, identifiers: containerIDs)
         var series = Level(title: seriesTitle, shortTitle: seriesShort, number: seriesNumber, identifiers: seriesIDs)
         for (role, list) in levelNames["container"] ?? [] { container.contributors[role] = list }

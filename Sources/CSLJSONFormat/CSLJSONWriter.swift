@@ -186,7 +186,13 @@ struct CSLItemWriter {
         }
         if let genre = entry.type.genre { setCustom(.typeGenre, .string(genre)) }
 
-        if let title = entry.title, !title.isEmpty { writeTitle(title) }
+        if let main = Self.mainWorkTitle(entry), let title = entry.title {
+            // A volume of a multi-volume work: CSL titles the work and names the volume.
+            writeTitle(main, variable: "title", parts: Self.mainTitleParts)
+            writeTitle(title, variable: "volume-title", parts: Self.titleParts)
+        } else if let title = entry.title, !title.isEmpty {
+            writeTitle(title, variable: "title", parts: Self.titleParts)
+        }
         if let short = entry.shortTitle, !short.isEmpty { putString("title-short", markup(short, field: "title-short")) }
 
         writeNames()
@@ -220,14 +226,35 @@ struct CSLItemWriter {
         return typeset
     }
 
-    /// The title. CSL has no subtitle: a BibLaTeX `subtitle` and `titleaddon` (kept as
-    /// extras) are joined to it for readers, as biblatex prints them ("Title: Subtitle.
-    /// Addon"); the title alone goes to `custom.tex` and `title` is derived, so the reader
-    /// gets the model back.
-    private mutating func writeTitle(_ title: RichText) {
+    /// The extras joined to the title, to the main title of a multi-volume work, and to a
+    /// container's title (a book's or a journal's).
+    static let titleParts: [(StaticString, String)] = [("subtitle", ": "), ("titleaddon", ". ")]
+    static let mainTitleParts: [(StaticString, String)] = [("mainsubtitle", ": "), ("maintitleaddon", ". ")]
+    static let containerTitleParts: [(StaticString, String)] = [
+        ("booksubtitle", ": "), ("booktitleaddon", ". "), ("journalsubtitle", ": "), ("journaltitleaddon", ". "),
+    ]
+
+    /// The main title of a multi-volume work the entry is a volume of: a book's container
+    /// (biblatex `maintitle`), when the entry has a title of its own and the container
+    /// nothing else CSL would have to drop. CSL 1.0.2 writes such a volume as the work's
+    /// `title` and the volume's `volume-title` (as Zotero, Better BibTeX and pandoc do);
+    /// the reader turns them back.
+    static func mainWorkTitle(_ entry: Entry) -> RichText? {
+        guard entry.type.kind == .book, entry.fields[.volumeTitle] == nil, let title = entry.title, !title.isEmpty,
+            let container = entry.container, let main = container.title, !main.isEmpty, container.shortTitle == nil,
+            container.number == nil, container.identifiers.isEmpty, container.contributors.isEmpty
+        else { return nil }
+        return main
+    }
+
+    /// A title. CSL has no subtitle: a BibLaTeX `subtitle` and `titleaddon` (kept as
+    /// extras; `mainsubtitle` and `maintitleaddon` for a main title) are joined to it for
+    /// readers, as biblatex prints them ("Title: Subtitle. Addon"); the title alone goes to
+    /// `custom.tex` and the variable is derived, so the reader gets the model back.
+    private mutating func writeTitle(_ title: RichText, variable: String, parts: [(StaticString, String)]) {
         var joined = title.inlines
         var ending: String?
-        for (name, separator) in [("subtitle", ": "), ("titleaddon", ". ")] as [(StaticString, String)] {
+        for (name, separator) in parts {
             guard let part = entry.extra.first(where: { $0.key.namespace == "bibtex" && Self.equalsLowercased($0.key.name, name) })?
                 .value, !part.allSatisfy(\.isWhitespace)
             else { continue }
@@ -237,13 +264,13 @@ struct CSLItemWriter {
             ending = part
         }
         guard joined.count > title.inlines.count else {
-            putString("title", markup(title, field: "title"))
+            putString(variable, markup(title, field: variable))
             return
         }
-        let own = renderings(title, field: "title")
-        texMarkup.append(JSONOutputMember("title", .string(own.tex ?? own.typeset)))
-        derived.append("title")
-        putString("title", renderings(RichText(joined), field: "title").typeset)
+        let own = renderings(title, field: variable)
+        texMarkup.append(JSONOutputMember(variable, .string(own.tex ?? own.typeset)))
+        derived.append(variable)
+        putString(variable, renderings(RichText(joined), field: variable).typeset)
     }
 
     /// `s.lowercased() == lower` for an ASCII lower-case `lower`, without making the string.
@@ -453,9 +480,27 @@ struct CSLItemWriter {
 
     private mutating func writeLevels() {
         if let container = entry.container {
-            if let t = container.title, !t.isEmpty { putString("container-title", markup(t, field: "container-title")) }
+            if Self.mainWorkTitle(entry) != nil {
+                // written as the title
+            } else if let t = container.title, !t.isEmpty, entry.fields[.volumeTitle] != nil {
+                // A chapter in a volume of a multi-volume work: the container is the work.
+                writeTitle(t, variable: "container-title", parts: Self.mainTitleParts)
+            } else if let t = container.title, !t.isEmpty {
+                writeTitle(t, variable: "container-title", parts: Self.containerTitleParts)
+            }
             putString("container-title-short", container.shortTitle)
             if let n = container.number { setCustom(.containerNumber, .string(n)) }
+        }
+        if entry.container?.title == nil, entry.fields[.volumeTitle] == nil, let main = bibtexExtra("maintitle") {
+            // The biblatex `maintitle` of an item of another type (the album of a song, the
+            // series of an episode, the symposium of a talk: CSL's container), which the model
+            // keeps as an extra (biblatex has no container field for these types).
+            var text = main
+            for (name, separator) in Self.mainTitleParts {
+                if let part = bibtexExtra(name) { text += (text.last.map { ".:;?!".contains($0) } ?? false ? " " : separator) + part }
+            }
+            putString("container-title", CSLMarkup.render(RichText(text.filter { $0 != "{" && $0 != "}" })))
+            derived.append("container-title")
         }
         if let series = entry.series {
             if let t = series.title, !t.isEmpty { putString("collection-title", markup(t, field: "collection-title")) }
@@ -587,6 +632,29 @@ struct CSLItemWriter {
         .object([JSONOutputMember("url", .string(link.url)), JSONOutputMember("kind", .string(link.kind.rawValue))])
     }
 
+    /// A non-blank BibTeX extra by (lower-case) name.
+    private func bibtexExtra(_ name: StaticString) -> String? {
+        guard let value = entry.extra.first(where: { $0.key.namespace == "bibtex" && Self.equalsLowercased($0.key.name, name) })?.value,
+            !value.allSatisfy(\.isWhitespace)
+        else { return nil }
+        return value
+    }
+
+    /// The link biblatex makes of an `eprint` of a kind the model keeps as extras (Google
+    /// Books, JSTOR), as biblatex's `eprint:googlebooks` and `eprint:jstor` formats do.
+    private var eprintURL: String? {
+        func extra(_ name: String) -> String? {
+            entry.extra.first { ($0.key.namespace == "bibtex" || $0.key.namespace == "biblatex") && $0.key.name.lowercased() == name }?
+                .value.trimmingSpaces
+        }
+        guard let id = extra("eprint"), !id.isEmpty, !id.contains(where: { $0 == " " || $0 == "\\" || $0 == "{" }) else { return nil }
+        switch extra("eprinttype")?.lowercased() {
+        case "googlebooks": return "https://books.google.com/books?id=" + id
+        case "jstor": return "https://www.jstor.org/stable/" + id
+        default: return nil
+        }
+    }
+
     private mutating func writeLinks() {
         let links = entry.links
         let urlIndex = links.firstIndex { $0.kind == .work } ?? links.firstIndex { $0.kind == .fullText }
@@ -602,6 +670,9 @@ struct CSLItemWriter {
             if let id = arXiv {
                 // pandoc does the same for an eprint without a url.
                 putString("URL", "https://arxiv.org/abs/" + id.value)
+                derived.append("URL")
+            } else if let url = eprintURL {
+                putString("URL", url)
                 derived.append("URL")
             }
             if !links.isEmpty { setCustom(.links, .array(links.map(Self.linkObject))) }

@@ -26,6 +26,21 @@ struct CorpusRoundTripTests {
         "better-bibtex-export/Season_ranges_should_be_exported_as_pseudo-months_13-16_or_21-24_860.csl.json#monthsoutrange2017.issued": "season range",
         "better-bibtex-export/Season_ranges_should_be_exported_as_pseudo-months_13-16_or_21-24_860.csl.json#SeasonrangesEDTF2017.issued": "season range",
         "better-bibtex-export/Season_ranges_should_be_exported_as_pseudo-months_13-16_or_21-24_860.csl.json#SeasonrangesEDTF2017.original-date": "season range",
+        // citation-js writes biblatex's `maintitle` of a book as its `container-title`; the model
+        // holds it as the book's container, which bibkit writes as CSL 1.0.2 writes a volume of a
+        // multi-volume work (Zotero, Better BibTeX, pandoc): `title` the work, `volume-title` the volume.
+        "citation-js/biblatex-csl.json#francis:book.container-title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#francis:book.title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#francis:book.volume-title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#francis:chapter.container-title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#francis:chapter.title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#francis:chapter.volume-title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#gabaldon:book.container-title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#gabaldon:book.title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#gabaldon:book.volume-title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#tolkien:single.container-title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#tolkien:single.title": "volume of a multi-volume work",
+        "citation-js/biblatex-csl.json#tolkien:single.volume-title": "volume of a multi-volume work",
         // CSL requires a type; an item without one is written as `document`.
         "jgm-citeproc-extra/issue_174.json#test.type": "type added",
     ]

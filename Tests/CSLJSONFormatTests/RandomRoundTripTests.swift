@@ -149,6 +149,9 @@ struct EntryGenerator {
         e.container = level()
         e.series = level()
         for field in Field.allCases where chance(15) { e.fields[field] = string() }
+        // A book's volume title with no container is not the normal form: a volume of a
+        // multi-volume work has the volume's title as its title and the work as its container.
+        if e.type.kind == .book, e.container?.title == nil { e.fields[.volumeTitle] = nil }
         e.identifiers = identifiers()
         e.links = (0..<int(4)).map { _ in Link("https://x.org/" + word(), kind: pick(Link.Kind.allCases)) }
         if chance(40) { e.abstract = rich() }

@@ -14,6 +14,9 @@ import Testing
     static let cases: [(String, String)] = [
         ("href-symbol.bib", "csl-json"),
         ("bc-years.bib", "csl-json"), ("bc-years.json", "biblatex"),
+        ("maintitle.bib", "csl-json"), ("maintitle.bib", "biblatex"), ("maintitle.bib", "ris"), ("maintitle.bib", "jats"),
+        ("maintitle.json", "biblatex"), ("maintitle.json", "csl-json"),
+        ("eprint-url.bib", "csl-json"),
     ]
 
     static func goldenName(_ input: String, _ format: String) -> String {
@@ -69,6 +72,37 @@ import Testing
         }
         let again = try Convert.through(original, "csl-json", source: input)
         #expect(LibraryComparison(original, again, projection: RoundTripTests.cslProjection).isEqual)
+    }
+
+    /// biblatex `maintitle` ↔ CSL: a book volume's title and the work's, a chapter's volume
+    /// and work, the album or show of other items; CSL-JSON → CSL-JSON writes them as read.
+    @Test func mainTitlesConvertBothWays() throws {
+        let bib = try Self.read("maintitle.bib")
+        let (bytes, _) = try Convert.write(bib, as: "csl-json")
+        let items = try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]] ?? []
+        func item(_ id: String) -> [String: Any] { items.first { $0["id"] as? String == id } ?? [:] }
+        #expect(item("lach")["title"] as? String == "Asia in the Making of Europe: In Three Volumes")
+        #expect(item("lach")["volume-title"] as? String == "A Century of Wonder: The Visual Arts")
+        #expect(item("lach")["container-title"] == nil)
+        #expect(item("bedenel")["container-title"] as? String == "Lecture Notes in Computer Science: Vol. 11353")
+        #expect(item("bedenel")["volume-title"] as? String == "Learning and Intelligent Optimization")
+        #expect(item("formation")["container-title"] as? String == "Lemonade")
+        #expect(item("lemons")["container-title"] as? String == "Black-ish")
+
+        let csl = try Self.read("maintitle.json")
+        #expect(csl.entries[0].title?.plainText == "A century of wonder")
+        #expect(csl.entries[0].container?.title?.plainText == "Asia in the making of Europe")
+        #expect(csl.entries[1].container?.title?.plainText == "The Ashgate research companion to Byzantine hagiography")
+        #expect(csl.entries[1].fields[.volumeTitle] == "Genres and contexts")
+        let input = Array(try Data(contentsOf: Self.folder.appendingPathComponent("maintitle.json")))
+        let original = try JSONSerialization.jsonObject(with: Data(input)) as? [[String: Any]] ?? []
+        let (again, _) = try Convert.write(csl, as: "csl-json")
+        let written = try JSONSerialization.jsonObject(with: Data(again)) as? [[String: Any]] ?? []
+        for (a, b) in zip(original, written) {
+            for key in ["title", "volume-title", "container-title"] {
+                #expect(a[key] as? String == b[key] as? String, "\(a["id"] ?? "?") \(key)")
+            }
+        }
     }
 
     /// BC years: biblatex's astronomical years become CSL's historical ones and back.
