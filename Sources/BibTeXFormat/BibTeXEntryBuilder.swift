@@ -31,6 +31,36 @@ struct FieldRequest {
     var isExtra = false
 }
 
+/// Where each model field goes for one written entry type: its names there (home first) and
+/// an id for its home name (case-folded; fields sharing a home share the id).
+struct FieldPlans {
+    /// By ``BibModel/Field/ordinal``: the names, home first.
+    var names: [[String]] = []
+    /// By ``BibModel/Field/ordinal``: the id of the home name, or -1 when there is none.
+    var homeID: [Int] = []
+    /// Folded home name → id.
+    var homeIDs: [String: Int] = [:]
+    /// The number of ids.
+    var homeCount: Int { homeIDs.count }
+
+    init() {}
+
+    init(dialect: BibTeXDialect, type: String) {
+        for field in Field.allCases {
+            let fieldNames = BibTeXFieldTable.row(field).names(in: dialect, type: type)
+            names.append(fieldNames)
+            if let home = fieldNames.first {
+                let folded = BibTeXKeys.folded(home)
+                let id = homeIDs[folded] ?? homeIDs.count
+                homeIDs[folded] = id
+                homeID.append(id)
+            } else {
+                homeID.append(-1)
+            }
+        }
+    }
+}
+
 /// Builds the fields of one entry: model slots → requests in canonical order → placement
 /// (home fields first, then fallbacks; BibLaTeX checked against biber's data model) → bytes.
 struct EntryBuilder {
@@ -41,14 +71,20 @@ struct EntryBuilder {
 
     private var requests: [FieldRequest] = []
     /// `bibtex-macro:` extras: field name (lower case) → the expression it was read with.
-    private var macroMarkers: [String: String] = [:]
+    /// A few at most: kept as a list (a later marker for the same name wins), each with the
+    /// other dialect's name of its field (``markerAliases``).
+    private var macroMarkers: [(name: String, alias: String?, expression: String)] = []
     private var placed: [(name: String, value: [UInt8], bare: Bool)] = []
     /// Folded field name → the request position of the model slot whose home it is, recorded
     /// whether or not the slot has a value. A value that falls back to another slot's home
     /// field (a misc's container in `howpublished`, a biblatex publisher in `organization`) is
     /// written where that slot's own value would be, so reading it back as that slot and
     /// writing again keeps the field order.
-    private var homePosition: [String: Int] = [:]
+    /// Kept by home id of ``plans`` (-1: not recorded), `anyHome` when one is.
+    private var homePosition: [Int] = []
+    private var anyHome = false
+    /// Where the fields go for the written type (set by ``build()`` once the type is chosen).
+    private var plans = FieldPlans()
     private var addendumParts: [[UInt8]] = []
     /// The volume title went to `booktitle` (a chapter in a volume of a multi-volume work).
     private var volumeTitleWritten = false
@@ -66,6 +102,8 @@ struct EntryBuilder {
     mutating func build() {
         let typeInfo = chooseType()
         type = typeInfo.written
+        plans = context.fieldPlans(for: type)
+        homePosition = [Int](repeating: -1, count: plans.homeCount)
         addNames()
         addTitles()
         addContainerAndSeries()
@@ -115,16 +153,24 @@ struct EntryBuilder {
 
     /// Appends `@type{key, … }` and a newline.
     func emit(to out: inout [UInt8]) {
+        func append(_ s: String) {
+            if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
+                out.append(contentsOf: s.utf8)
+            }
+        }
         out.append(UInt8(ascii: "@"))
-        out.append(contentsOf: type.utf8)
+        append(type)
         out.append(UInt8(ascii: "{"))
-        out.append(contentsOf: key.utf8)
+        append(key)
         out.append(UInt8(ascii: ","))
         out.append(0x0A)
         for (index, field) in placed.enumerated() {
-            out.append(contentsOf: "  ".utf8)
-            out.append(contentsOf: field.name.utf8)
-            out.append(contentsOf: " = ".utf8)
+            out.append(0x20)
+            out.append(0x20)
+            append(field.name)
+            out.append(0x20)
+            out.append(UInt8(ascii: "="))
+            out.append(0x20)
             if field.bare {
                 out.append(contentsOf: field.value)
             } else {
@@ -412,16 +458,16 @@ struct EntryBuilder {
 
     /// Requests a model field at its home (and fallbacks) from the field table.
     private mutating func addField(_ field: Field, value: String? = nil) {
-        if let home = BibTeXFieldTable.row(field).names(in: dialect, type: type).first {
-            let folded = BibTeXKeys.folded(home)
-            if homePosition[folded] == nil { homePosition[folded] = requests.count }
+        let home = plans.homeID[field.ordinal]
+        if home >= 0, homePosition[home] < 0 {
+            homePosition[home] = requests.count
+            anyHome = true
         }
         guard var raw = value ?? entry.fields[field] else { return }
         if field == .status, dialect == .biblatex, let key = BibTeXDates.publicationStates[raw.trimmingSpaces.lowercased()] {
             raw = key  // biblatex localises its pubstate keys ("in press" → `inpress`)
         }
-        let row = BibTeXFieldTable.row(field)
-        let names = row.names(in: dialect, type: type)
+        let names = plans.names[field.ordinal]
         let borrowed = dialect == .biblatex && field == .medium
         request(field.rawValue, names.map { FieldCandidate($0) }, text(raw, field.rawValue), borrowed: borrowed)
     }
@@ -517,15 +563,31 @@ struct EntryBuilder {
         var all: [Identifier] = entry.identifiers
         all += entry.container?.identifiers ?? []
         all += entry.series?.identifiers ?? []
-        var seen = Set<Identifier>()
-        var byKind: [IdentifierKind: [Identifier]] = [:]
+        if all.isEmpty { return }
         var kinds: [IdentifierKind] = [.doi, .isbn, .issn, .arxiv, .pmid, .pmcid, .hdl, .lccn]
-        for id in all where !id.value.trimmingSpaces.isEmpty && seen.insert(id).inserted {
-            if byKind[id.kind] == nil && !kinds.contains(id.kind) { kinds.append(id.kind) }
-            byKind[id.kind, default: []].append(id)
+        // Distinct non-empty identifiers grouped by kind, kinds in the order above then as met.
+        var groups: [[Identifier]] = Array(repeating: [], count: kinds.count)
+        func add(_ id: Identifier) {
+            if let k = kinds.firstIndex(of: id.kind) {
+                groups[k].append(id)
+            } else {
+                kinds.append(id.kind)
+                groups.append([id])
+            }
         }
-        for kind in kinds {
-            guard let ids = byKind[kind] else { continue }
+        if all.count <= 16 {
+            // The usual handful: compared pairwise rather than hashed.
+            var seen: [Identifier] = []
+            for id in all where !id.value.trimmingSpaces.isEmpty && !seen.contains(id) {
+                seen.append(id)
+                add(id)
+            }
+        } else {
+            var seen = Set<Identifier>()
+            for id in all where !id.value.trimmingSpaces.isEmpty && seen.insert(id).inserted { add(id) }
+        }
+        for (kind, ids) in zip(kinds, groups) {
+            guard !ids.isEmpty else { continue }
             switch kind {
             case .doi: addVerbatimSeries(ids, name: "doi", label: "doi")
             case .isbn: addChecked(ids, name: "isbn", valid: IdentifierChecks.isValidISBN)
@@ -692,7 +754,8 @@ struct EntryBuilder {
     private mutating func addExtras() {
         for (fieldKey, value) in entry.extra {
             if fieldKey.namespace == BibTeXReader.macroNamespace {
-                macroMarkers[BibTeXKeys.folded(fieldKey.name)] = value
+                let name = BibTeXKeys.folded(fieldKey.name)
+                macroMarkers.append((name, Self.markerAliases[name], value))
             } else if fieldKey.namespace == "bibtex" || fieldKey.namespace == "biblatex" {
                 let name = BibTeXKeys.identifier(fieldKey.name) ?? BibTeXKeys.fieldName(fieldKey.name, preservingCase: true)
                 var bytes: [UInt8]
@@ -754,16 +817,20 @@ struct EntryBuilder {
     static func isInteger(_ value: [UInt8]) -> Bool { !value.isEmpty && value.allSatisfy(isASCIIDigit) }
 
     private mutating func resolve() {
-        var used = Set<String>()
+        // The field names taken (a few dozen at most: a linear search beats hashing).
+        var used: [String] = []
         used.reserveCapacity(requests.count * 2)
         // Plain values, so the helpers below do not capture (and copy) the builder.
         let dialect = self.dialect
         let type = self.type
         let requests = self.requests
         var chosen = [Int?](repeating: nil, count: requests.count)
-        let byPriority = requests.indices.sorted {
-            (requests[$0].priority, $0) < (requests[$1].priority, $1)
-        }
+        // Usually requested in order of priority already.
+        let inOrder = zip(requests, requests.dropFirst()).allSatisfy { $0.priority <= $1.priority }
+        let byPriority =
+            inOrder
+            ? Array(requests.indices)
+            : requests.indices.sorted { (requests[$0].priority, $0) < (requests[$1].priority, $1) }
         // Field names compare ignoring case (extras keep the case they were read with).
         func fits(_ c: FieldCandidate, _ r: FieldRequest) -> Bool {
             let name = BibTeXKeys.folded(c.name)
@@ -772,8 +839,8 @@ struct EntryBuilder {
                 && c.companions.allSatisfy { Self.allowed($0.name, value: $0.value, dialect: dialect, type: type) }
         }
         func take(_ c: FieldCandidate) {
-            used.insert(BibTeXKeys.folded(c.name))
-            for companion in c.companions { used.insert(companion.name) }
+            used.append(BibTeXKeys.folded(c.name))
+            for companion in c.companions { used.append(companion.name) }
         }
         for i in byPriority {
             if let first = requests[i].candidates.first, fits(first, requests[i]) {
@@ -793,18 +860,23 @@ struct EntryBuilder {
         // one placed in a field that is another slot's home takes that slot's position, just
         // before whatever was requested there.
         let homePosition = self.homePosition
+        let homeIDs = plans.homeIDs
         func position(_ i: Int) -> (Int, Int, Int) {
             guard let k = chosen[i], !requests[i].isExtra else { return (i, 1, i) }
-            let name = BibTeXKeys.folded(requests[i].candidates[k].name)
             let borrowed = k > 0 || requests[i].priority >= 1_000_000
-            if borrowed, let home = homePosition[name], home != i {
+            guard borrowed else { return (i, 1, i) }
+            let name = BibTeXKeys.folded(requests[i].candidates[k].name)
+            if let id = homeIDs[name], homePosition[id] >= 0, homePosition[id] != i {
+                let home = homePosition[id]
                 return (home, 0, i)
             }
             return (i, 1, i)
         }
         for (i, r) in requests.enumerated() where chosen[i] == nil { reportUnplaced(r) }
         let keys = requests.indices.map(position)
-        let outputOrder = homePosition.isEmpty ? Array(requests.indices) : requests.indices.sorted { keys[$0] < keys[$1] }
+        let keysInOrder = zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 }
+        let outputOrder =
+            !anyHome || keysInOrder ? Array(requests.indices) : requests.indices.sorted { keys[$0] < keys[$1] }
         for i in outputOrder {
             let r = requests[i]
             guard let k = chosen[i] else { continue }
@@ -823,9 +895,13 @@ struct EntryBuilder {
     /// The macro expression a field was read with (`journal = jmlr`), when the value about to
     /// be written still means what the expression expands to.
     private func macroExpression(for name: String, value: [UInt8]) -> String? {
+        guard !macroMarkers.isEmpty else { return nil }
         let folded = BibTeXKeys.folded(name)
-        guard !macroMarkers.isEmpty,
-            let expression = macroMarkers[folded] ?? Self.markerAliases[folded].flatMap({ macroMarkers[$0] }),
+        // The marker read under this name, else under the other dialect's name (the aliases
+        // pair names both ways).
+        guard
+            let expression = macroMarkers.last(where: { $0.name == folded })?.expression
+                ?? macroMarkers.last(where: { $0.alias == folded })?.expression,
             let expansion = BibTeXExpressions.expand(expression, macros: context.macros)
         else { return nil }
         if expansion.withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 })
@@ -902,7 +978,8 @@ struct EntryBuilder {
         out.reserveCapacity(s.utf8.count)
         context.encoder.appendText(s, to: &out)
         drainEncoder(field)
-        return Self.collapsingSpaces(out)
+        Self.collapseSpaces(&out)
+        return out
     }
 
     /// Rich text → field bytes (titles get case protection).
@@ -910,7 +987,8 @@ struct EntryBuilder {
         var out: [UInt8] = []
         context.encoder.append(r, to: &out, title: title)
         drainEncoder(field)
-        return Self.collapsingSpaces(out)
+        Self.collapseSpaces(&out)
+        return out
     }
 
     /// A verbatim field (URL, DOI, eprint, file): never escaped; unmatched braces
@@ -981,6 +1059,21 @@ struct EntryBuilder {
         }
     }
 
+    /// ``collapsingSpaces(_:)`` in place.
+    static func collapseSpaces(_ bytes: inout [UInt8]) {
+        var w = 0
+        bytes.withUnsafeMutableBufferPointer { p in
+            for r in p.indices {
+                let b = p[r]
+                if b == 0x20 && (w == 0 || p[w - 1] == 0x20) { continue }
+                p[w] = b
+                w += 1
+            }
+        }
+        if w > 0 && bytes[w - 1] == 0x20 { w -= 1 }
+        bytes.removeLast(bytes.count - w)
+    }
+
     /// Runs of spaces collapsed to one; leading and trailing spaces dropped.
     static func collapsingSpaces(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
@@ -1039,7 +1132,20 @@ public enum BibTeXPages {
     /// or are roman numerals, so `S-12` or `A-1-2` stay as they are; en and em dashes are
     /// always ranges.
     public static func normalized(_ pages: String) -> String {
-        pages.split(separator: ",", omittingEmptySubsequences: false)
+        // ASCII (the usual case): the same rules on bytes, where `-` is the only dash.
+        if pages.utf8.allSatisfy({ $0 < 0x80 }) {
+            if !pages.utf8.contains(UInt8(ascii: "-")) { return pages }
+            var out: [UInt8] = []
+            out.reserveCapacity(pages.utf8.count + 2)
+            for (n, item) in Array(pages.utf8).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+                .enumerated()
+            {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                normalizedASCIIItem(item, into: &out)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return pages.split(separator: ",", omittingEmptySubsequences: false)
             .map { normalizedItem(String($0)) }
             .joined(separator: ",")
     }
@@ -1092,6 +1198,59 @@ public enum BibTeXPages {
         }
         out.append(contentsOf: scalars[last...])
         return String(out)
+    }
+
+    /// ``normalizedItem(_:)`` for ASCII bytes.
+    private static func normalizedASCIIItem(_ item: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        let u = Array(item)
+        let hyphen = UInt8(ascii: "-")
+        var runs: [(Range<Int>, Bool)] = []  // range, 2+ hyphens
+        var i = 0
+        while i < u.count {
+            if u[i] == hyphen {
+                var j = i
+                while j < u.count && u[j] == hyphen { j += 1 }
+                var lo = i
+                let floor = runs.last?.0.upperBound ?? 0
+                while lo > floor && u[lo - 1] == 0x20 { lo -= 1 }
+                var hi = j
+                while hi < u.count && u[hi] == 0x20 { hi += 1 }
+                runs.append((lo..<hi, j - i >= 2))
+                i = max(j, hi)
+            } else {
+                i += 1
+            }
+        }
+        guard !runs.isEmpty else {
+            out.append(contentsOf: u)
+            return
+        }
+        let single = runs.count == 1
+        var last = 0
+        for (range, strong) in runs {
+            out.append(contentsOf: u[last..<range.lowerBound])
+            let isRange =
+                strong
+                || (single && looksLikeASCIIPage(u[last..<range.lowerBound]) && looksLikeASCIIPage(u[range.upperBound...]))
+            if isRange {
+                out.append(hyphen)
+                out.append(hyphen)
+            } else {
+                out.append(contentsOf: u[range])
+            }
+            last = range.upperBound
+        }
+        out.append(contentsOf: u[last...])
+    }
+
+    /// ``looksLikePage(_:)`` for ASCII bytes.
+    private static func looksLikeASCIIPage(_ s: ArraySlice<UInt8>) -> Bool {
+        func isTrimmed(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        guard let first = s.firstIndex(where: { !isTrimmed($0) }), let last = s.lastIndex(where: { !isTrimmed($0) })
+        else { return false }
+        let t = s[first...last]
+        if t.contains(where: isASCIIDigit) { return true }
+        return t.allSatisfy { "ivxlcdm".utf8.contains($0 | (($0 >= 0x41 && $0 <= 0x5A) ? 0x20 : 0)) }
     }
 
     private static func looksLikePage(_ s: String) -> Bool {

@@ -34,10 +34,13 @@ enum BibTeXNames {
                 name = PersonName(literal: name.displayName)
                 kept += 1
             }
-            var one: [UInt8] = []
-            guard format(name, encoder: &encoder, to: &one) else { continue }
+            // Written in place; taken back when the name is empty.
+            let mark = out.count
             if count > 0 { out.append(contentsOf: " and ".utf8) }
-            out.append(contentsOf: one)
+            guard format(name, encoder: &encoder, to: &out) else {
+                out.removeLast(out.count - mark)
+                continue
+            }
             count += 1
         }
         if count == 0 { return nil }
@@ -59,8 +62,9 @@ enum BibTeXNames {
             out.append(UInt8(ascii: "}"))
             return true
         }
-        let particle = [clean(name.droppingParticle), clean(name.nonDroppingParticle)].compactMap { $0 }
-            .joined(separator: " ")
+        let dropping = clean(name.droppingParticle)
+        let nonDropping = clean(name.nonDroppingParticle)
+        let particle = dropping.map { d in nonDropping.map { d + " " + $0 } ?? d } ?? nonDropping ?? ""
         var family = clean(name.family)
         let given = clean(name.given)
         let suffix = clean(name.suffix)
@@ -123,6 +127,18 @@ enum BibTeXNames {
     /// Trimmed, with inner whitespace (including no-break spaces) collapsed; nil when empty.
     static func clean(_ s: String?) -> String? {
         guard let s else { return nil }
+        // The usual part is clean already: single inner spaces, nothing to trim or replace.
+        let isClean = s.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+            guard let first = buf.first, let last = buf.last, first != 0x20, last != 0x20 else { return false }
+            var previousSpace = false
+            for b in buf {
+                if b == 0x09 || b == 0x0A || b == 0x0D || b == 0xA0 { return false }
+                if b == 0x20 && previousSpace { return false }
+                previousSpace = b == 0x20
+            }
+            return true
+        }
+        if isClean == true { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
         var pendingSpace = false

@@ -185,6 +185,16 @@ struct WriteContext {
     var macros: [String: [UInt8]] = [:]
     /// Generated `key` fields so far (lower case) → how many entries got them (``BibTeXLabelKey``).
     var labelKeyUses: [String: Int] = [:]
+    /// ``FieldPlans`` by written entry type, made once per type.
+    private var plansByType: [String: FieldPlans] = [:]
+
+    /// Where the fields go for a written entry type.
+    mutating func fieldPlans(for type: String) -> FieldPlans {
+        if let plans = plansByType[type] { return plans }
+        let plans = FieldPlans(dialect: dialect, type: type)
+        plansByType[type] = plans
+        return plans
+    }
 
     init(dialect: BibTeXDialect, encoder: LaTeXEncoder) {
         self.dialect = dialect

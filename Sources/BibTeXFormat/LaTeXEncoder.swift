@@ -151,6 +151,18 @@ struct LaTeXEncoder {
         while i < end {
             let b = buf[i]
             if b < 0x80 {
+                if isPlainByte(b) {
+                    // A run of bytes written as they are, copied at once; a letter right before
+                    // non-ASCII may take a combining accent, so it is left to the byte path.
+                    var j = i + 1
+                    while j < end && isPlainByte(buf[j]) { j += 1 }
+                    if asciiOnly && j < end && buf[j] >= 0x80 && isASCIILetter(buf[j - 1]) { j -= 1 }
+                    if j > i {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
+                        i = j
+                        continue
+                    }
+                }
                 switch b {
                 case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20:
                     out.append(0x20)
@@ -400,6 +412,15 @@ extension String {
 
 @inline(__always)
 private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+
+/// A byte ``LaTeXEncoder`` writes as it is: printable ASCII (space included) other than
+/// `& % $ # _ ~ ^ \ { }`.
+@inline(__always)
+private func isPlainByte(_ b: UInt8) -> Bool {
+    if b < 64 { return (0xFFFF_FF87_0000_0000 as UInt64) >> UInt64(b) & 1 != 0 }
+    if b < 128 { return (0x17FF_FFFF_2FFF_FFFF as UInt64) >> UInt64(b - 64) & 1 != 0 }
+    return false
+}
 
 /// Decoding one scalar from valid UTF-8 bytes.
 enum UTF8Scalar {
