@@ -123,6 +123,19 @@ enum RISPages {
     /// value is not one simple range (`e1234`, `12, 15-18`).
     static func split(_ page: String) -> (String, String)? {
         guard !page.utf8.contains(UInt8(ascii: ",")), !page.utf8.contains(UInt8(ascii: ";")) else { return nil }
+        if page.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: the same rules on bytes, where `-` is the only dash.
+            let u = Array(page.utf8)
+            let dash = UInt8(ascii: "-")
+            guard let first = u.firstIndex(of: dash) else { return nil }
+            var last = first
+            while last + 1 < u.count, u[last + 1] == dash { last += 1 }
+            guard last - first < 2, !u[(last + 1)...].contains(dash) else { return nil }
+            let sa = RISText.trimmed(String(decoding: u[..<first], as: UTF8.self))
+            let sb = RISText.trimmed(String(decoding: u[(last + 1)...], as: UTF8.self))
+            guard !sa.isEmpty, !sb.isEmpty, !sa.utf8.contains(0x20), !sb.utf8.contains(0x20) else { return nil }
+            return (sa, sb)
+        }
         // One run of dashes (`-`, `--`, en dash, em dash) between two space-free parts.
         let scalars = Array(page.unicodeScalars)
         func isDash(_ c: Unicode.Scalar) -> Bool { c == "-" || c == "\u{2013}" || c == "\u{2014}" }

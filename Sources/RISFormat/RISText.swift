@@ -77,6 +77,13 @@ enum RISText {
     /// Makes a value fit on one RIS line: line breaks and the whitespace around them
     /// become one space, other control characters are dropped, the ends are trimmed.
     static func oneLine(_ s: String) -> String {
+        // The usual value: no control character and nothing to trim.
+        let clean = s.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+            guard let first = buf.first, let last = buf.last else { return true }
+            if isSpace(first) || isSpace(last) { return false }
+            return !buf.contains { $0 < 0x20 || $0 == 0x7F }
+        }
+        if clean == true { return s }
         var copy = s
         let hasControl = copy.withUTF8 { buf in buf.contains { $0 < 0x20 || $0 == 0x7F } }
         if !hasControl { return trimmed(s) }

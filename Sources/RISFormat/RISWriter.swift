@@ -30,13 +30,24 @@ public struct RISWriter: BibliographyWriter {
             record.write()
             for d in record.diagnostics.all { diagnostics.report(d) }
             for (tag, value) in record.lines {
-                out.append(contentsOf: tag.utf8)
-                out.append(contentsOf: [0x20, 0x20, UInt8(ascii: "-"), 0x20])
-                out.append(contentsOf: value.utf8)
-                out.append(contentsOf: [0x0D, 0x0A])
+                Self.append(tag, to: &out)
+                out.append(0x20)
+                out.append(0x20)
+                out.append(UInt8(ascii: "-"))
+                out.append(0x20)
+                Self.append(value, to: &out)
+                out.append(0x0D)
+                out.append(0x0A)
             }
         }
         return out
+    }
+
+    /// Appends a string's UTF-8 bytes (copied at once when they are contiguous).
+    private static func append(_ s: String, to out: inout [UInt8]) {
+        if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
+            out.append(contentsOf: s.utf8)
+        }
     }
 }
 
@@ -45,7 +56,8 @@ struct RISRecordWriter {
     let entry: Entry
     let kind: WorkType
     var lines: [(tag: String, value: String)] = []
-    var written = Set<String>()
+    /// The tags written so far (two-letter strings: a linear search beats hashing).
+    var written: [String] = []
     var structured: [(FieldKey, String)] = []
     var diagnostics = Diagnostics()
 
@@ -58,7 +70,7 @@ struct RISRecordWriter {
         let v = RISText.oneLine(value)
         guard !v.isEmpty else { return }
         lines.append((tag, v))
-        written.insert(tag)
+        written.append(tag)
     }
 
     mutating func note(_ name: String, _ value: String) {
@@ -113,7 +125,7 @@ struct RISRecordWriter {
             }
         }
         lines.append(("TY", ty))
-        written.insert("TY")
+        written.append("TY")
         if let tyMarker {
             structured.append((FieldKey("ris", "TY"), tyMarker))
             if RISTypeTable.kind(for: tyMarker) != kind { note("type", kind.rawValue) }
@@ -138,14 +150,17 @@ struct RISRecordWriter {
     // MARK: Names
 
     mutating func writeContributors() {
-        var byTag: [String: [String]] = [:]
+        // The names of the tags written, in this order (a name under another tag is not written).
+        let nameTags = ["AU", "A2", "A3", "A4"]
+        var byTag: [[String]] = [[], [], [], []]
         var prefixNotes: [(String, String)] = []
         func place(_ list: NameList, role: ContributorRole, level: String?) {
             let tag = tagForRole(role, level: level)
+            let slot = tag.flatMap { nameTags.firstIndex(of: $0) }
             for name in list.names {
                 let formatted = RISNames.format(name)
-                if let tag {
-                    byTag[tag, default: []].append(formatted)
+                if tag != nil {
+                    if let slot { byTag[slot].append(formatted) }
                 } else {
                     let prefix = level.map { "\($0)." } ?? ""
                     prefixNotes.append(("\(prefix)role.\(role.rawValue)", formatted))
@@ -168,8 +183,8 @@ struct RISRecordWriter {
         for (role, list) in entry.contributors { place(list, role: role, level: nil) }
         if let c = entry.container { for (role, list) in c.contributors { place(list, role: role, level: "container") } }
         if let s = entry.series { for (role, list) in s.contributors { place(list, role: role, level: "series") } }
-        for tag in ["AU", "A2", "A3", "A4"] {
-            for name in byTag[tag] ?? [] { add(tag, name) }
+        for (slot, tag) in nameTags.enumerated() {
+            for name in byTag[slot] { add(tag, name) }
         }
         for (name, value) in prefixNotes { note(name, value) }
     }
@@ -208,9 +223,11 @@ struct RISRecordWriter {
 
     mutating func writeDates() {
         // Issued, then accessed, then the others in the entry's order.
-        let order: [DateRole: Int] = [.issued: 0, .accessed: 1]
-        let dates = entry.dates.enumerated().sorted { (order[$0.element.key] ?? 2, $0.offset) < (order[$1.element.key] ?? 2, $1.offset) }
-        for (role, value) in dates.map(\.element) {
+        var dates: [(key: DateRole, value: Parsed<BibDate>)] = []
+        if let issued = entry.dates[.issued] { dates.append((.issued, issued)) }
+        if let accessed = entry.dates[.accessed] { dates.append((.accessed, accessed)) }
+        for (role, value) in entry.dates where role != .issued && role != .accessed { dates.append((role, value)) }
+        for (role, value) in dates {
             switch (role, value) {
             case (.issued, .typed(let date)):
                 if let form = RISDates.risForm(date) {
@@ -232,7 +249,7 @@ struct RISRecordWriter {
     // MARK: Fields
 
     mutating func writeFields() {
-        let articles: Set<WorkType> = [.articleJournal, .articleMagazine, .articleNewspaper]
+        let articles: [WorkType] = [.articleJournal, .articleMagazine, .articleNewspaper]
         // Canonical order: the order of ``Field`` (volume, issue, page, edition, publisher, …).
         for (field, value) in entry.fields.sorted(by: { $0.key < $1.key }) {
             switch field {
