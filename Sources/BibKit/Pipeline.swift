@@ -190,91 +190,75 @@ extension Pipeline {
     }
 
     /// True when `input` read as `plugin` can be converted to `target` piece by piece: a
-    /// BibTeX or BibLaTeX file (not standard input) to CSL-JSON.
+    /// file (not standard input) whose format has a ``StreamingReader`` (BibTeX, BibLaTeX,
+    /// RIS) to a format with a ``StreamingWriter`` (CSL-JSON, RIS).
     public static func canStream(_ input: InputSpec, as plugin: FormatPlugin, to target: FormatID) -> Bool {
-        input.path != "-" && plugin.reader is BibTeXReader && target == .cslJSON
+        input.path != "-" && plugin.streamReader != nil
+            && (try? FormatRegistry.plugin(named: target.rawValue, for: .write))?.streamWriter != nil
     }
 
-    /// Converts one BibTeX file to CSL-JSON entry by entry, in memory bounded by the piece
-    /// size and the largest entry, writing to `output` as it goes. The bytes are those of
-    /// ``read(_:diagnostics:)`` followed by ``write(_:as:diagnostics:)`` for the same input
-    /// (the diagnostics are the same, though not always in the same order). When the file
-    /// needs the whole-file path (``BibTeXStreamReader/Stop``, or an entry without a key),
-    /// it stops and says so; the caller abandons `output` and converts the ordinary way.
+    /// Converts one file entry by entry through its format's ``StreamingReader`` and the
+    /// target's ``StreamingWriter``, in memory bounded by the piece size and the largest
+    /// entry, writing to `output` as it goes. The bytes are those of ``read(_:diagnostics:)``
+    /// followed by ``write(_:as:diagnostics:)`` for the same input (the diagnostics are the
+    /// same, though not always in the same order). When the file needs the whole-file path
+    /// (the reader throws, e.g. ``StreamStop``, or the writer refuses an entry without a
+    /// key), it stops and says so; the caller abandons `output` and converts the ordinary way.
     public func streamConvert(
-        _ input: InputSpec, as plugin: FormatPlugin, to output: FileIO.PieceWriter,
+        _ input: InputSpec, as plugin: FormatPlugin, to target: FormatID, output: FileIO.PieceWriter,
         pieceSize: Int = 1 << 20, diagnostics: inout Diagnostics
     ) throws(BibKitError) -> StreamOutcome {
-        guard let bibtex = plugin.reader as? BibTeXReader else { return .needsWholeFile("not BibTeX") }
-        guard readOptions.inheritCrossReferences else { return .needsWholeFile("crossref parents are not to be inherited") }
-        var reader = BibTeXStreamReader(dialect: bibtex.dialect, source: input.displayName)
-        // First pass: the crossref/xdata parents (again, wanting the early ones, if some
-        // came before anything named them).
-        do {
-            var first = BibTeXStreamReader(dialect: bibtex.dialect, source: input.displayName)
-            try Self.collectParents(input.path, pieceSize: pieceSize, into: &first)
-            let missing = first.missingParents
-            if !missing.isEmpty {
-                first = BibTeXStreamReader(dialect: bibtex.dialect, source: input.displayName, wanted: missing)
-                try Self.collectParents(input.path, pieceSize: pieceSize, into: &first)
-                guard first.missingParents.isEmpty else { return .needsWholeFile("crossref parents not found") }
-            }
-            reader.takeParents(from: first)
-        } catch let error as BibTeXStreamReader.Stop {
-            return .needsWholeFile(error.description)
-        } catch let error as BibKitError {
-            throw error
-        } catch {
-            throw .cannotRead(path: input.displayName, reason: "\(error)")
+        guard let makeReader = plugin.streamReader,
+            let makeWriter = try FormatRegistry.plugin(named: target.rawValue, for: .write).streamWriter
+        else { return .needsWholeFile("\(plugin.descriptor.id) → \(target) does not stream") }
+        guard var reader = makeReader(input.displayName, readOptions) else {
+            return .needsWholeFile("the read options need the whole file")
         }
-        var writer = CSLJSONWriter.Stream(options: writeOptions)
-        var pending: [UInt8] = []
+        var writer = makeWriter(writeOptions)
         var count = 0
         var stop: String?
         var writeError: BibKitError?
         var found = Diagnostics()
         do {
+            try reader.prepare { body in
+                var pending: [UInt8] = []
+                try FileIO.readPieces(path: input.path, size: pieceSize) { piece, atEnd in
+                    pending.append(contentsOf: piece)
+                    pending.removeFirst(try body(pending, atEnd))
+                    return true
+                }
+            }
+            var pending: [UInt8] = []
             try FileIO.readPieces(path: input.path, size: pieceSize) { piece, atEnd in
                 pending.append(contentsOf: piece)
-                var keyless = false
+                var refused = false
                 var written = Diagnostics()
                 let used = try reader.read(pending, atEnd: atEnd, diagnostics: &found) { entry in
-                    if keyless { return }
-                    if writer.write(entry, diagnostics: &written) { count += 1 } else { keyless = true }
+                    if refused { return }
+                    if writer.write(entry, diagnostics: &written) { count += 1 } else { refused = true }
                 }
                 found.append(contentsOf: written)
-                if keyless {
+                if refused {
                     stop = "an entry has no key (keys are generated over the whole library)"
                     return false
                 }
                 pending.removeFirst(used)
-                if atEnd { writer.finish() }
+                if atEnd { writer.finish(metadata: reader.collectionMetadata, diagnostics: &found) }
                 do throws(BibKitError) { try output.write(writer.take()) } catch {
                     writeError = error
                     return false
                 }
                 return true
             }
-        } catch let error as BibTeXStreamReader.Stop {
-            return .needsWholeFile(error.description)
         } catch let error as BibKitError {
             throw error
         } catch {
-            throw .cannotRead(path: input.displayName, reason: "\(error)")
+            return .needsWholeFile("\(error)")
         }
         if let writeError { throw writeError }
         if let stop { return .needsWholeFile(stop) }
-        CSLJSONWriter.report(reader.collectionMetadata, &found)
         diagnostics.append(contentsOf: found)
         return .converted(entries: count)
     }
 
-    private static func collectParents(_ path: String, pieceSize: Int, into reader: inout BibTeXStreamReader) throws {
-        var pending: [UInt8] = []
-        try FileIO.readPieces(path: path, size: pieceSize) { piece, atEnd in
-            pending.append(contentsOf: piece)
-            pending.removeFirst(try reader.collectParents(pending, atEnd: atEnd))
-            return true
-        }
-    }
 }

@@ -23,7 +23,8 @@ struct ConversionRun {
     /// `--in-place`: `output` may name one of the inputs; it is backed up first.
     var inPlace = false
 
-    /// Whether a BibTeX → CSL-JSON conversion without transforms may go entry by entry.
+    /// Whether a conversion without transforms may go entry by entry (BibTeX, BibLaTeX or RIS
+    /// to CSL-JSON or RIS: the formats with a streaming reader or writer).
     var stream = true
 
     mutating func run() throws {
@@ -118,8 +119,9 @@ struct ConversionRun {
 }
 
 extension ConversionRun {
-    /// Converts entry by entry when nothing needs the whole library: one BibTeX file to
-    /// CSL-JSON in a file (or `/dev/null`), no transforms, no `--validate` or `--strict`.
+    /// Converts entry by entry when nothing needs the whole library: one file whose format
+    /// streams (BibTeX, BibLaTeX, RIS) to a format that streams (CSL-JSON, RIS) in a file (or
+    /// `/dev/null`), no transforms, no `--validate` or `--strict`.
     /// The output is byte for byte that of the ordinary path. False when it did not apply
     /// or gave up (a `crossref`, a key to generate…): then nothing was written.
     mutating func runStreaming() throws -> Bool {
@@ -141,7 +143,7 @@ extension ConversionRun {
         let outcome: Pipeline.StreamOutcome
         do {
             out = try FileIO.PieceWriter(path: destination)
-            outcome = try pipeline.streamConvert(spec, as: plugin, to: out, diagnostics: &diagnostics)
+            outcome = try pipeline.streamConvert(spec, as: plugin, to: target, output: out, diagnostics: &diagnostics)
         } catch {
             return false
         }

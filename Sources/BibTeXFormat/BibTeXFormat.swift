@@ -11,7 +11,8 @@ public enum BibTeXFormat {
                 "types BibTeX lacks (dataset, software, web page…) become @misc with the kind in `type`; "
                 + "dates keep year, month and day only; non-Latin text stays UTF-8 (with a warning)",
             sniff: { sniff($0, biblatex: false) }),
-        reader: BibTeXReader(dialect: .bibtex), writer: BibTeXWriter(dialect: .bibtex))
+        reader: BibTeXReader(dialect: .bibtex), writer: BibTeXWriter(dialect: .bibtex)
+    ).streaming(reader: BibTeXStreamReader.maker(.bibtex))
 
     /// BibLaTeX for biber: UTF-8, ISO 8601 `date`, biblatex entry types and field names.
     public static let biblatexPlugin = FormatPlugin(
@@ -22,7 +23,8 @@ public enum BibTeXFormat {
                 "fields outside biber's data model for the entry type (e.g. publisher of an article, "
                 + "foreign extras) are not written and are reported",
             sniff: { sniff($0, biblatex: true) }),
-        reader: BibTeXReader(dialect: .biblatex), writer: BibTeXWriter(dialect: .biblatex))
+        reader: BibTeXReader(dialect: .biblatex), writer: BibTeXWriter(dialect: .biblatex)
+    ).streaming(reader: BibTeXStreamReader.maker(.biblatex))
 
     /// How likely the bytes are a `.bib` file (0–100): high when the first character that is
     /// not white space or a `%` comment is `@` followed by letters. The BibLaTeX plug-in scores

@@ -12,7 +12,8 @@ public enum CSLJSONFormat {
                 + "they are kept in each item's `custom` object; open and uncertain dates are written as literals "
                 + "with their EDTF in `custom`; collection metadata is not written",
             sniff: sniff),
-        reader: CSLJSONReader(), writer: CSLJSONWriter())
+        reader: CSLJSONReader(), writer: CSLJSONWriter()
+    ).streaming(writer: { CSLJSONWriter.Stream(options: $0) })
 
     /// How likely the first bytes are CSL-JSON (0–100): high for `[` or `{` soon followed by
     /// an `"id"`, `"type"` or other CSL key; low for other JSON; zero for anything else.

@@ -24,7 +24,8 @@ import BibModel
 ///   because their meaning depends on the reference type in EndNote and Zotero.
 public enum RISFormat {
     /// The plug-in to list in the registry.
-    public static let plugin = FormatPlugin(descriptor, reader: RISReader(), writer: RISWriter())
+    public static let plugin = FormatPlugin(descriptor, reader: RISReader(), writer: RISWriter()).streaming(
+        reader: { source, _ in RISStreamReader(source: source) }, writer: { _ in RISWriter.Stream() })
 
     /// The descriptor: `ris` (alias `refman`), extension `.ris`.
     public static let descriptor = FormatDescriptor(

@@ -12,10 +12,14 @@ public enum RISScanner {
     /// - Parameters:
     ///   - bytes: the whole input.
     ///   - lines: the line index of `bytes`, used for diagnostic locations.
+    ///   - firstLine: the line number of the first byte (above 1 for a piece of a file).
     ///   - diagnostics: where problems are reported.
-    public static func scan(_ bytes: [UInt8], lines: LineIndex, diagnostics: inout Diagnostics) -> RISRawDocument {
+    public static func scan(
+        _ bytes: [UInt8], lines: LineIndex, firstLine: Int = 1, diagnostics: inout Diagnostics
+    ) -> RISRawDocument {
         bytes.withUnsafeBufferPointer { buf in
             var scanner = Scanner(buf: buf, lines: lines)
+            scanner.lineNo = firstLine
             scanner.run()
             diagnostics.append(contentsOf: scanner.diagnostics)
             return scanner.doc

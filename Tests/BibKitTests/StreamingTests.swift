@@ -3,22 +3,29 @@ import Testing
 
 @testable import BibKit
 
-/// The streaming path (BibTeX → CSL-JSON entry by entry, ``Pipeline/streamConvert``) writes
-/// exactly the bytes of the ordinary path, with the same diagnostics, on every BibTeX file of
-/// the fixtures and of `../shared/corpus`, in big pieces and in pieces of a few hundred
-/// bytes (so that entries, `@string`s and crossref parents fall across piece boundaries).
+/// The streaming path (BibTeX or RIS → CSL-JSON or RIS entry by entry,
+/// ``Pipeline/streamConvert``) writes exactly the bytes of the ordinary path, with the same
+/// diagnostics, on every BibTeX and RIS file of the fixtures and of `../shared/corpus`, in
+/// big pieces and in pieces of a few hundred bytes (so that entries, `@string`s, crossref
+/// parents and RIS records fall across piece boundaries).
 @Suite struct StreamingTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let corpus = root.deletingLastPathComponent().appendingPathComponent("shared/corpus/bibtex")
+    static let risCorpus = root.deletingLastPathComponent().appendingPathComponent("shared/corpus/ris")
 
     /// Every `.bib` under Tests/ and, when present, under ../shared/corpus/bibtex (files up to
     /// 256 KB: the debug build is slow; the big ones are the same kinds of entries).
-    static func bibFiles() -> [String] {
+    static func bibFiles() -> [String] { files(".bib", in: [root.appendingPathComponent("Tests"), corpus]) }
+
+    /// Every `.ris` under Tests/ and, when present, under ../shared/corpus/ris (up to 256 KB).
+    static func risFiles() -> [String] { files(".ris", in: [root.appendingPathComponent("Tests"), risCorpus]) }
+
+    static func files(_ suffix: String, in dirs: [URL]) -> [String] {
         var out: [String] = []
-        for dir in [root.appendingPathComponent("Tests"), corpus] {
+        for dir in dirs {
             guard let walker = FileManager.default.enumerator(atPath: dir.path) else { continue }
-            for case let rel as String in walker where rel.hasSuffix(".bib") {
+            for case let rel as String in walker where rel.hasSuffix(suffix) {
                 let path = dir.appendingPathComponent(rel).path
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
                 if size <= 256 * 1024 { out.append(path) }
@@ -35,21 +42,21 @@ import Testing
         var reason: String?
     }
 
-    static func convert(_ path: String, pieceSize: Int) throws -> Outcome {
+    static func convert(_ path: String, to target: FormatID = .cslJSON, pieceSize: Int) throws -> Outcome {
         let pipeline = Pipeline()
         let input = InputSpec(path: path)
         var wholeDiagnostics = Diagnostics()
         let read = try pipeline.read(input, diagnostics: &wholeDiagnostics)
-        let whole = try pipeline.write(read.library, as: .cslJSON, diagnostics: &wholeDiagnostics)
-        guard Pipeline.canStream(input, as: read.plugin, to: .cslJSON) else {
-            return Outcome(whole: whole, wholeDiagnostics: [], streamed: nil, streamedDiagnostics: [], reason: "not BibTeX")
+        let whole = try pipeline.write(read.library, as: target, diagnostics: &wholeDiagnostics)
+        guard Pipeline.canStream(input, as: read.plugin, to: target) else {
+            return Outcome(whole: whole, wholeDiagnostics: [], streamed: nil, streamedDiagnostics: [], reason: "does not stream")
         }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bibkit-stream-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         let writer = try FileIO.PieceWriter(path: out)
         var streamedDiagnostics = Diagnostics()
         let outcome = try pipeline.streamConvert(
-            input, as: read.plugin, to: writer, pieceSize: pieceSize, diagnostics: &streamedDiagnostics)
+            input, as: read.plugin, to: target, output: writer, pieceSize: pieceSize, diagnostics: &streamedDiagnostics)
         var result = Outcome(
             whole: whole, wholeDiagnostics: describe(wholeDiagnostics), streamed: nil,
             streamedDiagnostics: describe(streamedDiagnostics))
@@ -71,26 +78,135 @@ import Testing
         }.sorted()
     }
 
-    @Test("every BibTeX file: same bytes and diagnostics in 4 MB pieces and in 300-byte pieces")
-    func identicalOnEveryFile() throws {
-        let files = Self.bibFiles()
-        #expect(files.count >= 40, "fixtures not found under \(Self.root.path)")
+    /// Converts every file in big and in small pieces and compares with the whole-file path.
+    static func checkIdentical(_ files: [String], to target: FormatID, pieceSizes: [Int]) throws -> Int {
         var streamedCount = 0
         for path in files {
-            for pieceSize in [4 << 20, 300] {
-                let r = try Self.convert(path, pieceSize: pieceSize)
+            for pieceSize in pieceSizes {
+                let r = try Self.convert(path, to: target, pieceSize: pieceSize)
                 if let streamed = r.streamed {
                     streamedCount += 1
-                    #expect(streamed == r.whole, "\(path) in \(pieceSize)-byte pieces: the streamed CSL-JSON differs")
-                    #expect(r.streamedDiagnostics == r.wholeDiagnostics, "\(path) in \(pieceSize)-byte pieces: diagnostics differ")
+                    #expect(streamed == r.whole, "\(path) → \(target) in \(pieceSize)-byte pieces: the streamed output differs")
+                    #expect(
+                        r.streamedDiagnostics == r.wholeDiagnostics,
+                        "\(path) → \(target) in \(pieceSize)-byte pieces: diagnostics differ")
                 } else {
-                    // Only what the streaming reader documents sends a file down the whole path.
-                    let known = ["not BibTeX", "the file is UTF-16", "the file is not UTF-8", "the file is not text", "an entry has no key"]
-                    #expect(known.contains { r.reason?.hasPrefix($0) ?? false }, "\(path): \(r.reason ?? "")")
+                    // Only what the streaming readers document sends a file down the whole path.
+                    let known = [
+                        "the file is UTF-16", "the file is not UTF-8", "the file is not text", "an entry has no key",
+                        "no RIS record", "does not stream",
+                    ]
+                    #expect(known.contains { r.reason?.hasPrefix($0) ?? false }, "\(path) → \(target): \(r.reason ?? "")")
                 }
             }
         }
-        #expect(streamedCount >= files.count)
+        return streamedCount
+    }
+
+    @Test("every BibTeX file → CSL-JSON: same bytes and diagnostics in 4 MB pieces and in 300-byte pieces")
+    func identicalOnEveryFile() throws {
+        let files = Self.bibFiles()
+        #expect(files.count >= 40, "fixtures not found under \(Self.root.path)")
+        let streamed = try Self.checkIdentical(files, to: .cslJSON, pieceSizes: [4 << 20, 300])
+        #expect(streamed >= files.count)
+    }
+
+    @Test("every BibTeX file → RIS: same bytes and diagnostics in 300-byte pieces")
+    func bibtexToRIS() throws {
+        let files = Self.bibFiles()
+        let streamed = try Self.checkIdentical(files, to: .ris, pieceSizes: [300])
+        #expect(streamed >= files.count * 3 / 4)
+    }
+
+    @Test("every RIS file → CSL-JSON and → RIS: same bytes and diagnostics in 4 MB and in 200-byte pieces")
+    func risFiles() throws {
+        let files = Self.risFiles()
+        #expect(files.count >= 40, "RIS fixtures not found under \(Self.root.path)")
+        let toRIS = try Self.checkIdentical(files, to: .ris, pieceSizes: [4 << 20, 200])
+        #expect(toRIS >= files.count * 3 / 2, "most RIS files stream")
+        // Records without an `ID` need keys generated over the whole library: those fall back.
+        let toCSL = try Self.checkIdentical(files, to: .cslJSON, pieceSizes: [200])
+        #expect(toCSL >= 12)
+    }
+
+    @Test("RIS records cut anywhere: junk between records, tags after ER, Latin-1, BOM, a last record without ER")
+    func risAwkward() throws {
+        var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+        bytes += Array(
+            """
+            Exported by some tool\r
+            \r
+            TY  - JOUR\r
+            ID  - one\r
+            AU  - Smith, Ann\r
+            TI  - First title\r
+            AB  - An abstract\r
+            \r
+            over two paragraphs\r
+            ER  - \r
+            NL  - ovid after ER\r
+            \r
+            TY  - BOOK\r
+            ID  - two\r
+            TI  - Caf
+            """.utf8)
+        bytes += [0xE9]  // Latin-1 é: the file is not UTF-8
+        bytes += Array(
+            """
+            \r
+            ER  - \r
+            \r
+            some junk between records\r
+            TY  - CHAP\r
+            ID  - three\r
+            T1  - Third, M\u{E9}tier
+            ER  - \r
+            TY  - JOUR\r
+            ID  - four\r
+            TY  - JOUR\r
+            ID  - five\r
+            TI  - Fifth\r
+            ER  - \r
+            \r
+            TY  - GEN\r
+            ID  - six\r
+            TI  - Latin-1 again
+            """.utf8)
+        bytes += [0xE8, 0x0D, 0x0A]
+        bytes += Array("ER  - \nTY  - RPRT\nID  - seven\nTI  - No ER at the end\n".utf8)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bibkit-stream-\(UUID().uuidString).ris").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        for target in [FormatID.ris, .cslJSON] {
+            for pieceSize in [1 << 20, 200, 37, 7, 1] {
+                let r = try Self.convert(path, to: target, pieceSize: pieceSize)
+                let streamed = try #require(r.streamed, "not streamed: \(r.reason ?? "")")
+                #expect(streamed == r.whole, "\(target) in \(pieceSize)-byte pieces")
+                #expect(r.streamedDiagnostics == r.wholeDiagnostics, "\(target) in \(pieceSize)-byte pieces")
+                #expect(r.wholeDiagnostics.filter { $0.contains("ris.latin1") }.count == 1)
+                #expect(r.wholeDiagnostics.contains { $0.contains("ris.missing-er") })
+                #expect(r.wholeDiagnostics.contains { $0.contains("ris.outside-record") })
+            }
+        }
+    }
+
+    @Test("RIS that must be read whole falls back: UTF-16, no record at all")
+    func risFallback() throws {
+        let dir = FileManager.default.temporaryDirectory
+        let utf16 = dir.appendingPathComponent("bibkit-stream-\(UUID().uuidString).ris").path
+        let none = dir.appendingPathComponent("bibkit-stream-\(UUID().uuidString).ris").path
+        defer {
+            try? FileManager.default.removeItem(atPath: utf16)
+            try? FileManager.default.removeItem(atPath: none)
+        }
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for u in "TY  - JOUR\r\nID  - a\r\nTI  - Title\r\nER  - \r\n".utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        try Data(bytes).write(to: URL(fileURLWithPath: utf16))
+        try Data("just some text\nER  - \n".utf8).write(to: URL(fileURLWithPath: none))
+        let r1 = try Self.convert(utf16, to: .ris, pieceSize: 64)
+        #expect(r1.streamed == nil && r1.reason == "the file is UTF-16")
+        let r2 = try Self.convert(none, to: .ris, pieceSize: 64)
+        #expect(r2.streamed == nil && r2.reason == "no RIS record")
     }
 
     @Test("crossref and xdata parents before and after their children, two levels deep, across pieces")

@@ -101,6 +101,10 @@ public struct FormatPlugin: Sendable {
     /// Checks a document in this format against bibkit's own schema (`Schemas/`), if the
     /// format has one: takes the bytes and the name used in locations.
     public var validator: (@Sendable ([UInt8], String) -> Diagnostics)?
+    /// Makes a reader that goes through a file piece by piece (see ``streaming(reader:writer:)``).
+    public var streamReader: (@Sendable (_ source: String, _ options: ReadOptions) -> (any StreamingReader)?)?
+    /// Makes a writer that writes entry by entry (see ``streaming(reader:writer:)``).
+    public var streamWriter: (@Sendable (_ options: WriteOptions) -> any StreamingWriter)?
 
     /// Creates a plug-in.
     public init(
