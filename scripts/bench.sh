@@ -96,10 +96,14 @@ for n in "${sizes[@]}"; do
   row bibtex-\>biblatex "$bib" "--from bibtex --to biblatex"
   row bibtex-\>ris "$bib" "--from bibtex --to ris" \
     "bib2xml|xml2ris" "bib2xml '$bib' | xml2ris"
+  row bibtex-\>ris-whole "$bib" "--from bibtex --to ris --no-stream"
   row bibtex-\>jats "$bib" "--from bibtex --to jats"
   row ris-\>bibtex "$ris" "--from ris --to bibtex" \
     "ris2xml|xml2bib" "ris2xml '$ris' | xml2bib"
   row ris-\>csl-json "$ris" "--from ris --to csl-json"
+  row ris-\>csl-json-whole "$ris" "--from ris --to csl-json --no-stream"
+  row ris-\>ris "$ris" "--from ris --to ris"
+  row ris-\>ris-whole "$ris" "--from ris --to ris --no-stream"
   row csl-json-\>bibtex "$json" "--from csl-json --to bibtex" \
     pandoc "pandoc -f csljson -t bibtex '$json'"
   row csl-json-\>ris "$json" "--from csl-json --to ris"
