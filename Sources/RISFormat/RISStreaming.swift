@@ -127,15 +127,7 @@ extension RISWriter {
         /// Appends one record (always written).
         public mutating func write(_ entry: Entry, diagnostics: inout Diagnostics) -> Bool {
             if count > 0 { out.append(contentsOf: [0x0D, 0x0A]) }
-            var record = RISRecordWriter(entry: entry)
-            record.write()
-            for d in record.diagnostics.all { diagnostics.report(d) }
-            for (tag, value) in record.lines {
-                out.append(contentsOf: tag.utf8)
-                out.append(contentsOf: [0x20, 0x20, UInt8(ascii: "-"), 0x20])
-                out.append(contentsOf: value.utf8)
-                out.append(contentsOf: [0x0D, 0x0A])
-            }
+            RISWriter.appendRecord(entry, to: &out, diagnostics: &diagnostics)
             count += 1
             return true
         }

@@ -26,21 +26,26 @@ public struct RISWriter: BibliographyWriter {
         out.reserveCapacity(library.entries.count * 1024)
         for (i, entry) in library.entries.enumerated() {
             if i > 0 { out.append(contentsOf: [0x0D, 0x0A]) }
-            var record = RISRecordWriter(entry: entry)
-            record.write()
-            for d in record.diagnostics.all { diagnostics.report(d) }
-            for (tag, value) in record.lines {
-                Self.append(tag, to: &out)
-                out.append(0x20)
-                out.append(0x20)
-                out.append(UInt8(ascii: "-"))
-                out.append(0x20)
-                Self.append(value, to: &out)
-                out.append(0x0D)
-                out.append(0x0A)
-            }
+            Self.appendRecord(entry, to: &out, diagnostics: &diagnostics)
         }
         return out
+    }
+
+    /// Appends one record's lines (shared with ``Stream``).
+    static func appendRecord(_ entry: Entry, to out: inout [UInt8], diagnostics: inout Diagnostics) {
+        var record = RISRecordWriter(entry: entry)
+        record.write()
+        for d in record.diagnostics.all { diagnostics.report(d) }
+        for (tag, value) in record.lines {
+            Self.append(tag, to: &out)
+            out.append(0x20)
+            out.append(0x20)
+            out.append(UInt8(ascii: "-"))
+            out.append(0x20)
+            Self.append(value, to: &out)
+            out.append(0x0D)
+            out.append(0x0A)
+        }
     }
 
     /// Appends a string's UTF-8 bytes (copied at once when they are contiguous).
