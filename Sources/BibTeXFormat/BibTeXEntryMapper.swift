@@ -18,8 +18,12 @@ struct BibTeXEntryMapper {
     /// First occurrence of each field name (lower case) → index into `fields`.
     private var fields: [ResolvedField] = []
     private var first: [String: Int] = [:]
+    /// The fields that are the first of their name (`first[f.lower] == i`), without hashing.
+    private var isFirst = FieldFlags()
     private var consumed = FieldFlags()
     private var extra: [(Int, FieldKey, String)] = []
+    /// Plain decodings met before, handed from entry to entry by the reader (swap it in and out).
+    var plainCache = LaTeXPlainCache()
 
     init(source: ResolvedEntry, dialect: BibTeXDialect, lines: LineIndex) {
         self.source = source
@@ -39,10 +43,12 @@ struct BibTeXEntryMapper {
             start: lines.location(ofOffset: source.range.lowerBound), endOffset: source.range.upperBound + lines.baseOffset)
         fields = source.fields
         consumed = FieldFlags(count: fields.count)
+        isFirst = FieldFlags(count: fields.count)
         first.reserveCapacity(fields.count)
         for (i, f) in fields.enumerated() {
             if first[f.lower] == nil {
                 first[f.lower] = i
+                isFirst.insert(i)
             } else if !f.inherited {
                 keepAside(i, because: "field '\(f.name)' appears again; the first value counts (as in BibTeX)")
             }
@@ -86,7 +92,7 @@ struct BibTeXEntryMapper {
 
     /// Plain decoded text of a field.
     private mutating func plain(_ f: ResolvedField) -> String {
-        let (text, unknownCommands) = f.value.withUnsafeBufferPointer { LaTeXDecoder.plain($0) }
+        let (text, unknownCommands) = f.value.withUnsafeBufferPointer { plainCache.plain($0) }
         note(unknownCommands, f)
         return text
     }
@@ -188,8 +194,8 @@ struct BibTeXEntryMapper {
         if reading.usedSubtypeField { _ = take("entrysubtype") }
     }
 
-    private func plainNoReport(_ f: ResolvedField) -> String {
-        f.value.withUnsafeBufferPointer { LaTeXDecoder.plain($0) }.0
+    private mutating func plainNoReport(_ f: ResolvedField) -> String {
+        f.value.withUnsafeBufferPointer { plainCache.plain($0) }.0
     }
 
     // MARK: Names
@@ -202,11 +208,11 @@ struct BibTeXEntryMapper {
 
     private mutating func mapNames() {
         let prefix = useprefix
-        for (i, f) in fields.enumerated() where !consumed.contains(i) && first[f.lower] == i {
+        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) {
             guard let target = nameTarget(f.lower) else { continue }
             consumed.insert(i)
             if let typeName = target.typeField { _ = take(typeName) }
-            let result = f.value.withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: prefix) }
+            let result = f.value.withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: prefix, cache: &plainCache) }
             note(result.unknownCommands, f)
             for problem in result.problems {
                 diagnostics.warning("bibtex.name", "\(f.name): \(problem)", at: location(f), entryKey: key, field: f.name)
@@ -233,7 +239,7 @@ struct BibTeXEntryMapper {
     private enum LevelKind { case entry, container, series }
 
     /// Where a name field goes: the role, the level, and the `…type` field it used.
-    private func nameTarget(_ name: String) -> (role: ContributorRole, level: LevelKind, typeField: String?)? {
+    private mutating func nameTarget(_ name: String) -> (role: ContributorRole, level: LevelKind, typeField: String?)? {
         // Most fields are not names: one set lookup says so.
         guard Self.possibleNameFields.contains(name) else { return nil }
         if ["editora", "editorb", "editorc", "namea", "nameb", "namec"].contains(name) {
@@ -357,7 +363,32 @@ struct BibTeXEntryMapper {
             if entry.fields[.number] == nil, let f = take("eid") { entry.fields[.number] = plain(f) }
         }
         if series.number == nil, let f = take("seriesnumber") { series.number = plain(f) }
-        if let f = take("pages") { entry.fields[.page] = Self.pages(plain(f)) }
+        if let f = take("pages") { entry.fields[.page] = Self.simplePages(f.value) ?? Self.pages(plain(f)) }
+    }
+
+    /// The common page values read without decoding: `123` and `e12` as they are, `12-15`
+    /// and `12--15` as `12-15` (what ``pages(_:)`` makes of their decoded text); nil for
+    /// anything else. A single hyphen is a range only between digits (`S-12` stays).
+    static func simplePages(_ value: [UInt8]) -> String? {
+        func isAlnum(_ b: UInt8) -> Bool { isASCIIDigit(b) || isASCIILetter(b) }
+        var i = 0
+        let n = value.count
+        while i < n && isAlnum(value[i]) { i += 1 }
+        guard i > 0 else { return nil }
+        if i == n { return String(decoding: value, as: UTF8.self) }
+        let leftEnd = i
+        while i < n && value[i] == UInt8(ascii: "-") { i += 1 }
+        let hyphens = i - leftEnd
+        let rightStart = i
+        while i < n && isAlnum(value[i]) { i += 1 }
+        guard i == n, rightStart < n, hyphens == 1 || hyphens == 2 else { return nil }
+        if hyphens == 1 {
+            guard value[..<leftEnd].allSatisfy(isASCIIDigit), value[rightStart...].allSatisfy(isASCIIDigit) else { return nil }
+        }
+        var out = value[..<leftEnd]
+        out.append(UInt8(ascii: "-"))
+        out.append(contentsOf: value[rightStart...])
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Page ranges as the model keeps them: `12345--12360`, `12345–12360`, `1598 - 1602` →
@@ -493,7 +524,7 @@ struct BibTeXEntryMapper {
     private var isbns: [String] = []
 
     private mutating func mapIdentifiers() {
-        for (i, f) in fields.enumerated() where !consumed.contains(i) && first[f.lower] == i {
+        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) {
             let name = f.lower
             switch name {
             case "doi":
@@ -749,14 +780,14 @@ struct BibTeXEntryMapper {
     private mutating func mapOtherFields() {
         // Where two names feed one model field (`school` and `institution`), the field's home
         // for this entry type wins; the other stays in extra under its own name.
-        for (i, f) in fields.enumerated() where !consumed.contains(i) && first[f.lower] == i && !Self.notFields.contains(f.lower) {
+        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) && !Self.notFields.contains(f.lower) {
             guard let field = BibTeXFieldTable.field(named: f.lower, in: dialect, type: type), entry.fields[field] == nil,
                 BibTeXFieldTable.row(field).names(in: dialect, type: type).first == f.lower
             else { continue }
             consumed.insert(i)
             entry.fields[field] = plain(f)
         }
-        for (i, f) in fields.enumerated() where !consumed.contains(i) && first[f.lower] == i {
+        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) {
             let name = f.lower
             if name == "pubstate" {
                 consumed.insert(i)
@@ -801,7 +832,7 @@ struct BibTeXEntryMapper {
         // Macro markers, after the other extras and by field name, so that their place does not
         // depend on the order the fields were written in.
         var markers: [(String, String)] = []
-        for (i, f) in fields.enumerated() where first[f.lower] == i {
+        for (i, f) in fields.enumerated() where isFirst.contains(i) {
             guard let expression = f.expression else { continue }
             if f.lower == "month" || f.lower == "year" || f.lower == "day" {
                 if !extra.contains(where: { $0.0 == i }) { continue }

@@ -34,6 +34,12 @@ public enum BibTeXNameParser {
 
     /// Parses the bytes of a name field's LaTeX value.
     static func parse(_ buf: UnsafeBufferPointer<UInt8>, useprefix: Bool) -> Result {
+        var cache = LaTeXPlainCache()
+        return parse(buf, useprefix: useprefix, cache: &cache)
+    }
+
+    /// Parses the bytes of a name field's LaTeX value, decoding through `cache`.
+    static func parse(_ buf: UnsafeBufferPointer<UInt8>, useprefix: Bool, cache: inout LaTeXPlainCache) -> Result {
         var result = Result(names: NameList(), problems: [], unknownCommands: [])
         let words = splitWords(buf, 0..<buf.count, separators: .whitespace)
         var current: [Range<Int>] = []
@@ -62,7 +68,7 @@ public enum BibTeXNameParser {
                     result.names.truncated = true
                     continue
                 }
-                if let name = parseName(buf, range, useprefix: useprefix, result: &result) {
+                if let name = parseName(buf, range, useprefix: useprefix, result: &result, cache: &cache) {
                     result.names.names.append(name)
                 }
             }
@@ -80,17 +86,18 @@ public enum BibTeXNameParser {
     }
 
     private static func parseName(
-        _ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, useprefix: Bool, result: inout Result
+        _ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, useprefix: Bool, result: inout Result,
+        cache: inout LaTeXPlainCache
     ) -> PersonName? {
         // A single brace group: an organisation or a name kept whole.
         if buf[range.lowerBound] == UInt8(ascii: "{"), matchingClose(buf, range.lowerBound, range.upperBound) == range.upperBound - 1,
             !(range.count > 2 && buf[range.lowerBound + 1] == UInt8(ascii: "\\") && isSpecialCharacterOnly(buf, range))
         {
-            let literal = decode(buf, (range.lowerBound + 1)..<(range.upperBound - 1), result: &result)
+            let literal = decode(buf, (range.lowerBound + 1)..<(range.upperBound - 1), result: &result, cache: &cache)
             return literal.isEmpty ? nil : PersonName(literal: literal)
         }
         let parts = splitCommas(buf, range)
-        if let extended = extendedName(buf, parts, result: &result) { return extended }
+        if let extended = extendedName(buf, parts, result: &result, cache: &cache) { return extended }
         var name = PersonName()
         var von: String?
         switch parts.count {
@@ -101,12 +108,12 @@ public enum BibTeXNameParser {
             let lastIndex = tokens.count - 1
             if let vonStart = lower[..<lastIndex].firstIndex(of: true) {
                 let vonEnd = lower[..<lastIndex].lastIndex(of: true) ?? vonStart
-                name.given = join(buf, tokens[..<vonStart], result: &result)
-                von = join(buf, tokens[vonStart...vonEnd], result: &result)
-                name.family = join(buf, tokens[(vonEnd + 1)...], result: &result)
+                name.given = join(buf, tokens[..<vonStart], result: &result, cache: &cache)
+                von = join(buf, tokens[vonStart...vonEnd], result: &result, cache: &cache)
+                name.family = join(buf, tokens[(vonEnd + 1)...], result: &result, cache: &cache)
             } else {
-                name.given = join(buf, tokens[..<lastIndex], result: &result)
-                name.family = join(buf, tokens[lastIndex...], result: &result)
+                name.given = join(buf, tokens[..<lastIndex], result: &result, cache: &cache)
+                name.family = join(buf, tokens[lastIndex...], result: &result, cache: &cache)
             }
         default:
             if parts.count > 3 {
@@ -117,19 +124,19 @@ public enum BibTeXNameParser {
                 let lower = tokens.map { isLowercase(buf, $0) }
                 let lastIndex = tokens.count - 1
                 if let vonEnd = lower[..<lastIndex].lastIndex(of: true) {
-                    von = join(buf, tokens[...vonEnd], result: &result)
-                    name.family = join(buf, tokens[(vonEnd + 1)...], result: &result)
+                    von = join(buf, tokens[...vonEnd], result: &result, cache: &cache)
+                    name.family = join(buf, tokens[(vonEnd + 1)...], result: &result, cache: &cache)
                 } else {
-                    name.family = join(buf, tokens[...], result: &result)
+                    name.family = join(buf, tokens[...], result: &result, cache: &cache)
                 }
             }
             if parts.count == 2 {
-                name.given = join(buf, splitWords(buf, parts[1], separators: .nameWords)[...], result: &result)
+                name.given = join(buf, splitWords(buf, parts[1], separators: .nameWords)[...], result: &result, cache: &cache)
             } else {
-                name.suffix = join(buf, splitWords(buf, parts[1], separators: .nameWords)[...], result: &result)
+                name.suffix = join(buf, splitWords(buf, parts[1], separators: .nameWords)[...], result: &result, cache: &cache)
                 var given: [String] = []
                 for part in parts[2...] {
-                    if let g = join(buf, splitWords(buf, part, separators: .nameWords)[...], result: &result) { given.append(g) }
+                    if let g = join(buf, splitWords(buf, part, separators: .nameWords)[...], result: &result, cache: &cache) { given.append(g) }
                 }
                 name.given = given.isEmpty ? nil : given.joined(separator: ", ")
             }
@@ -180,7 +187,7 @@ public enum BibTeXNameParser {
     ]
 
     private static func extendedName(
-        _ buf: UnsafeBufferPointer<UInt8>, _ parts: [Range<Int>], result: inout Result
+        _ buf: UnsafeBufferPointer<UInt8>, _ parts: [Range<Int>], result: inout Result, cache: inout LaTeXPlainCache
     ) -> PersonName? {
         var pairs: [(String, Range<Int>)] = []
         for part in parts {
@@ -203,7 +210,7 @@ public enum BibTeXNameParser {
             {
                 r = (r.lowerBound + 1)..<(r.upperBound - 1)
             }
-            let value = decode(buf, r, result: &result)
+            let value = decode(buf, r, result: &result, cache: &cache)
             switch key {
             case "family": name.family = value.isEmpty ? nil : value
             case "given": name.given = value.isEmpty ? nil : value
@@ -362,7 +369,9 @@ public enum BibTeXNameParser {
     }
 
     /// Words joined with spaces, decoded to plain text; nil when empty.
-    private static func join(_ buf: UnsafeBufferPointer<UInt8>, _ tokens: ArraySlice<Range<Int>>, result: inout Result) -> String? {
+    private static func join(
+        _ buf: UnsafeBufferPointer<UInt8>, _ tokens: ArraySlice<Range<Int>>, result: inout Result, cache: inout LaTeXPlainCache
+    ) -> String? {
         guard let first = tokens.first, let last = tokens.last else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(last.upperBound - first.lowerBound)
@@ -370,12 +379,14 @@ public enum BibTeXNameParser {
             if k > 0 { bytes.append(0x20) }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[t]))
         }
-        let text = bytes.withUnsafeBufferPointer { decode($0, 0..<$0.count, result: &result) }
+        let text = bytes.withUnsafeBufferPointer { decode($0, 0..<$0.count, result: &result, cache: &cache) }
         return text.isEmpty ? nil : text
     }
 
-    private static func decode(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, result: inout Result) -> String {
-        let (text, unknown) = LaTeXDecoder.plain(UnsafeBufferPointer(rebasing: buf[range]))
+    private static func decode(
+        _ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, result: inout Result, cache: inout LaTeXPlainCache
+    ) -> String {
+        let (text, unknown) = cache.plain(UnsafeBufferPointer(rebasing: buf[range]))
         result.unknownCommands.append(contentsOf: unknown)
         // Names use ordinary spaces: ties (`~` → no-break space) separate words here.
         var out = text

@@ -71,9 +71,12 @@ public struct BibTeXReader: BibliographyReader {
         library.metadata = resolver.metadata
         library.entries.reserveCapacity(resolved.count)
         var unknown = UnknownCommandReport()
+        var cache = LaTeXPlainCache()
         for entry in resolved {
             var mapper = BibTeXEntryMapper(source: entry, dialect: dialect, lines: lines)
+            swap(&mapper.plainCache, &cache)
             library.entries.append(mapper.map())
+            swap(&mapper.plainCache, &cache)
             diagnostics.append(contentsOf: mapper.diagnostics)
             unknown.merge(mapper.unknown)
         }
@@ -194,12 +197,15 @@ struct BibTeXResolver {
     /// are not returned, and no diagnostics are given about them.
     mutating func resolve(
         _ document: BibTeXRawDocument, inheriting: Bool = true,
-        parents: (before: [ResolvedEntry], after: [ResolvedEntry]) = ([], [])
+        parents: (before: [ResolvedEntry], after: [ResolvedEntry]) = ([], []),
+        only: ((BibTeXRawEntry) -> Bool)? = nil
     ) -> [ResolvedEntry] {
         var entries: [ResolvedEntry] = []
         for block in document.blocks {
             switch block {
             case .entry(let raw):
+                // `only`: the entries wanted (the others are skipped; macros still count).
+                if let only, !only(raw) { continue }
                 var fields: [ResolvedField] = []
                 fields.reserveCapacity(raw.fields.count)
                 for field in raw.fields {
@@ -255,6 +261,23 @@ struct BibTeXResolver {
             return Array(inherit(all, own: own)[own])
         }
         return inherit(entries, own: entries.indices)
+    }
+
+    /// True for a field name that names parents: `crossref` or `xdata`, in any case.
+    static func isParentField(_ name: String) -> Bool {
+        var u = name.utf8.makeIterator()
+        func next() -> UInt8 { (u.next() ?? 0) | 0x20 }
+        switch name.utf8.count {
+        case 8:
+            return next() == UInt8(ascii: "c") && next() == UInt8(ascii: "r") && next() == UInt8(ascii: "o")
+                && next() == UInt8(ascii: "s") && next() == UInt8(ascii: "s") && next() == UInt8(ascii: "r")
+                && next() == UInt8(ascii: "e") && next() == UInt8(ascii: "f")
+        case 5:
+            return next() == UInt8(ascii: "x") && next() == UInt8(ascii: "d") && next() == UInt8(ascii: "a")
+                && next() == UInt8(ascii: "t") && next() == UInt8(ascii: "a")
+        default:
+            return false
+        }
     }
 
     /// The keys (lower case) an entry's `crossref` and `xdata` fields name.

@@ -516,6 +516,9 @@ private struct Scanner {
         var depth = quoted ? 0 : 1
         var j = from
         while j < n {
+            // Eight bytes at a time up to the next one that matters (`{ } "` or a line break).
+            j = BibTeXText.nextDelimiter(buf, from: j)
+            guard j < n else { break }
             let b = buf[j]
             switch b {
             case UInt8(ascii: "{"):
@@ -722,12 +725,64 @@ enum BibTeXText {
         return nil
     }
 
+    /// Bytes set in every lane of a word.
+    @inline(__always)
+    private static func lanes(_ b: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(b) }
+
+    /// The high bit of each byte of `x` that equals the byte of `pattern` (exact for the
+    /// lowest match, which is all callers use).
+    @inline(__always)
+    private static func equalBytes(_ x: UInt64, _ pattern: UInt64) -> UInt64 {
+        let y = x ^ pattern
+        return (y &- 0x0101_0101_0101_0101) & ~y & 0x8080_8080_8080_8080
+    }
+
+    /// The index of the first `{`, `}`, `"`, LF or CR at or after `from` (`buf.count` when none).
+    @inline(__always)
+    static func nextDelimiter(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var j = from
+        let n = buf.count
+        #if _endian(little)
+        if let base = buf.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while j + 8 <= n {
+                let x = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                let m = equalBytes(x, lanes(0x7B)) | equalBytes(x, lanes(0x7D)) | equalBytes(x, lanes(0x22))
+                    | equalBytes(x, lanes(0x0A)) | equalBytes(x, lanes(0x0D))
+                if m != 0 { return j + m.trailingZeroBitCount >> 3 }
+                j += 8
+            }
+        }
+        #endif
+        while j < n {
+            let b = buf[j]
+            if b == 0x7B || b == 0x7D || b == 0x22 || b == 0x0A || b == 0x0D { return j }
+            j += 1
+        }
+        return n
+    }
+
+    /// The index of the first byte at or after `from` that is not ASCII (`buf.count` when none).
+    @inline(__always)
+    static func nextNonASCII(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var j = from
+        let n = buf.count
+        if let base = buf.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while j + 8 <= n && raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { j += 8 }
+        }
+        while j < n && buf[j] < 0x80 { j += 1 }
+        return j
+    }
+
     /// The offset of the first byte that is not valid UTF-8, if any.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         bytes.withUnsafeBufferPointer { buf in
             var i = 0
             let n = buf.count
             while i < n {
+                i = nextNonASCII(buf, from: i)
+                guard i < n else { break }
                 let b = buf[i]
                 if b < 0x80 {
                     i += 1

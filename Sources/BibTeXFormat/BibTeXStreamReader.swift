@@ -33,6 +33,7 @@ public struct BibTeXStreamReader {
     private var metadata = CollectionMetadata()
     private var seenKeys: [String: String] = [:]
     private var unknown = UnknownCommandReport()
+    private var plainCache = LaTeXPlainCache()
     private var sawBlock = false
     private var sawText = false
 
@@ -85,15 +86,32 @@ public struct BibTeXStreamReader {
     public mutating func collectParents(_ bytes: [UInt8], atEnd: Bool) throws(Stop) -> Int {
         guard let piece = try scan(bytes, atEnd: atEnd) else { return 0 }
         let (lines, document, used, _) = piece
-        var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
-        if let macros { resolver.macros = macros }
-        resolver.metadata = metadata
-        let resolved = resolver.resolve(document, inheriting: false)
-        macros = resolver.macros
-        metadata = resolver.metadata
-        for entry in resolved { referenced.formUnion(BibTeXResolver.parentKeys(of: entry)) }
+        // Only what the first pass needs is resolved: the entries that name parents (for
+        // their keys), then the entries that are parents; `@string`s in both, in file order.
+        var children = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
+        if let macros { children.macros = macros }
+        children.metadata = metadata
+        let named = children.resolve(document, inheriting: false) { raw in
+            raw.fields.contains { BibTeXResolver.isParentField($0.name) }
+        }
+        for entry in named { referenced.formUnion(BibTeXResolver.parentKeys(of: entry)) }
+        var kept = Set<Int>()
+        for block in document.blocks {
+            guard case .entry(let raw) = block, let key = raw.key?.lowercased(), metKeys.insert(key).inserted,
+                referenced.contains(key)
+            else { continue }
+            kept.insert(raw.range.lowerBound)
+        }
+        var resolved: [ResolvedEntry] = []
+        if !kept.isEmpty {
+            var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
+            if let macros { resolver.macros = macros }
+            resolver.metadata = metadata
+            resolved = resolver.resolve(document, inheriting: false) { kept.contains($0.range.lowerBound) }
+        }
+        macros = children.macros
+        metadata = children.metadata
         for entry in resolved {
-            guard let key = entry.key?.lowercased(), metKeys.insert(key).inserted, referenced.contains(key) else { continue }
             var parent = entry
             for k in parent.fields.indices { parent.fields[k].location = lines.location(ofOffset: parent.fields[k].offset) }
             parents.append(Self.shifted(parent, by: base.offset))
@@ -183,7 +201,10 @@ public struct BibTeXStreamReader {
         seenKeys = resolver.seenKeys
         for entry in resolved {
             var mapper = BibTeXEntryMapper(source: entry, dialect: dialect, lines: lines)
-            each(mapper.map())
+            swap(&mapper.plainCache, &plainCache)
+            let mapped = mapper.map()
+            swap(&mapper.plainCache, &plainCache)
+            each(mapped)
             diagnostics.append(contentsOf: mapper.diagnostics)
             unknown.merge(mapper.unknown)
         }

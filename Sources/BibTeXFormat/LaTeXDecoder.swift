@@ -82,6 +82,11 @@ public enum LaTeXDecoder {
         return (r.text.plainText, r.unknownCommands)
     }
 
+    /// Plain text of bytes through `cache` (see ``LaTeXPlainCache``).
+    static func plain(_ bytes: UnsafeBufferPointer<UInt8>, cache: inout LaTeXPlainCache) -> (String, [String]) {
+        cache.plain(bytes)
+    }
+
     // MARK: Tables
 
     /// Whole special-character forms of the writer's table (`{\"o}`, `{\ss}`,
@@ -398,9 +403,19 @@ private struct Parser {
                 emitSpace()
                 i += 1
             default:
-                // A run of ordinary bytes goes to the frame in one append.
+                // A run of ordinary bytes goes to the frame in one append, single spaces
+                // between them included (they need no collapsing: the byte before is no space).
                 var j = i + 1
-                while j < n && !Self.isSpecial[Int(buf[j])] { j += 1 }
+                while j < n {
+                    let c = buf[j]
+                    if !Self.isSpecial[Int(c)] {
+                        j += 1
+                    } else if c == 0x20 && j + 1 < n && !Self.isSpecial[Int(buf[j + 1])] {
+                        j += 2
+                    } else {
+                        break
+                    }
+                }
                 stack[stack.count - 1].text.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
                 i = j
             }
@@ -767,7 +782,7 @@ private struct Parser {
     }
 
     private mutating func controlSymbol(_ c: UInt8) {
-        let symbol = String(Character(Unicode.Scalar(c)))
+        var symbol: String { String(Character(Unicode.Scalar(c))) }
         switch c {
         case UInt8(ascii: "&"), UInt8(ascii: "%"), UInt8(ascii: "$"), UInt8(ascii: "#"), UInt8(ascii: "_"),
             UInt8(ascii: "{"), UInt8(ascii: "}"):
@@ -1019,5 +1034,32 @@ enum LaTeXDecoderStyle {
             out.append(b)
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Plain decodings of short values met before: names, journal and publisher names, keywords
+/// and the like repeat across a file, and decoding their LaTeX (`H{\'{e}}l{\`e}ne`) costs far
+/// more than a lookup. Only ASCII values are kept (for them equal strings are equal bytes),
+/// and at most ``maxCount`` of them (the table starts afresh when full), so memory stays bounded.
+struct LaTeXPlainCache {
+    static let maxKeyBytes = 64
+    static let maxCount = 8192
+    private var table: [String: (String, [String])] = [:]
+
+    /// ``LaTeXDecoder/plain(_:)`` of the bytes: the same text and unknown commands.
+    mutating func plain(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, [String]) {
+        if let text = LaTeXDecoder.plainFastPath(bytes) { return (text, []) }
+        guard bytes.count <= Self.maxKeyBytes, bytes.allSatisfy({ $0 < 0x80 }) else { return Self.decoded(bytes) }
+        let key = String(decoding: bytes, as: UTF8.self)
+        if let known = table[key] { return known }
+        let value = Self.decoded(bytes)
+        if table.count >= Self.maxCount { table.removeAll(keepingCapacity: true) }
+        table[key] = value
+        return value
+    }
+
+    private static func decoded(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, [String]) {
+        let r = LaTeXDecoder.decode(bytes, protectGroups: false)
+        return (r.text.plainText, r.unknownCommands)
     }
 }
