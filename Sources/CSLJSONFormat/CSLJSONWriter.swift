@@ -326,56 +326,11 @@ struct CSLItemWriter {
         emitter.bytes.append(UInt8(ascii: "]"))
     }
 
-    /// One element of a name array (level 3); false (nothing written) for a name skipped.
-    private mutating func emitNameObject(_ name: PersonName, field: String, index: Int) -> Bool {
+    /// The members of a name object, in the order they are written; nil (with a warning) for
+    /// a name with nothing to write. A name without family or literal part is written as a
+    /// literal name (with a note).
+    private mutating func nameParts(_ name: PersonName, field: String) -> [(key: StaticString, value: String)]? {
         func part(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
-        let family = part(name.family)
-        let literal = part(name.literal)
-        var members = 0
-        func start() {
-            if index > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
-            if emitter.pretty { emitter.newline(3) }
-            emitter.bytes.append(UInt8(ascii: "{"))
-        }
-        func member(_ key: StaticString, _ value: String) {
-            if members > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
-            if emitter.pretty { emitter.newline(4) }
-            emitter.bytes.append(UInt8(ascii: "\""))
-            emitter.appendASCII(key)
-            emitter.bytes.append(UInt8(ascii: "\""))
-            emitter.bytes.append(UInt8(ascii: ":"))
-            if emitter.pretty { emitter.bytes.append(0x20) }
-            emitter.emitString(value)
-            members += 1
-        }
-        if family == nil && literal == nil {
-            let text = name.displayName.trimmingSpaces
-            guard !text.isEmpty else {
-                diagnostics.warning("csl.empty-name", "an empty name in `\(field)` was not written", entryKey: key, field: field)
-                return false
-            }
-            diagnostics.note(
-                "csl.name-as-literal", "name “\(text)” has no family name: written as a literal name", entryKey: key, field: field)
-            start()
-            member("literal", text)
-        } else {
-            start()
-            if let family { member("family", family) }
-            // Other parts are written as they are, empty or not.
-            if let v = name.given { member("given", v) }
-            if let v = name.droppingParticle { member("dropping-particle", v) }
-            if let v = name.nonDroppingParticle { member("non-dropping-particle", v) }
-            if let v = name.suffix { member("suffix", v) }
-            if let literal { member("literal", literal) }
-        }
-        if emitter.pretty { emitter.newline(3) }
-        emitter.bytes.append(UInt8(ascii: "}"))
-        return true
-    }
-
-    private mutating func nameObject(_ name: PersonName, field: String) -> JSONOutput? {
-        func part(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
-        var m: [JSONOutputMember] = []
         let family = part(name.family)
         let literal = part(name.literal)
         if family == nil && literal == nil {
@@ -386,16 +341,43 @@ struct CSLItemWriter {
             }
             diagnostics.note(
                 "csl.name-as-literal", "name “\(text)” has no family name: written as a literal name", entryKey: key, field: field)
-            return .object([JSONOutputMember("literal", .string(text))])
+            return [("literal", text)]
         }
-        if let family { m.append(JSONOutputMember("family", .string(family))) }
+        var parts: [(key: StaticString, value: String)] = []
+        if let family { parts.append(("family", family)) }
         // Other parts are written as they are, empty or not.
-        if let v = name.given { m.append(JSONOutputMember("given", .string(v))) }
-        if let v = name.droppingParticle { m.append(JSONOutputMember("dropping-particle", .string(v))) }
-        if let v = name.nonDroppingParticle { m.append(JSONOutputMember("non-dropping-particle", .string(v))) }
-        if let v = name.suffix { m.append(JSONOutputMember("suffix", .string(v))) }
-        if let literal { m.append(JSONOutputMember("literal", .string(literal))) }
-        return .object(m)
+        if let v = name.given { parts.append(("given", v)) }
+        if let v = name.droppingParticle { parts.append(("dropping-particle", v)) }
+        if let v = name.nonDroppingParticle { parts.append(("non-dropping-particle", v)) }
+        if let v = name.suffix { parts.append(("suffix", v)) }
+        if let literal { parts.append(("literal", literal)) }
+        return parts
+    }
+
+    /// One element of a name array (level 3); false (nothing written) for a name skipped.
+    private mutating func emitNameObject(_ name: PersonName, field: String, index: Int) -> Bool {
+        guard let parts = nameParts(name, field: field) else { return false }
+        if index > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
+        if emitter.pretty { emitter.newline(3) }
+        emitter.bytes.append(UInt8(ascii: "{"))
+        for (n, member) in parts.enumerated() {
+            if n > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
+            if emitter.pretty { emitter.newline(4) }
+            emitter.bytes.append(UInt8(ascii: "\""))
+            emitter.appendASCII(member.key)
+            emitter.bytes.append(UInt8(ascii: "\""))
+            emitter.bytes.append(UInt8(ascii: ":"))
+            if emitter.pretty { emitter.bytes.append(0x20) }
+            emitter.emitString(member.value)
+        }
+        if emitter.pretty { emitter.newline(3) }
+        emitter.bytes.append(UInt8(ascii: "}"))
+        return true
+    }
+
+    private mutating func nameObject(_ name: PersonName, field: String) -> JSONOutput? {
+        guard let parts = nameParts(name, field: field) else { return nil }
+        return .object(parts.map { JSONOutputMember($0.key.description, .string($0.value)) })
     }
 
     private mutating func writeNames() {
