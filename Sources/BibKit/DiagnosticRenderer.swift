@@ -98,7 +98,16 @@ public struct DiagnosticRenderer: Sendable {
 }
 
 extension String {
-    fileprivate func replacingTabs() -> String { replacingOccurrences("\t", " ") }
+    fileprivate func replacingTabs() -> String {
+        // Tabs, and any other control character a file may hold (a NUL, an ESC that would
+        // drive the terminal), are shown as one space each, so the caret stays in place.
+        guard unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return self }
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            out.append(scalar.value < 0x20 || scalar.value == 0x7F ? " " : scalar)
+        }
+        return String(out)
+    }
 
     /// The string with every `target` character replaced.
     func replacingOccurrences(_ target: Character, _ replacement: String) -> String {

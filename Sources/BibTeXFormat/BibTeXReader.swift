@@ -49,13 +49,17 @@ public struct BibTeXReader: BibliographyReader {
                 "bibtex.utf16", "the file is UTF-16; decoded (locations refer to its UTF-8 form)",
                 at: SourceLocation(file: source, line: 1, column: 1, offset: 0))
         }
-        if input.prefix(8192).contains(0) {
+        if TextDecoding.looksBinary(input) {
             throw FatalReadError(
                 Diagnostic(
-                    .error, code: "bibtex.binary", message: "input is not text (it contains NUL bytes)",
+                    .error, code: "bibtex.binary", message: "input is not text (binary data: NUL or control bytes)",
                     location: SourceLocation(file: source, line: 1, column: 1, offset: 0)))
         }
+        let nuls = TextDecoding.replaceNULs(&input)
         let lines = LineIndex(file: source, bytes: input)
+        for place in TextDecoding.firstPerLine(nuls, lines: lines) {
+            diagnostics.warning("bibtex.nul-byte", "NUL byte in the text; read as a space", at: place)
+        }
         let invalid = BibTeXText.firstInvalidUTF8(input)
         if let bad = invalid {
             diagnostics.warning(

@@ -136,8 +136,10 @@ public struct BibTeXStreamReader {
             if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
                 throw Stop(description: "the file is UTF-16")
             }
-            if bytes.prefix(8192).contains(0) { throw Stop(description: "the file is not text") }
         }
+        // The whole-file reader refuses binary data and reads NUL bytes as spaces with a
+        // warning: a file with any NUL byte is left to it.
+        if bytes.contains(0) { throw Stop(description: "the file has NUL bytes") }
         let lines = LineIndex(file: source, bytes: bytes, base: base)
         var scanned = Diagnostics()
         var document = BibTeXScanner.scan(bytes, lines: lines, diagnostics: &scanned)

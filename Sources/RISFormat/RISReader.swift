@@ -27,13 +27,17 @@ public struct RISReader: BibliographyReader {
                 "ris.utf16", "the file is UTF-16; decoded (locations refer to its UTF-8 form)",
                 at: SourceLocation(file: source, line: 1, column: 1, offset: 0))
         }
-        if bytes.prefix(8192).contains(0) {
+        if TextDecoding.looksBinary(bytes) {
             throw FatalReadError(
                 Diagnostic(
-                    .error, code: "ris.binary", message: "input is not text (it contains NUL bytes)",
+                    .error, code: "ris.binary", message: "input is not text (binary data: NUL or control bytes)",
                     location: SourceLocation(file: source, line: 1, column: 1, offset: 0)))
         }
+        let nuls = TextDecoding.replaceNULs(&bytes)
         let lines = LineIndex(file: source, bytes: bytes)
+        for place in TextDecoding.firstPerLine(nuls, lines: lines) {
+            diagnostics.warning("ris.nul-byte", "NUL byte in the text; read as a space", at: place)
+        }
         let document = RISScanner.scan(bytes, lines: lines, diagnostics: &diagnostics)
         var library = Library()
         library.entries.reserveCapacity(document.records.count)

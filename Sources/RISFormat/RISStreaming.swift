@@ -40,11 +40,11 @@ public struct RISStreamReader: StreamingReader {
             if TextDecoding.hasUTF16ByteOrderMark(bytes) { throw StreamStop("the file is UTF-16") }
             started = true
         }
-        // The whole-file reader refuses a file with a NUL byte in its first 8 KiB.
-        let checkEnd = min(bytes.count, 8192 - base.offset)
-        if checked < checkEnd {
-            if bytes[checked..<checkEnd].contains(0) { throw StreamStop("the file is not text") }
-            checked = checkEnd
+        // The whole-file reader refuses binary data and reads NUL bytes as spaces with a
+        // warning: a file with any NUL byte is left to it.
+        if checked < bytes.count {
+            if bytes[checked...].contains(0) { throw StreamStop("the file has NUL bytes") }
+            checked = bytes.count
         }
         let used = atEnd ? bytes.count : Self.lastCut(in: bytes)
         guard used > 0 else {

@@ -42,7 +42,7 @@ import Testing
         Case(name: "bibtex/truncated-after-field-name.bib", status: 1, diagnostics: ["bibtex.missing-equals@8"],
              entries: ["good1: A Good Paper", "cut2"]),
         Case(name: "bibtex/extra-close-brace.bib", status: 0, diagnostics: [], entries: ["extra: One", "good1: A Good Paper"]),
-        Case(name: "bibtex/nul-byte.bib", status: 1, diagnostics: ["bibtex.binary@1"], entries: []),
+        Case(name: "bibtex/nul-byte.bib", status: 0, diagnostics: ["bibtex.nul-byte@8"], entries: ["good1: A Good Paper", "nul: Has NUL"]),
         Case(name: "bibtex/invalid-utf8.bib", status: 0, diagnostics: ["bibtex.latin1@8"],
              entries: ["good1: A Good Paper", "latin: Café ÿþ"]),
         Case(name: "bibtex/utf16le-bom.bib", status: 0, diagnostics: ["bibtex.utf16@1"],
@@ -83,6 +83,9 @@ import Testing
         Case(name: "fifty-mb-field.bib", generate: { Generated.bigField(.bibtex) }, status: 0, diagnostics: [],
              entries: ["big: xxxxxxxxxx", "ok: After"]),
         Case(name: "binary.bib", generate: Generated.binary, status: 1, diagnostics: ["bibtex.binary@1"], entries: []),
+        // NUL bytes past the first 8 KiB: read as spaces, reported once for their line.
+        Case(name: "late-nul-bytes.bib", generate: Generated.lateNULs, status: 0,
+             diagnostics: ["bibtex.nul-byte@302"], entries: (0..<300).map { "e\($0)" } + ["late: Has two NULs"]),
     ]
 
     static let ris: [Case] = [
@@ -96,7 +99,7 @@ import Testing
              entries: ["doetype: No Type", "roe2019second: Second Record"]),
         Case(name: "ris/untagged-lines.ris", status: 0, diagnostics: ["ris.outside-record@6"],
              entries: ["doe2020first: First Record", "roe2019second: Second Record"]),
-        Case(name: "ris/nul-byte.ris", status: 1, diagnostics: ["ris.binary@1"], entries: []),
+        Case(name: "ris/nul-byte.ris", status: 0, diagnostics: ["ris.nul-byte@7"], entries: ["doe2020first: First Record", "has: Has NUL"]),
         Case(name: "ris/invalid-utf8.ris", status: 0, diagnostics: ["ris.latin1@7"],
              entries: ["doe2020first: First Record", "cafe: Café ÿ"]),
         Case(name: "ris/utf16le-bom.ris", status: 0, diagnostics: ["ris.utf16@1"],
@@ -372,6 +375,14 @@ enum Generated {
     static func deepLaTeX() -> [UInt8] {
         Array(("@article{tex, title = {" + String(repeating: "\\textbf{", count: 10_000) + "x"
             + String(repeating: "}", count: 10_000) + "}}\n").utf8)
+    }
+
+    /// 300 short entries (about 15 KiB), then an entry with NUL bytes in its title on line 302.
+    static func lateNULs() -> [UInt8] {
+        var s = ""
+        for i in 0..<300 { s += "@misc{e\(i), title = {Entry \(i)}, year = 2020}\n" }
+        s += "@misc{late,\n  title = {Has\u{0}two\u{0}NULs}}\n"
+        return Array(s.utf8)
     }
 
     /// One entry with 20 000 authors.

@@ -128,6 +128,19 @@ import Testing
             """)
     }
 
+    @Test func controlCharactersInTheSourceLineShowAsSpaces() {
+        // A NUL, an ESC (which would drive the terminal) and a tab: one space each, caret in place.
+        var sources = SourceStore()
+        sources.add(name: "p.txt", bytes: Array("first\nA\u{0}B\u{1B}[31mC\tD\n".utf8))
+        let d = Diagnostic(.warning, code: "x.y", message: "m", location: SourceLocation(file: "p.txt", line: 2, column: 10, offset: 15))
+        #expect(DiagnosticRenderer(style: .text).render(d, sources: &sources) == """
+            p.txt:2:10: warning: m [x.y]
+              A B [31mC D
+                       ^
+
+            """)
+    }
+
     @Test func keyAndFieldInEveryStyle() {
         var sources = SourceStore()
         let d = Diagnostic(

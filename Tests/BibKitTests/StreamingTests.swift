@@ -93,7 +93,7 @@ import Testing
                 } else {
                     // Only what the streaming readers document sends a file down the whole path.
                     let known = [
-                        "the file is UTF-16", "the file is not UTF-8", "the file is not text", "an entry has no key",
+                        "the file is UTF-16", "the file is not UTF-8", "the file has NUL bytes", "an entry has no key",
                         "no RIS record", "does not stream",
                     ]
                     #expect(known.contains { r.reason?.hasPrefix($0) ?? false }, "\(path) → \(target): \(r.reason ?? "")")
