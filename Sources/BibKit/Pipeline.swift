@@ -1,6 +1,3 @@
-import BibTeXFormat
-import CSLJSONFormat
-
 /// One input to a conversion: a path (`-` for standard input) and, optionally, its format.
 public struct InputSpec: Sendable, Hashable {
     /// The path, or `-` for standard input.
