@@ -725,18 +725,6 @@ enum BibTeXText {
         return nil
     }
 
-    /// Bytes set in every lane of a word.
-    @inline(__always)
-    private static func lanes(_ b: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(b) }
-
-    /// The high bit of each byte of `x` that equals the byte of `pattern` (exact for the
-    /// lowest match, which is all callers use).
-    @inline(__always)
-    private static func equalBytes(_ x: UInt64, _ pattern: UInt64) -> UInt64 {
-        let y = x ^ pattern
-        return (y &- 0x0101_0101_0101_0101) & ~y & 0x8080_8080_8080_8080
-    }
-
     /// The index of the first `{`, `}`, `"`, LF or CR at or after `from` (`buf.count` when none).
     @inline(__always)
     static func nextDelimiter(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
@@ -747,8 +735,8 @@ enum BibTeXText {
             let raw = UnsafeRawPointer(base)
             while j + 8 <= n {
                 let x = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-                let m = equalBytes(x, lanes(0x7B)) | equalBytes(x, lanes(0x7D)) | equalBytes(x, lanes(0x22))
-                    | equalBytes(x, lanes(0x0A)) | equalBytes(x, lanes(0x0D))
+                let m = ByteWord.equal(x, 0x7B) | ByteWord.equal(x, 0x7D) | ByteWord.equal(x, 0x22)
+                    | ByteWord.equal(x, 0x0A) | ByteWord.equal(x, 0x0D)
                 if m != 0 { return j + m.trailingZeroBitCount >> 3 }
                 j += 8
             }

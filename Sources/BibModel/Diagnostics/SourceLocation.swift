@@ -56,10 +56,7 @@ public struct LineIndex: Sendable {
                 // Eight bytes at a time while they hold no line break.
                 if i + 8 <= n, let base = buf.baseAddress {
                     let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    let ones: UInt64 = 0x0101_0101_0101_0101
-                    let lf = w ^ (ones &* 0x0A)
-                    let cr = w ^ (ones &* 0x0D)
-                    if (((lf &- ones) & ~lf) | ((cr &- ones) & ~cr)) & (ones &* 0x80) == 0 {
+                    if ByteWord.equal(w, 0x0A) | ByteWord.equal(w, 0x0D) == 0 {
                         i += 8
                         continue
                     }

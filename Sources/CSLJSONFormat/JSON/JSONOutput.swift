@@ -1,3 +1,5 @@
+import BibModel
+
 /// A JSON value to be written, with object members in the order they are to appear.
 indirect enum JSONOutput: Sendable, Equatable {
     case null
@@ -161,13 +163,7 @@ struct JSONEmitter {
             // Eight bytes at a time while none needs escaping (no control byte, quote or backslash).
             if i + 8 <= n, let base = buffer.baseAddress {
                 let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
-                let quote = w ^ (ones &* 0x22)
-                let slash = w ^ (ones &* 0x5C)
-                let hit =
-                    ((w &- ones &* 0x20) & ~w) | ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash)
-                if hit & highs == 0 {
+                if ByteWord.below(w, 0x20) | ByteWord.equal(w, 0x22) | ByteWord.equal(w, 0x5C) == 0 {
                     i += 8
                     continue
                 }
