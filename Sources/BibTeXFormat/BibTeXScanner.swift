@@ -680,7 +680,7 @@ private struct Scanner {
 enum BibTeXText {
     /// Decodes bytes as UTF-8, or as Windows-1252 when they are not valid UTF-8.
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        if let s = String(validating: bytes, as: UTF8.self) { return s }
+        if let s = TextDecoding.utf8(bytes) { return s }
         return windows1252(bytes)
     }
 
@@ -691,22 +691,7 @@ enum BibTeXText {
 
     /// True when the bytes are valid UTF-8.
     static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                i += 1
-                continue
-            }
-            guard UTF8Scalar.decode(bytes, at: i, end: n) != nil else { return false }
-            switch b {
-            case 0xC2...0xDF: i += 2
-            case 0xE0...0xEF: i += 3
-            default: i += 4
-            }
-        }
-        return true
+        TextDecoding.isValidUTF8(bytes)
     }
 
     /// The index of the `}` matching the `{` at `open`, counting every brace; nil when none.

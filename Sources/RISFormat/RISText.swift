@@ -9,7 +9,7 @@ enum RISText {
     static func utf8(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
         guard !range.isEmpty else { return "" }
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
-        return String(validating: slice, as: UTF8.self)
+        return TextDecoding.utf8(slice)
     }
 
     /// Decodes bytes as Windows-1252 (a superset of Latin-1 for printable characters);

@@ -1,3 +1,5 @@
+import BibModel
+
 /// A strict JSON (RFC 8259) parser over bytes that records the byte range of every value.
 ///
 /// It scans `[UInt8]` with an index, never `Character`s; strings are decoded only for
@@ -309,13 +311,7 @@ struct JSONParser {
     private mutating func decode(_ range: Range<Int>) -> String {
         let decoded: String? = bytes.withUnsafeBufferPointer { buffer in
             let slice = UnsafeBufferPointer(rebasing: buffer[range])
-            // ASCII needs no validation, and is by far the common case.
-            var ascii = true
-            for b in slice where b >= 0x80 {
-                ascii = false
-                break
-            }
-            return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+            return TextDecoding.utf8(slice)
         }
         if let s = decoded { return s }
         repaired.append(JSONSyntaxError(message: "invalid UTF-8 in a string replaced by U+FFFD", offset: range.lowerBound))
@@ -323,7 +319,7 @@ struct JSONParser {
     }
 
     private mutating func decode(_ buffer: [UInt8], at offset: Int) -> String {
-        if let s = String(validating: buffer, as: UTF8.self) { return s }
+        if let s = buffer.withUnsafeBufferPointer({ TextDecoding.utf8($0) }) { return s }
         repaired.append(JSONSyntaxError(message: "invalid UTF-8 in a string replaced by U+FFFD", offset: offset))
         return String(decoding: buffer, as: UTF8.self)
     }
