@@ -39,6 +39,50 @@ public enum CSLDates {
         }
     }
 
+    /// True for a plain date: one day, month or year, or a closed range of them; exact, no
+    /// season or circa (``emitPlain(_:into:level:)`` writes it).
+    static func isPlain(_ date: BibDate) -> Bool {
+        !date.uncertain && !date.circa && date.season == nil && date.start != nil && (!date.isRange || date.end != nil)
+    }
+
+    /// Writes the object ``output(_:)`` makes for a plain date straight to `emitter` at
+    /// `level`: the bytes `emitter.emit(output(value).object, level:)` would write.
+    static func emitPlain(_ date: BibDate, into emitter: inout JSONEmitter, level: Int) {
+        guard let start = date.start else { return }
+        let end = date.isRange ? date.end : nil
+        emitter.bytes.append(UInt8(ascii: "{"))
+        if emitter.pretty { emitter.newline(level + 1) }
+        emitter.appendASCII("\"date-parts\":")
+        if emitter.pretty { emitter.bytes.append(0x20) }
+        emitter.bytes.append(UInt8(ascii: "["))
+        emitParts(start, into: &emitter)
+        if let end {
+            emitter.bytes.append(UInt8(ascii: ","))
+            if emitter.pretty { emitter.bytes.append(0x20) }
+            emitParts(end, into: &emitter)
+        }
+        emitter.bytes.append(UInt8(ascii: "]"))
+        if emitter.pretty { emitter.newline(level) }
+        emitter.bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// `parts(p)` written on one line, as the emitter writes an array of integers.
+    private static func emitParts(_ p: DateParts, into emitter: inout JSONEmitter) {
+        emitter.bytes.append(UInt8(ascii: "["))
+        emitter.appendInteger(cslYear(p.year))
+        if let m = p.month {
+            emitter.bytes.append(UInt8(ascii: ","))
+            if emitter.pretty { emitter.bytes.append(0x20) }
+            emitter.appendInteger(m)
+            if let d = p.day {
+                emitter.bytes.append(UInt8(ascii: ","))
+                if emitter.pretty { emitter.bytes.append(0x20) }
+                emitter.appendInteger(d)
+            }
+        }
+        emitter.bytes.append(UInt8(ascii: "]"))
+    }
+
     /// The CSL year of a model year. The model numbers years as ISO 8601, EDTF and biblatex
     /// do (astronomically: 0 is 1 BC, -349 is 350 BC); CSL numbers them as historians do,
     /// without a year 0 (the specification's "AD and BC": -2500 renders as "2500BC"; citeproc-js

@@ -326,10 +326,30 @@ struct CSLItemWriter {
         emitter.bytes.append(UInt8(ascii: "]"))
     }
 
-    /// The members of a name object, in the order they are written; nil (with a warning) for
-    /// a name with nothing to write. A name without family or literal part is written as a
-    /// literal name (with a note).
-    private mutating func nameParts(_ name: PersonName, field: String) -> [(key: StaticString, value: String)]? {
+    /// The members of a name object (nil members are not written), in the order they are
+    /// written: a fixed set of slots, so no array per name.
+    private struct NameMembers {
+        var family: String?
+        var given: String?
+        var droppingParticle: String?
+        var nonDroppingParticle: String?
+        var suffix: String?
+        var literal: String?
+
+        /// Each member present, in order.
+        func forEach(_ body: (StaticString, String) -> Void) {
+            if let v = family { body("family", v) }
+            if let v = given { body("given", v) }
+            if let v = droppingParticle { body("dropping-particle", v) }
+            if let v = nonDroppingParticle { body("non-dropping-particle", v) }
+            if let v = suffix { body("suffix", v) }
+            if let v = literal { body("literal", v) }
+        }
+    }
+
+    /// The members of a name object; nil (with a warning) for a name with nothing to write.
+    /// A name without family or literal part is written as a literal name (with a note).
+    private mutating func nameMembers(_ name: PersonName, field: String) -> NameMembers? {
         func part(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
         let family = part(name.family)
         let literal = part(name.literal)
@@ -341,34 +361,31 @@ struct CSLItemWriter {
             }
             diagnostics.note(
                 "csl.name-as-literal", "name “\(text)” has no family name: written as a literal name", entryKey: key, field: field)
-            return [("literal", text)]
+            return NameMembers(literal: text)
         }
-        var parts: [(key: StaticString, value: String)] = []
-        if let family { parts.append(("family", family)) }
         // Other parts are written as they are, empty or not.
-        if let v = name.given { parts.append(("given", v)) }
-        if let v = name.droppingParticle { parts.append(("dropping-particle", v)) }
-        if let v = name.nonDroppingParticle { parts.append(("non-dropping-particle", v)) }
-        if let v = name.suffix { parts.append(("suffix", v)) }
-        if let literal { parts.append(("literal", literal)) }
-        return parts
+        return NameMembers(
+            family: family, given: name.given, droppingParticle: name.droppingParticle,
+            nonDroppingParticle: name.nonDroppingParticle, suffix: name.suffix, literal: literal)
     }
 
     /// One element of a name array (level 3); false (nothing written) for a name skipped.
     private mutating func emitNameObject(_ name: PersonName, field: String, index: Int) -> Bool {
-        guard let parts = nameParts(name, field: field) else { return false }
+        guard let members = nameMembers(name, field: field) else { return false }
         if index > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
         if emitter.pretty { emitter.newline(3) }
         emitter.bytes.append(UInt8(ascii: "{"))
-        for (n, member) in parts.enumerated() {
+        var n = 0
+        members.forEach { memberKey, value in
             if n > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
             if emitter.pretty { emitter.newline(4) }
             emitter.bytes.append(UInt8(ascii: "\""))
-            emitter.appendASCII(member.key)
+            emitter.appendASCII(memberKey)
             emitter.bytes.append(UInt8(ascii: "\""))
             emitter.bytes.append(UInt8(ascii: ":"))
             if emitter.pretty { emitter.bytes.append(0x20) }
-            emitter.emitString(member.value)
+            emitter.emitString(value)
+            n += 1
         }
         if emitter.pretty { emitter.newline(3) }
         emitter.bytes.append(UInt8(ascii: "}"))
@@ -376,8 +393,10 @@ struct CSLItemWriter {
     }
 
     private mutating func nameObject(_ name: PersonName, field: String) -> JSONOutput? {
-        guard let parts = nameParts(name, field: field) else { return nil }
-        return .object(parts.map { JSONOutputMember($0.key.description, .string($0.value)) })
+        guard let members = nameMembers(name, field: field) else { return nil }
+        var out: [JSONOutputMember] = []
+        members.forEach { out.append(JSONOutputMember($0.description, .string($1))) }
+        return .object(out)
     }
 
     private mutating func writeNames() {
@@ -446,8 +465,15 @@ struct CSLItemWriter {
                     entryKey: key, field: role.rawValue)
                 value = .raw(d.edtf)
             }
+            let topLevel = CSLVariables.kinds[role.rawValue] == .date
+            if topLevel, case .typed(let d) = value, CSLDates.isPlain(d) {
+                // Most dates: written straight out, no tree.
+                beginMember(role.rawValue)
+                CSLDates.emitPlain(d, into: &emitter, level: 2)
+                continue
+            }
             let (object, exact) = CSLDates.output(value)
-            if CSLVariables.kinds[role.rawValue] == .date {
+            if topLevel {
                 put(role.rawValue, object)
             } else {
                 otherRoles.append(JSONOutputMember(role.rawValue, object))
@@ -560,51 +586,62 @@ struct CSLItemWriter {
         return .object(m)
     }
 
+    /// The levels in the order a variable looks for its identifier: the one the reader puts
+    /// it back into first (0 the entry, 1 the container, 2 the series).
+    private static let entryFirst = [0, 1, 2]
+    private static let containerFirst = [1, 0, 2]
+    /// Each level and the `level` written in its listed identifiers.
+    private static let levelNames: [(Int, String?)] = [(0, nil), (1, "container"), (2, "series")]
+
     private mutating func writeIdentifiers() {
         let containerIDs = entry.container?.identifiers ?? []
         let seriesIDs = entry.series?.identifiers ?? []
         // Nothing to write (and nothing derived) without identifiers.
         if entry.identifiers.isEmpty && containerIDs.isEmpty && seriesIDs.isEmpty { return }
         let hasContainer = !(entry.container?.title?.isEmpty ?? true)
+        func level(_ l: Int) -> [Identifier] { l == 0 ? entry.identifiers : l == 1 ? containerIDs : seriesIDs }
         var top: [(variable: String, id: Identifier, toContainer: Bool)] = []
         // Which identifiers of each level (entry, container, series) a variable took.
-        let levels = [entry.identifiers, containerIDs, seriesIDs]
-        var used = levels.map { [Bool](repeating: false, count: $0.count) }
+        var used: [Set<Int>] = [[], [], []]
         for (kind, variable) in CSLVariables.identifierVariables {
             let toContainer = CSLVariables.identifierBelongsToContainer(kind, type: entry.type.kind, hasContainer: hasContainer)
             // Prefer the level the reader will put the value back into.
-            let order = toContainer ? [1, 0, 2] : [0, 1, 2]
-            for level in order {
-                if let i = levels[level].firstIndex(where: { $0.kind == kind }) {
-                    top.append((variable, levels[level][i], toContainer))
-                    used[level][i] = true
+            for l in toContainer ? Self.containerFirst : Self.entryFirst {
+                let ids = level(l)
+                if let i = ids.firstIndex(where: { $0.kind == kind }) {
+                    top.append((variable, ids[i], toContainer))
+                    used[l].insert(i)
                     break
                 }
             }
         }
-        func rest(_ level: Int) -> [Identifier] {
-            levels[level].indices.filter { !used[level][$0] }.map { levels[level][$0] }
-        }
-        let restEntry = rest(0)
-        let restContainer = rest(1)
-        let restSeries = rest(2)
         // What the reader rebuilds: each top-level variable as a bare identifier of the level
-        // it belongs to (in the fixed order), followed by the listed ones.
-        let rebuiltEntry = top.filter { !$0.toContainer }.map { Identifier($0.id.kind, $0.id.value) } + restEntry
-        let rebuiltContainer = top.filter(\.toContainer).map { Identifier($0.id.kind, $0.id.value) } + restContainer
-        let exact = rebuiltEntry == entry.identifiers && rebuiltContainer == containerIDs && restSeries == seriesIDs
+        // it belongs to (in the fixed order), followed by the listed ones. Exact when that
+        // gives every level back.
+        func rebuildsExactly(_ l: Int) -> Bool {
+            let original = level(l)
+            var k = 0
+            if l < 2 {
+                for t in top where t.toContainer == (l == 1) {
+                    guard k < original.count, original[k] == Identifier(t.id.kind, t.id.value) else { return false }
+                    k += 1
+                }
+            }
+            for (i, id) in original.enumerated() where !used[l].contains(i) {
+                guard k < original.count, original[k] == id else { return false }
+                k += 1
+            }
+            return k == original.count
+        }
+        let exact = rebuildsExactly(0) && rebuildsExactly(1) && rebuildsExactly(2)
         for (variable, id, _) in top { putString(variable, id.value) }
         var list: [JSONOutput] = []
-        if exact {
-            list = restEntry.map { Self.identifierObject($0, level: nil) }
-                + restContainer.map { Self.identifierObject($0, level: "container") }
-                + restSeries.map { Self.identifierObject($0, level: "series") }
-        } else {
-            list = entry.identifiers.map { Self.identifierObject($0, level: nil) }
-                + containerIDs.map { Self.identifierObject($0, level: "container") }
-                + seriesIDs.map { Self.identifierObject($0, level: "series") }
-            derived.append(contentsOf: top.map(\.variable))
+        for (l, name) in Self.levelNames {
+            for (i, id) in level(l).enumerated() where !exact || !used[l].contains(i) {
+                list.append(Self.identifierObject(id, level: name))
+            }
         }
+        if !exact { derived.append(contentsOf: top.map(\.variable)) }
         if !list.isEmpty { setCustom(.identifiers, .array(list)) }
     }
 
