@@ -25,10 +25,47 @@ public struct BibTeXValuePiece: Hashable, Sendable {
     public var isTerminated: Bool
 }
 
+/// The pieces of a value in order: the first one held inline (most values have one piece,
+/// and an array per value costs an allocation), the others in an array.
+public struct BibTeXValuePieces: RandomAccessCollection, MutableCollection, Hashable, Sendable {
+    private var head: BibTeXValuePiece?
+    private var tail: [BibTeXValuePiece] = []
+
+    /// No pieces.
+    public init() {}
+
+    /// These pieces.
+    public init(_ pieces: some Sequence<BibTeXValuePiece>) {
+        for p in pieces { append(p) }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { head == nil ? 0 : 1 + tail.count }
+    public var count: Int { endIndex }
+    public var isEmpty: Bool { head == nil }
+
+    public subscript(position: Int) -> BibTeXValuePiece {
+        get {
+            precondition(position >= 0 && position < endIndex, "piece index out of range")
+            if position == 0, let head { return head }
+            return tail[position - 1]
+        }
+        set {
+            precondition(position >= 0 && position < endIndex, "piece index out of range")
+            if position == 0 { head = newValue } else { tail[position - 1] = newValue }
+        }
+    }
+
+    /// Adds a piece at the end.
+    public mutating func append(_ piece: BibTeXValuePiece) {
+        if head == nil { head = piece } else { tail.append(piece) }
+    }
+}
+
 /// A value expression: pieces joined by `#`.
 public struct BibTeXRawValue: Hashable, Sendable {
     /// The pieces in order.
-    public var pieces: [BibTeXValuePiece]
+    public var pieces: BibTeXValuePieces
     /// The bytes of the whole expression.
     public var range: Range<Int>
 }

@@ -219,7 +219,7 @@ struct BibTeXResolver {
                     }
                     fields.append(
                         ResolvedField(
-                            name: field.name, lower: field.name.lowercased(), value: value, expression: expression,
+                            name: field.name, lower: lowerName(field), value: value, expression: expression,
                             offset: field.nameRange.lowerBound))
                 }
                 entries.append(
@@ -313,6 +313,20 @@ struct BibTeXResolver {
             return String(l)
         }
         return stripped.joined(separator: "\n").trimmingSpaces
+    }
+
+    /// A field's name in lower case: the name itself when its bytes are ASCII without
+    /// capitals (looked at in the file, cheaper than in the string), else `lowercased()`.
+    private func lowerName(_ field: BibTeXRawField) -> String {
+        let plain = bytes.withUnsafeBufferPointer { buf -> Bool in
+            guard field.nameRange.upperBound <= buf.count else { return false }
+            for i in field.nameRange {
+                let b = buf[i]
+                if b >= 0x80 || (b >= 0x41 && b <= 0x5A) { return false }
+            }
+            return true
+        }
+        return plain ? field.name : field.name.lowercased()
     }
 
     /// The expanded value and, when a macro was used, the expression as written.
@@ -428,9 +442,14 @@ struct BibTeXResolver {
 
     /// Lends parents' fields; diagnostics only for the entries at `own`.
     private mutating func inherit(_ entries: [ResolvedEntry], own: Range<Int>) -> [ResolvedEntry] {
+        // Nothing to lend (and nothing to report) when none of the entries names a parent.
+        let named = entries[own].contains { entry in
+            entry.fields.contains { !$0.inherited && Self.isParentField($0.lower) }
+        }
+        guard named else { return entries }
         var byKey: [String: Int] = [:]
         for (i, e) in entries.enumerated() {
-            if let key = e.key, byKey[key.lowercased()] == nil { byKey[key.lowercased()] = i }
+            if let key = e.key?.lowercased(), byKey[key] == nil { byKey[key] = i }
         }
         var out = entries
         var state = [UInt8](repeating: 0, count: entries.count)  // 0 new, 1 in progress, 2 done

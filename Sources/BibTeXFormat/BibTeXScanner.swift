@@ -62,6 +62,8 @@ private struct Scanner {
     var pos = 0
     var diagnostics = Diagnostics()
     var blocks: [BibTeXRawBlock] = []
+    /// The fields of the entry being scanned (reused).
+    var fieldBuffer: [BibTeXRawField] = []
 
     init(buf: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
         self.buf = buf
@@ -276,8 +278,17 @@ private struct Scanner {
 
     private mutating func scanEntry(at: Int, header: Header) {
         var entry = BibTeXRawEntry(type: header.written, key: nil, keyRange: nil, fields: [], range: at..<at, isComplete: true)
+        // The fields are gathered in a buffer reused from entry to entry, then copied to an
+        // array of their exact size: one allocation per entry, none wasted.
+        swap(&entry.fields, &fieldBuffer)
         defer {
             entry.range = at..<pos
+            var fields: [BibTeXRawField] = []
+            fields.reserveCapacity(entry.fields.count)
+            fields.append(contentsOf: entry.fields)
+            swap(&entry.fields, &fields)
+            fields.removeAll(keepingCapacity: true)
+            fieldBuffer = fields
             blocks.append(.entry(entry))
         }
         skipSpace()
@@ -435,7 +446,7 @@ private struct Scanner {
     /// `piece # piece # …`. `cut` is true when a piece ran into the next entry or the end of
     /// the file (the caller ends the block there).
     private mutating func scanValue(close: UInt8, key: String?, fieldName: String? = nil) -> (value: BibTeXRawValue, cut: Bool) {
-        var pieces: [BibTeXValuePiece] = []
+        var pieces = BibTeXValuePieces()
         let start = pos
         var cut = false
         while true {
