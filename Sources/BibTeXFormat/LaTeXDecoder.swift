@@ -958,25 +958,54 @@ enum LaTeXDecoderStyle {
     /// `s` with `mark` after its first character (after marks already on it); dotless i and
     /// j take their dots back, as TeX draws them. NFC.
     static func accent(_ s: String, _ mark: String) -> String {
-        if s.utf8.count == 1, let composed = asciiAccented[mark]?[s] { return composed }
+        if s.utf8.count == 1, let b = s.utf8.first, b < 0x80, isASCIILetter(b), let composed = asciiAccented(b, mark) {
+            return composed
+        }
         return composedAccent(s, mark)
     }
 
-    /// Every ASCII letter with every accent mark, composed once (the common case of `\'e`).
-    static let asciiAccented: [String: [String: String]] = {
-        var out: [String: [String: String]] = [:]
-        for mark in Set(LaTeXDecoder.accentMarks.values) {
-            var row: [String: String] = [:]
-            for b in UInt8(ascii: "A")...UInt8(ascii: "z") where isASCIILetter(b) {
-                let letter = String(Character(Unicode.Scalar(b)))
-                row[letter] = composedAccent(letter, mark)
-            }
-            out[mark] = row
+    /// An ASCII letter with one accent mark, from ``asciiAccentTable`` (no normalisation at run time).
+    @inline(__always)
+    static func asciiAccented(_ letter: UInt8, _ mark: String) -> String? {
+        var it = mark.unicodeScalars.makeIterator()
+        guard let m = it.next(), it.next() == nil, m.value >= 0x300, m.value < 0x370 else { return nil }
+        let slot = Int(asciiAccentTable.slot[Int(m.value - 0x300)])
+        guard slot >= 0 else { return nil }
+        return asciiAccentTable.text[slot * 128 + Int(letter)]
+    }
+
+    /// Every ASCII letter with every accent mark of ``LaTeXDecoder/accentMarks``, NFC: the
+    /// precomposed letter where Unicode has one (read off the table's canonical decompositions,
+    /// so nothing is normalised at start-up), else the letter followed by the mark. `slot` maps
+    /// a mark (U+0300…U+036F) to its row of 128 in `text`, -1 for marks no command makes.
+    static let asciiAccentTable: (slot: [Int8], text: [String]) = {
+        var slot = [Int8](repeating: -1, count: 0x70)
+        var marks: [Unicode.Scalar] = []
+        for mark in LaTeXDecoder.accentMarks.values {
+            var it = mark.unicodeScalars.makeIterator()
+            guard let m = it.next(), it.next() == nil, m.value >= 0x300, m.value < 0x370, slot[Int(m.value - 0x300)] < 0
+            else { continue }
+            slot[Int(m.value - 0x300)] = Int8(marks.count)
+            marks.append(m)
         }
-        return out
+        var text = [String](repeating: "", count: marks.count * 128)
+        for (k, m) in marks.enumerated() {
+            for b in UInt8(ascii: "A")...UInt8(ascii: "z") where isASCIILetter(b) {
+                var s = String(Character(Unicode.Scalar(b)))
+                s.unicodeScalars.append(m)
+                text[k * 128 + Int(b)] = s
+            }
+        }
+        for (scalar, decomposed) in LaTeXCharacterTable.canonicalDecompositions where decomposed.count == 2 {
+            let base = decomposed[0].value
+            let m = decomposed[1].value
+            guard base < 0x80, isASCIILetter(UInt8(base)), m >= 0x300, m < 0x370, slot[Int(m - 0x300)] >= 0 else { continue }
+            text[Int(slot[Int(m - 0x300)]) * 128 + Int(base)] = String(Character(scalar))
+        }
+        return (slot, text)
     }()
 
-    private static func composedAccent(_ s: String, _ mark: String) -> String {
+    static func composedAccent(_ s: String, _ mark: String) -> String {
         var scalars = Array(s.unicodeScalars)
         guard !scalars.isEmpty else { return s }
         if scalars[0] == "ı" { scalars[0] = "i" }

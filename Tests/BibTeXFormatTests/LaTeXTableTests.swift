@@ -1,4 +1,5 @@
 import BibModel
+import Foundation
 import Testing
 
 @testable import BibTeXFormat
@@ -34,6 +35,40 @@ struct LaTeXTableTests {
             if [0x126, 0x127, 0x138, 0x149, 0x166, 0x167, 0x17F].contains(value) { continue }
             #expect(LaTeXCharacterTable.textForms[scalar] != nil, "U+\(String(value, radix: 16))")
         }
+    }
+
+    @Test("the written-out canonical decompositions are Foundation's NFD of every Latin letter with diacritics")
+    func decompositionsAreNFD() {
+        var derived: [(UInt32, [UInt32])] = []
+        for range: ClosedRange<UInt32> in [0x00C0...0x024F, 0x1E00...0x1EFF] {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                let decomposed = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.map(\.value)
+                if decomposed.count >= 2 { derived.append((value, decomposed)) }
+            }
+        }
+        let table = LaTeXCharacterTable.canonicalDecompositions.map { ($0.0.value, $0.1.map(\.value)) }
+        #expect(table.count == derived.count)
+        for (a, b) in zip(table, derived) {
+            #expect(a.0 == b.0 && a.1 == b.1, "U+\(String(b.0, radix: 16)): \(a.1) vs \(b.1)")
+        }
+    }
+
+    @Test("an ASCII letter with any accent mark composes as Unicode normalisation does (table vs NFC)")
+    func asciiAccentTable() {
+        let marks = Set(LaTeXDecoder.accentMarks.values)
+        #expect(marks.count >= 16)
+        for mark in marks {
+            for b in UInt8(ascii: "A")...UInt8(ascii: "z") where isASCIILetter(b) {
+                let letter = String(Character(Unicode.Scalar(b)))
+                let fromTable = LaTeXDecoderStyle.asciiAccented(b, mark)
+                #expect(fromTable != nil)
+                #expect(fromTable == LaTeXDecoderStyle.composedAccent(letter, mark), "\(letter) + \(mark.unicodeScalars.map(\.value))")
+                #expect(LaTeXDecoderStyle.accent(letter, mark) == (letter + mark).precomposedStringWithCanonicalMapping)
+            }
+        }
+        #expect(LaTeXDecoderStyle.accent("e", "\u{0301}") == "é")
+        #expect(LaTeXDecoderStyle.accent("q", "\u{0307}") == "q\u{0307}")
     }
 
     static let expected: [(String, String)] = [
