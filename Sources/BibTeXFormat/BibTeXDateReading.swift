@@ -34,13 +34,14 @@ public enum BibTeXDateReading {
         if t.hasSuffix(".") { t.removeLast() }
         if let n = Int(t), (1...12).contains(n), t.utf8.count <= 2 { return n }
         guard t.utf8.count >= 3 else { return nil }
-        for (index, name) in monthNames.enumerated() {
-            let lower = name.lowercased()
+        for (index, lower) in lowerMonthNames.enumerated() {
             if lower == t || (t.utf8.count >= 3 && lower.hasPrefix(t)) { return index + 1 }
         }
         if t == "sept" { return 9 }
         return nil
     }
+
+    private static let lowerMonthNames = monthNames.map { $0.lowercased() }
 
     static func season(_ text: String) -> Season? {
         switch text.lowercased() {
@@ -54,6 +55,10 @@ public enum BibTeXDateReading {
 
     /// A classic `year` value: a year, a range, open ranges, `circa`, `?`.
     public static func year(_ text: String) -> (start: Int?, end: Int?, isRange: Bool, circa: Bool, uncertain: Bool)? {
+        // The common case, `2019`: what the general path below makes of it.
+        if (1...5).contains(text.utf8.count), text.utf8.allSatisfy(isASCIIDigit), let y = Int(text) {
+            return (y, nil, false, false, false)
+        }
         var t = text.trimmingSpaces
         var circa = false
         var uncertain = false

@@ -15,9 +15,11 @@ struct BibTeXEntryMapper {
     private let type: String
     private var container = Level()
     private var series = Level()
-    /// First occurrence of each field name (lower case) → index into `fields`.
     private var fields: [ResolvedField] = []
-    private var first: [String: Int] = [:]
+    /// The ``Known`` name of each field (its raw value), -1 for other names.
+    private var known: [Int8] = []
+    /// First occurrence of each ``Known`` name (by raw value) → index into `fields`, -1 if none.
+    private var first: [Int32] = []
     /// The fields that are the first of their name (`first[f.lower] == i`), without hashing.
     private var isFirst = FieldFlags()
     private var consumed = FieldFlags()
@@ -30,7 +32,25 @@ struct BibTeXEntryMapper {
         self.dialect = dialect
         self.lines = lines
         self.type = source.type.lowercased()
+        self.typeClass = TypeClass(type)
     }
+
+    /// The entry type's memberships in the type sets the mapping asks about, looked up once.
+    private struct TypeClass {
+        let issueInNumber: Bool
+        let seriesNumber: Bool
+        let book: Bool
+        let chapter: Bool
+
+        init(_ type: String) {
+            issueInNumber = BibTeXFieldTable.issueInNumberTypes.contains(type)
+            seriesNumber = BibTeXFieldTable.seriesNumberTypes.contains(type)
+            book = BibTeXEntryMapper.bookTypes.contains(type)
+            chapter = BibTeXEntryMapper.chapterTypes.contains(type)
+        }
+    }
+
+    private let typeClass: TypeClass
 
     private var key: String? { source.key }
     private var namespace: String { dialect.namespace }
@@ -44,10 +64,25 @@ struct BibTeXEntryMapper {
         fields = source.fields
         consumed = FieldFlags(count: fields.count)
         isFirst = FieldFlags(count: fields.count)
-        first.reserveCapacity(fields.count)
+        first = [Int32](repeating: -1, count: Known.allCases.count)
+        known = [Int8](repeating: -1, count: fields.count)
+        // Names the mapper never asks for: a few are scanned, many go into a set.
+        var otherNames: [String] = []
+        var otherSet: Set<String> = []
         for (i, f) in fields.enumerated() {
-            if first[f.lower] == nil {
-                first[f.lower] = i
+            let isFirstOfName: Bool
+            if let k = Self.knownNames[f.lower] {
+                known[i] = Int8(k.rawValue)
+                isFirstOfName = first[k.rawValue] < 0
+                if isFirstOfName { first[k.rawValue] = Int32(i) }
+            } else if otherNames.count < 16 {
+                isFirstOfName = !otherNames.contains(f.lower)
+                if isFirstOfName { otherNames.append(f.lower) }
+            } else {
+                if otherSet.isEmpty { otherSet = Set(otherNames) }
+                isFirstOfName = otherSet.insert(f.lower).inserted
+            }
+            if isFirstOfName {
                 isFirst.insert(i)
             } else if !f.inherited {
                 keepAside(i, because: "field '\(f.name)' appears again; the first value counts (as in BibTeX)")
@@ -69,21 +104,85 @@ struct BibTeXEntryMapper {
     /// A `key` field equal to the one the writer gives an entry without author or editor
     /// (``BibTeXLabelKey``) is the writer's, not the user's: dropped, written again on output.
     private mutating func dropGeneratedLabelKey() {
-        guard let keyField = entry.extra.keys.first(where: { $0.name.lowercased() == "key" && $0.namespace == namespace }),
+        guard let keyField = entry.extra.keys.first(where: { Self.isKeyName($0.name) && $0.namespace == namespace }),
             let value = entry.extra[keyField], BibTeXLabelKey.isGenerated(value, in: source)
         else { return }
         entry.extra.removeValue(forKey: keyField)
     }
 
+    /// `name.lowercased() == "key"` without lowercasing ASCII names.
+    static func isKeyName(_ name: String) -> Bool {
+        let u = name.utf8
+        if u.allSatisfy({ $0 < 0x80 }) {
+            guard u.count == 3 else { return false }
+            var it = u.makeIterator()
+            return it.next().map { $0 | 0x20 } == UInt8(ascii: "k") && it.next().map { $0 | 0x20 } == UInt8(ascii: "e")
+                && it.next().map { $0 | 0x20 } == UInt8(ascii: "y")
+        }
+        return name.lowercased() == "key"
+    }
+
     // MARK: Field access
 
-    private func index(_ name: String) -> Int? { first[name] }
+    /// The field names the mapper asks for, as small numbers: each field's name is hashed
+    /// once per entry, every later question is an array read.
+    enum Known: Int, CaseIterable {
+        case type, entrysubtype, title, shorttitle, journal, journaltitle, booktitle, maintitle, volumetitle
+        case shortjournal, series, shortseries, volume, number, issue, eid, seriesnumber, pages
+        case date, year, month, day, urldate, eventdate, origdate, submitteddate, availabledate
+        case archiveprefix, eprinttype, primaryclass, eprintclass, url, file, pdf, howpublished, note, addendum
+        case abstract, keywords, langid, language, options, editortype, editoratype, editorbtype, editorctype
+        case nameatype, namebtype, namectype, doi, isbn, issn, pmid, pmcid, hdl, lccn, arxiv, arxivid, eprint
+        case pubstate
 
-    private func field(_ name: String) -> ResolvedField? { first[name].map { fields[$0] } }
+        /// The field name (lower case), in case order.
+        static let names: [String] = [
+            "type", "entrysubtype", "title", "shorttitle", "journal", "journaltitle", "booktitle", "maintitle",
+            "volumetitle", "shortjournal", "series", "shortseries", "volume", "number", "issue", "eid",
+            "seriesnumber", "pages", "date", "year", "month", "day", "urldate", "eventdate", "origdate",
+            "submitteddate", "availabledate", "archiveprefix", "eprinttype", "primaryclass", "eprintclass", "url",
+            "file", "pdf", "howpublished", "note", "addendum", "abstract", "keywords", "langid", "language",
+            "options", "editortype", "editoratype", "editorbtype", "editorctype", "nameatype", "namebtype",
+            "namectype", "doi", "isbn", "issn", "pmid", "pmcid", "hdl", "lccn", "arxiv", "arxivid", "eprint",
+            "pubstate",
+        ]
+
+        var name: String { Self.names[rawValue] }
+    }
+
+    static let knownNames: [String: Known] = {
+        var out: [String: Known] = [:]
+        for k in Known.allCases { out[k.name] = k }
+        return out
+    }()
+
+    /// The ``Known`` name of field `i`, if it has one.
+    private func knownName(_ i: Int) -> Known? { Known(rawValue: Int(known[i])) }
+
+    private func index(_ k: Known) -> Int? {
+        let i = Int(first[k.rawValue])
+        return i >= 0 ? i : nil
+    }
+
+    private func field(_ k: Known) -> ResolvedField? { index(k).map { fields[$0] } }
 
     /// Takes a field: marks it consumed and returns it.
+    private mutating func take(_ k: Known) -> ResolvedField? {
+        guard let i = index(k), !consumed.contains(i) else { return nil }
+        consumed.insert(i)
+        return fields[i]
+    }
+
+    /// The first field of a name (lower case), known or not.
+    private func index(_ name: String) -> Int? {
+        if let k = Self.knownNames[name] { return index(k) }
+        return fields.firstIndex { $0.lower == name }
+    }
+
+    private func field(_ name: String) -> ResolvedField? { index(name).map { fields[$0] } }
+
     private mutating func take(_ name: String) -> ResolvedField? {
-        guard let i = first[name], !consumed.contains(i) else { return nil }
+        guard let i = index(name), !consumed.contains(i) else { return nil }
         consumed.insert(i)
         return fields[i]
     }
@@ -120,6 +219,11 @@ struct BibTeXEntryMapper {
     }
 
     static func collapsedWhitespace(_ bytes: [UInt8]) -> String {
+        String(decoding: collapsedWhitespaceBytes(bytes), as: UTF8.self)
+    }
+
+    /// ``collapsedWhitespace(_:)`` as bytes.
+    static func collapsedWhitespaceBytes(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var pending = false
@@ -134,7 +238,7 @@ struct BibTeXEntryMapper {
             }
             out.append(b)
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// A verbatim field (URL, DOI, file): white space collapsed; in URLs and DOIs the LaTeX
@@ -185,13 +289,13 @@ struct BibTeXEntryMapper {
     // MARK: Type
 
     private mutating func mapType() {
-        let typeField = field("type").map { plainNoReport($0) }
-        let subtypeField = field("entrysubtype").map { plainNoReport($0) }
+        let typeField = field(.type).map { plainNoReport($0) }
+        let subtypeField = field(.entrysubtype).map { plainNoReport($0) }
         let reading = BibTeXTypeTable.reading(
             written: source.type, typeField: typeField, subtypeField: subtypeField, dialect: dialect)
         entry.type = reading.type
-        if reading.usedTypeField { _ = take("type") }
-        if reading.usedSubtypeField { _ = take("entrysubtype") }
+        if reading.usedTypeField { _ = take(.type) }
+        if reading.usedSubtypeField { _ = take(.entrysubtype) }
     }
 
     private mutating func plainNoReport(_ f: ResolvedField) -> String {
@@ -301,23 +405,22 @@ struct BibTeXEntryMapper {
     ]
 
     private mutating func mapTitles() {
-        if let f = take("title") { entry.title = rich(f, title: true) }
-        if let f = take("shorttitle") { entry.shortTitle = rich(f, title: true) }
+        if let f = take(.title) { entry.title = rich(f, title: true) }
+        if let f = take(.shorttitle) { entry.shortTitle = rich(f, title: true) }
         // The field the writer uses for the type comes first, so that a second one (an
         // `@inproceedings` with `journal` too) stays in extra under its own name.
-        var containerSources: [String]
-        if BibTeXFieldTable.issueInNumberTypes.contains(type) {
-            containerSources = ["journal", "journaltitle", "booktitle"]
-        } else if Self.bookTypes.contains(type) {
-            containerSources = ["booktitle", "maintitle", "journal", "journaltitle"]
+        let containerSources: [Known]
+        if typeClass.issueInNumber {
+            containerSources = Self.articleContainerSources
+        } else if typeClass.book {
+            containerSources = Self.bookContainerSources
         } else {
-            containerSources = ["booktitle", "journal", "journaltitle"]
-            if Self.chapterTypes.contains(type) { containerSources.append("maintitle") }
+            containerSources = typeClass.chapter ? Self.chapterContainerSources : Self.otherContainerSources
         }
         // A chapter in a volume of a multi-volume work: the work (`maintitle`) is the
         // container and the volume (`booktitle`) its volume title, as CSL 1.0.2 has them.
-        if Self.chapterTypes.contains(type), field("volumetitle") == nil, field("maintitle") != nil,
-            let volume = take("booktitle"), let main = take("maintitle")
+        if typeClass.chapter, index(.volumetitle) == nil, index(.maintitle) != nil,
+            let volume = take(.booktitle), let main = take(.maintitle)
         {
             container.title = rich(main)
             entry.fields[.volumeTitle] = plain(volume)
@@ -325,45 +428,48 @@ struct BibTeXEntryMapper {
         for name in containerSources where container.title == nil {
             // A book's `booktitle` that repeats its title is there for the chapters that
             // crossref it (biblatex-examples does this), not a work the book belongs to.
-            if name == "booktitle", Self.bookTypes.contains(type), let b = field(name), let t = field("title"),
+            if name == .booktitle, typeClass.book, let b = field(name), let t = field(.title),
                 plainNoReport(b).lowercased() == plainNoReport(t).lowercased()
             {
                 continue
             }
             if let f = take(name) { container.title = rich(f) }
         }
-        if let f = take("shortjournal") { container.shortTitle = plain(f) }
-        if let f = take("series") { series.title = rich(f) }
-        if let f = take("shortseries") { series.shortTitle = plain(f) }
+        if let f = take(.shortjournal) { container.shortTitle = plain(f) }
+        if let f = take(.series) { series.title = rich(f) }
+        if let f = take(.shortseries) { series.shortTitle = plain(f) }
     }
+
+    private static let articleContainerSources: [Known] = [.journal, .journaltitle, .booktitle]
+    private static let bookContainerSources: [Known] = [.booktitle, .maintitle, .journal, .journaltitle]
+    private static let chapterContainerSources: [Known] = [.booktitle, .journal, .journaltitle, .maintitle]
+    private static let otherContainerSources: [Known] = [.booktitle, .journal, .journaltitle]
 
     // MARK: Volume, issue, numbers
 
     private mutating func mapNumbers() {
-        if let f = take("volume") { entry.fields[.volume] = plain(f) }
-        let articleLike = BibTeXFieldTable.issueInNumberTypes.contains(type)
-        let bookLike = BibTeXFieldTable.seriesNumberTypes.contains(type)
-        if articleLike {
-            if let f = take("number") {
+        if let f = take(.volume) { entry.fields[.volume] = plain(f) }
+        if typeClass.issueInNumber {
+            if let f = take(.number) {
                 entry.fields[.issue] = plain(f)
-                if let g = take("issue") { container.number = plain(g) }
-            } else if let f = take("issue") {
+                if let g = take(.issue) { container.number = plain(g) }
+            } else if let f = take(.issue) {
                 entry.fields[.issue] = plain(f)
             }
-            if let f = take("eid") { entry.fields[.number] = plain(f) }
+            if let f = take(.eid) { entry.fields[.number] = plain(f) }
         } else {
-            if let f = take("number") {
-                if bookLike && field("series") != nil {
+            if let f = take(.number) {
+                if typeClass.seriesNumber && index(.series) != nil {
                     series.number = plain(f)
                 } else {
                     entry.fields[.number] = plain(f)
                 }
             }
-            if let f = take("issue") { entry.fields[.issue] = plain(f) }
-            if entry.fields[.number] == nil, let f = take("eid") { entry.fields[.number] = plain(f) }
+            if let f = take(.issue) { entry.fields[.issue] = plain(f) }
+            if entry.fields[.number] == nil, let f = take(.eid) { entry.fields[.number] = plain(f) }
         }
-        if series.number == nil, let f = take("seriesnumber") { series.number = plain(f) }
-        if let f = take("pages") { entry.fields[.page] = Self.simplePages(f.value) ?? Self.pages(plain(f)) }
+        if series.number == nil, let f = take(.seriesnumber) { series.number = plain(f) }
+        if let f = take(.pages) { entry.fields[.page] = Self.simplePages(f.value) ?? Self.pages(plain(f)) }
     }
 
     /// The common page values read without decoding: `123` and `e12` as they are, `12-15`
@@ -402,45 +508,45 @@ struct BibTeXEntryMapper {
     // MARK: Dates
 
     private mutating func mapDates() {
-        if let f = take("date") {
+        if let f = take(.date) {
             // ISO dates use `~` (circa) and `/`: read the value as written, not as LaTeX.
             let written = Self.collapsedWhitespace(f.value)
             let text = BibTeXDateReading.edtf(written) == nil ? plain(f) : written
             if var date = BibTeXDateReading.edtf(text) {
                 // `year`/`month`/`day` that say the same are redundant; a month or day the
                 // date lacks completes it; others stay in extra.
-                let yearAgrees = field("year").map { BibTeXDateReading.integerYear(plainNoReport($0).trimmingSpaces) == date.year } ?? true
+                let yearAgrees = field(.year).map { BibTeXDateReading.integerYear(plainNoReport($0).trimmingSpaces) == date.year } ?? true
                 if yearAgrees, !date.isRange, let start = date.start {
-                    if field("year") != nil { _ = take("year") }
-                    let month = field("month").flatMap { BibTeXDateReading.month(plainNoReport($0)) }
+                    if index(.year) != nil { _ = take(.year) }
+                    let month = field(.month).flatMap { BibTeXDateReading.month(plainNoReport($0)) }
                     if let m = month, m.end == nil {
                         if start.month == nil, let value = m.start {
                             date.start = DateParts(year: start.year, month: value)
-                            _ = take("month")
+                            _ = take(.month)
                         } else if start.month == m.start || (m.season != nil && m.season == date.season) {
-                            _ = take("month")
+                            _ = take(.month)
                         }
                     }
-                    if let s2 = date.start, s2.month != nil, let d = field("day"), let (day, endDay) = BibTeXDateReading.day(plainNoReport(d)),
+                    if let s2 = date.start, s2.month != nil, let d = field(.day), let (day, endDay) = BibTeXDateReading.day(plainNoReport(d)),
                         endDay == nil
                     {
                         if s2.day == nil {
                             let candidate = DateParts(year: s2.year, month: s2.month, day: day)
                             if candidate.isValid {
                                 date.start = candidate
-                                _ = take("day")
+                                _ = take(.day)
                             }
                         } else if s2.day == day {
-                            _ = take("day")
+                            _ = take(.day)
                         }
                     }
                 }
                 entry.dates[.issued] = .typed(Self.collapsedRange(date))
-                for name in ["year", "month", "day"] {
+                for name in [Known.year, .month, .day] {
                     guard let i = index(name), !consumed.contains(i) else { continue }
                     // A month that is no month says nothing against the date: it stays a field
                     // under its own name, as it does beside `year` (so tidying twice agrees).
-                    if name == "month", BibTeXDateReading.month(plainNoReport(fields[i])) == nil {
+                    if name == .month, BibTeXDateReading.month(plainNoReport(fields[i])) == nil {
                         diagnostics.warning(
                             "bibtex.bad-date", "month '\(plainNoReport(fields[i]))' is not a month; kept as a field",
                             at: location(fields[i]), entryKey: key, field: fields[i].name)
@@ -456,21 +562,21 @@ struct BibTeXEntryMapper {
                     "bibtex.bad-date", "date '\(text)' is not an ISO 8601 date; kept as text", at: location(f), entryKey: key, field: f.name)
             }
         }
-        if entry.dates[.issued] == nil, let y = field("year") {
+        if entry.dates[.issued] == nil, let y = field(.year) {
             let yearText = plain(y)
-            let monthField = field("month")
-            let dayField = field("day")
+            let monthField = field(.month)
+            let dayField = field(.day)
             let monthText = monthField.map { plain($0) }
             let dayText = dayField.map { plain($0) }
             if let date = BibTeXDateReading.classic(year: yearText, month: monthText, day: dayText) {
                 entry.dates[.issued] = .typed(Self.collapsedRange(date))
-                _ = take("year")
-                _ = take("month")
-                _ = take("day")
+                _ = take(.year)
+                _ = take(.month)
+                _ = take(.day)
             } else if let date = BibTeXDateReading.classic(year: yearText, month: monthText, day: nil) {
                 entry.dates[.issued] = .typed(date)
-                _ = take("year")
-                _ = take("month")
+                _ = take(.year)
+                _ = take(.month)
                 if let d = dayField {
                     diagnostics.warning(
                         "bibtex.bad-date", "day '\(dayText ?? "")' is not a day of the month; kept as a field", at: location(d),
@@ -478,7 +584,7 @@ struct BibTeXEntryMapper {
                 }
             } else if let date = BibTeXDateReading.classic(year: yearText, month: nil, day: nil) {
                 entry.dates[.issued] = .typed(date)
-                _ = take("year")
+                _ = take(.year)
                 if let m = monthField {
                     diagnostics.warning(
                         "bibtex.bad-date", "month '\(monthText ?? "")' is not a month; kept as a field", at: location(m),
@@ -486,14 +592,10 @@ struct BibTeXEntryMapper {
                 }
             } else if !yearText.trimmingSpaces.isEmpty {
                 entry.dates[.issued] = .raw(yearText.trimmingSpaces)
-                _ = take("year")
+                _ = take(.year)
             }
         }
-        let others: [(String, DateRole)] = [
-            ("urldate", .accessed), ("eventdate", .eventDate), ("origdate", .originalDate),
-            ("submitteddate", .submitted), ("availabledate", .availableDate),
-        ]
-        for (name, role) in others {
+        for (name, role) in Self.otherDates {
             guard let f = take(name) else { continue }
             let written = Self.collapsedWhitespace(f.value)
             let text = BibTeXDateReading.edtf(written) == nil ? plain(f) : written
@@ -504,6 +606,11 @@ struct BibTeXEntryMapper {
             }
         }
     }
+
+    private static let otherDates: [(Known, DateRole)] = [
+        (.urldate, .accessed), (.eventdate, .eventDate), (.origdate, .originalDate),
+        (.submitteddate, .submitted), (.availabledate, .availableDate),
+    ]
 
     /// A range whose ends are the same date is that date (`year = {2012--2012}`).
     static func collapsedRange(_ date: BibDate) -> BibDate {
@@ -525,26 +632,28 @@ struct BibTeXEntryMapper {
 
     private mutating func mapIdentifiers() {
         for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) {
-            let name = f.lower
-            switch name {
-            case "doi":
+            switch knownName(i) {
+            case .doi?:
                 consumed.insert(i)
                 entryIDs.append(Identifier(.doi, Self.bareDOI(verbatim(f, unescape: true))))
-            case "isbn":
+            case .isbn?:
                 consumed.insert(i)
                 isbns.append(contentsOf: Self.list(plain(f)))
-            case "issn":
+            case .issn?:
                 consumed.insert(i)
                 issns.append(contentsOf: Self.list(plain(f)))
-            case "pmid", "pmcid", "hdl", "lccn", "arxiv", "arxivid":
+            case .pmid?, .pmcid?, .hdl?, .lccn?, .arxiv?, .arxivid?:
                 consumed.insert(i)
+                let name = f.lower
                 let kind: IdentifierKind = name == "arxivid" ? .arxiv : IdentifierKind(name)
                 entryIDs.append(Identifier(kind, plain(f).trimmingSpaces))
-            case "eprint":
+            case .eprint?:
                 mapEprint(i, f)
-            default:
+            case _?:
+                break
+            case nil:
                 // `doi2`, `arxiv2`, `pmid2`: further identifiers the writer numbered.
-                if let kind = Self.numberedIdentifier(name) {
+                if let kind = Self.numberedIdentifier(f.lower) {
                     consumed.insert(i)
                     let value = kind == .doi ? Self.bareDOI(verbatim(f, unescape: true)) : plain(f).trimmingSpaces
                     entryIDs.append(Identifier(kind, value))
@@ -554,8 +663,8 @@ struct BibTeXEntryMapper {
     }
 
     private mutating func mapEprint(_ i: Int, _ f: ResolvedField) {
-        let typeName = ["archiveprefix", "eprinttype"].first { field($0) != nil }
-        let classField = ["primaryclass", "eprintclass"].first { field($0) != nil }
+        let typeName: Known? = index(.archiveprefix) != nil ? .archiveprefix : index(.eprinttype) != nil ? .eprinttype : nil
+        let classField: Known? = index(.primaryclass) != nil ? .primaryclass : index(.eprintclass) != nil ? .eprintclass : nil
         let value = verbatim(f, unescape: true).trimmingSpaces
         let eprintType = typeName.flatMap { field($0) }.map { plainNoReport($0).trimmingSpaces.lowercased() }
         let kind: IdentifierKind?
@@ -580,6 +689,11 @@ struct BibTeXEntryMapper {
     }
 
     static func numberedIdentifier(_ name: String) -> IdentifierKind? {
+        // Every base starts with one of these letters: most names are out after one byte.
+        switch name.utf8.first {
+        case UInt8(ascii: "d"), UInt8(ascii: "a"), UInt8(ascii: "p"), UInt8(ascii: "h"), UInt8(ascii: "l"): break
+        default: return nil
+        }
         for base in ["doi", "arxiv", "pmid", "pmcid", "hdl", "lccn"] where name.hasPrefix(base) {
             let rest = name.dropFirst(base.utf8.count)
             if !rest.isEmpty, rest.utf8.allSatisfy(isASCIIDigit) { return IdentifierKind(base) }
@@ -622,7 +736,27 @@ struct BibTeXEntryMapper {
 
     /// `a, b; c` → `[a, b, c]`.
     static func list(_ s: String) -> [String] {
-        s.split(whereSeparator: { $0 == "," || $0 == ";" }).map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: characters are bytes (`\r\n` aside, which is no separator either way).
+            var out: [String] = []
+            var start = s.utf8.startIndex
+            var k = start
+            let u = s.utf8
+            while true {
+                let atEnd = k == u.endIndex
+                if atEnd || u[k] == UInt8(ascii: ",") || u[k] == UInt8(ascii: ";") {
+                    if start < k {
+                        let piece = String(Substring(u[start..<k])).trimmingSpaces
+                        if !piece.isEmpty { out.append(piece) }
+                    }
+                    if atEnd { break }
+                    start = u.index(after: k)
+                }
+                k = u.index(after: k)
+            }
+            return out
+        }
+        return s.split(whereSeparator: { $0 == "," || $0 == ";" }).map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
     }
 
     // MARK: Links, notes, abstract, keywords, language
@@ -652,23 +786,23 @@ struct BibTeXEntryMapper {
 
     private mutating func mapLinksAndNotes() {
         var links: [Link] = []
-        if let f = take("url") {
+        if let f = take(.url) {
             let url = verbatim(f, unescape: true)
             if !url.isEmpty { links.append(Link(url, kind: .work)) }
         }
-        if let f = take("file") {
+        if let f = take(.file) {
             let file = verbatim(f, unescape: false)
             if !file.isEmpty { links.append(Link(file, kind: .file)) }
         }
-        if let f = take("pdf") {
+        if let f = take(.pdf) {
             let file = verbatim(f, unescape: false)
             if !file.isEmpty { links.append(Link(file, kind: .fullText)) }
         }
         // `howpublished = {\url{…}}` alone is the work's URL.
-        if links.first(where: { $0.kind == .work }) == nil, let f = field("howpublished") {
+        if links.first(where: { $0.kind == .work }) == nil, let f = field(.howpublished) {
             let text = Self.collapsedWhitespace(f.value)
             if text.hasPrefix("\\url{"), text.hasSuffix("}"), !text.dropFirst(5).dropLast().contains("}") {
-                _ = take("howpublished")
+                _ = take(.howpublished)
                 let url = String(text.dropFirst(5).dropLast()).replacingAll("\\_", with: "_").replacingAll("\\%", with: "%")
                     .replacingAll("\\#", with: "#").replacingAll("\\&", with: "&")
                 links.insert(Link(url, kind: .work), at: 0)
@@ -676,10 +810,10 @@ struct BibTeXEntryMapper {
                 // `\href{url}{text}` alone: the target is the work's URL; the text stays the
                 // value unless it only shows the URL again.
                 links.insert(Link(url, kind: .work), at: 0)
-                if Self.sameURL(shown, url) { _ = take("howpublished") }
+                if Self.sameURL(shown, url) { _ = take(.howpublished) }
             }
         }
-        if let f = take("note") {
+        if let f = take(.note) {
             let (rest, noteLinks) = Self.splitLinks(Self.collapsedWhitespace(f.value))
             links.append(contentsOf: noteLinks)
             if !rest.isEmpty {
@@ -689,7 +823,7 @@ struct BibTeXEntryMapper {
                 if !text.isEmpty { entry.notes.append(text) }
             }
         }
-        if let i = index("addendum"), !consumed.contains(i) {
+        if let i = index(.addendum), !consumed.contains(i) {
             let f = fields[i]
             let (rest, addendumLinks) = Self.splitLinks(Self.collapsedWhitespace(f.value))
             if !addendumLinks.isEmpty {
@@ -699,11 +833,11 @@ struct BibTeXEntryMapper {
             }
         }
         entry.links = links
-        if let f = take("abstract") {
+        if let f = take(.abstract) {
             let text = rich(f)
             if !text.isEmpty { entry.abstract = text }
         }
-        if let f = take("keywords") {
+        if let f = take(.keywords) {
             entry.keywords = keywords(f)
         }
         mapLanguage()
@@ -728,33 +862,38 @@ struct BibTeXEntryMapper {
     }
 
     private mutating func keywords(_ f: ResolvedField) -> [String] {
-        var parts: [[UInt8]] = []
-        var current: [UInt8] = []
-        var depth = 0
-        var value = Array(Self.collapsedWhitespace(f.value).utf8)
+        let value = Self.collapsedWhitespaceBytes(f.value)
+        var lo = 0
+        var hi = value.count
         // `{{a; b; c}}` (Web of Science): the whole list in one group.
         if value.first == UInt8(ascii: "{"), value.last == UInt8(ascii: "}"),
             value.withUnsafeBufferPointer({ BibTeXText.matchingClose($0, 0) }) == value.count - 1
         {
-            value = Array(value.dropFirst().dropLast())
+            lo = 1
+            hi = value.count - 1
         }
-        let hasComma = value.contains(UInt8(ascii: ","))
+        let hasComma = value[lo..<hi].contains(UInt8(ascii: ","))
         let separator = hasComma ? UInt8(ascii: ",") : UInt8(ascii: ";")
-        for b in value {
+        var parts: [Range<Int>] = []
+        var start = lo
+        var depth = 0
+        for k in lo..<hi {
+            let b = value[k]
             if b == UInt8(ascii: "{") { depth += 1 } else if b == UInt8(ascii: "}") { depth = max(0, depth - 1) }
             if b == separator && depth == 0 {
-                parts.append(current)
-                current.removeAll()
-            } else {
-                current.append(b)
+                parts.append(start..<k)
+                start = k + 1
             }
         }
-        parts.append(current)
+        parts.append(start..<hi)
         var out: [String] = []
+        out.reserveCapacity(parts.count)
         for part in parts {
-            var g = f
-            g.value = part
-            let text = plain(g).trimmingSpaces
+            let (decoded, unknownCommands) = value.withUnsafeBufferPointer {
+                plainCache.plain(UnsafeBufferPointer(rebasing: $0[part]))
+            }
+            note(unknownCommands, f)
+            let text = decoded.trimmingSpaces
             if !text.isEmpty { out.append(text) }
         }
         return out
@@ -763,12 +902,12 @@ struct BibTeXEntryMapper {
     /// BibTeX: `language` first, `langid` when there is none; BibLaTeX the other way round
     /// (the other one stays in `extra`, where the writer puts it back).
     private mutating func mapLanguage() {
-        let order = dialect == .biblatex ? ["langid", "language"] : ["language", "langid"]
-        for name in order where entry.language == nil {
+        let order: (Known, Known) = dialect == .biblatex ? (.langid, .language) : (.language, .langid)
+        for name in [order.0, order.1] where entry.language == nil {
             guard let f = take(name) else { continue }
             let text = plain(f).trimmingSpaces
             if text.isEmpty { continue }
-            entry.language = name == "langid" ? BabelLanguages.tag(forBabel: text) ?? text : text
+            entry.language = name == .langid ? BabelLanguages.tag(forBabel: text) ?? text : text
         }
     }
 
@@ -778,10 +917,11 @@ struct BibTeXEntryMapper {
     static let foreignNamespaces = ["csl-json", "custom-json", "profile", "ris", "csl", "jats", "custom", "bibkit"]
 
     private mutating func mapOtherFields() {
+        let table = BibTeXFieldTable.lookup(in: dialect, type: type)
         // Where two names feed one model field (`school` and `institution`), the field's home
         // for this entry type wins; the other stays in extra under its own name.
-        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) && !Self.notFields.contains(f.lower) {
-            guard let field = BibTeXFieldTable.field(named: f.lower, in: dialect, type: type), entry.fields[field] == nil,
+        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) && !isNotField(i) {
+            guard let field = table.field(named: f.lower), entry.fields[field] == nil,
                 BibTeXFieldTable.row(field).names(in: dialect, type: type).first == f.lower
             else { continue }
             consumed.insert(i)
@@ -789,16 +929,14 @@ struct BibTeXEntryMapper {
         }
         for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) {
             let name = f.lower
-            if name == "pubstate" {
+            if knownName(i) == .pubstate {
                 consumed.insert(i)
                 var text = plain(f).trimmingSpaces
                 if dialect == .biblatex, let spelled = Self.spelledStates[text.lowercased()] { text = spelled }
                 entry.fields[.status] = text
                 continue
             }
-            if let field = BibTeXFieldTable.field(named: name, in: dialect, type: type), entry.fields[field] == nil,
-                !Self.notFields.contains(name)
-            {
+            if !isNotField(i), let field = table.field(named: name), entry.fields[field] == nil {
                 consumed.insert(i)
                 entry.fields[field] = plain(f)
                 continue
@@ -821,6 +959,14 @@ struct BibTeXEntryMapper {
     /// Names the field table knows but that mean something else here.
     static let notFields: Set<String> = ["number", "issue", "eid", "volume", "pages"]
 
+    /// Whether field `i` has one of ``notFields``' names.
+    private func isNotField(_ i: Int) -> Bool {
+        switch knownName(i) {
+        case .number?, .issue?, .eid?, .volume?, .pages?: true
+        default: false
+        }
+    }
+
     /// biblatex's pubstate keys back to words (`inpress` → `in press`).
     static let spelledStates: [String: String] = [
         "inpress": "in press", "inpreparation": "in preparation",
@@ -834,7 +980,7 @@ struct BibTeXEntryMapper {
         var markers: [(String, String)] = []
         for (i, f) in fields.enumerated() where isFirst.contains(i) {
             guard let expression = f.expression else { continue }
-            if f.lower == "month" || f.lower == "year" || f.lower == "day" {
+            if let k = knownName(i), k == .month || k == .year || k == .day {
                 if !extra.contains(where: { $0.0 == i }) { continue }
             }
             let inModel = !extra.contains(where: { $0.0 == i })
@@ -845,7 +991,7 @@ struct BibTeXEntryMapper {
             extra.append((Int.max, FieldKey(BibTeXReader.macroNamespace, name), expression))
         }
         // Identifiers: ISSN with the journal, ISBN of a part with its book.
-        let isPart: Set<WorkType> = [.chapter, .paperConference, .entryEncyclopedia, .entryDictionary, .entry]
+        let isPart = Self.partKinds
         let hasContainer = container.title != nil
         var ids = entryIDs
         for isbn in isbns {
@@ -866,17 +1012,27 @@ struct BibTeXEntryMapper {
         container.identifiers = Self.canonicalIdentifiers(container.identifiers)
         if !container.isEmpty { entry.container = container }
         // The writer's canonical orders, so that a round trip gives the same model.
-        entry.fields.sort { $0.key < $1.key }
-        var contributors: OrderedDictionary<ContributorRole, NameList> = [:]
-        for role in [ContributorRole.author, .editor] { if let list = entry.contributors[role] { contributors[role] = list } }
-        for (role, list) in entry.contributors where contributors[role] == nil { contributors[role] = list }
-        entry.contributors = contributors
+        if !zip(entry.fields.keys, entry.fields.keys.dropFirst()).allSatisfy({ $0 < $1 }) {
+            entry.fields.sort { $0.key < $1.key }
+        }
+        // Authors, then editors, then the others as met (rebuilt only when not so already).
+        let roles = entry.contributors.keys
+        let authorAt = roles.firstIndex(of: .author)
+        let editorAt = roles.firstIndex(of: .editor)
+        if (authorAt ?? 0) != 0 || (editorAt.map { $0 != (authorAt == nil ? 0 : 1) } ?? false) {
+            var contributors: OrderedDictionary<ContributorRole, NameList> = [:]
+            for role in [ContributorRole.author, .editor] { if let list = entry.contributors[role] { contributors[role] = list } }
+            for (role, list) in entry.contributors where contributors[role] == nil { contributors[role] = list }
+            entry.contributors = contributors
+        }
         if !series.isEmpty { entry.series = series }
         let ordered = extra.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
         for (_, item) in ordered where entry.extra[item.1] == nil {
             entry.extra[item.1] = item.2
         }
     }
+
+    private static let partKinds: Set<WorkType> = [.chapter, .paperConference, .entryEncyclopedia, .entryDictionary, .entry]
 
     /// Identifiers without exact repeats, in the writer's order of kinds (DOI, ISBN, ISSN,
     /// arXiv, PubMed, PMC, handle, LCCN, then others as met).

@@ -109,6 +109,24 @@ public enum BibTeXFieldTable {
         return table[typeClass(type)]?[n] ?? nil
     }
 
+    /// ``field(named:in:type:)`` for one dialect and entry type, its tables looked up once
+    /// (a reader asks it about every field of an entry).
+    struct Lookup {
+        fileprivate let table: [String: Field?]?
+        fileprivate let numberIsIssue: Bool
+
+        func field(named name: String) -> Field? {
+            let n = name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
+            if n == "number" { return numberIsIssue ? .issue : .number }
+            return table?[n] ?? nil
+        }
+    }
+
+    static func lookup(in dialect: BibTeXDialect, type: String) -> Lookup {
+        let table = dialect == .bibtex ? bibtexLookup : biblatexLookup
+        return Lookup(table: table[typeClass(type)], numberIsIssue: issueInNumberTypes.contains(type))
+    }
+
     /// The type standing for every type that reads field names alike: an article-like type
     /// (`number` is the issue), a type with its own classic names (`school` for theses), or
     /// `""` for all others.

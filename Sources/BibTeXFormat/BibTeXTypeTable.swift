@@ -333,6 +333,9 @@ public enum BibTeXTypeTable {
 extension String {
     /// The string without leading and trailing ASCII whitespace.
     var trimmingSpaces: String {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        // Most values have nothing to trim: no copy then.
+        if let f = utf8.first, let l = utf8.last, !isSpace(f), !isSpace(l) { return self }
         var s = Substring(self)
         while let f = s.utf8.first, f == 0x20 || f == 0x09 || f == 0x0A || f == 0x0D { s = s.dropFirst() }
         while let l = s.utf8.last, l == 0x20 || l == 0x09 || l == 0x0A || l == 0x0D { s = s.dropLast() }

@@ -7,6 +7,32 @@ import Testing
 /// Fields → model, and model → BibTeX → model.
 @Suite("Reader mapping")
 struct ReaderMappingTests {
+    @Test("the mapper's numbered field names spell their cases")
+    func knownFieldNames() {
+        #expect(BibTeXEntryMapper.Known.names.count == BibTeXEntryMapper.Known.allCases.count)
+        for k in BibTeXEntryMapper.Known.allCases {
+            #expect(k.name == "\(k)")
+            #expect(BibTeXEntryMapper.knownNames[k.name] == k)
+        }
+        #expect(BibTeXEntryMapper.isKeyName("KeY") && BibTeXEntryMapper.isKeyName("key"))
+        #expect(!BibTeXEntryMapper.isKeyName("keys") && !BibTeXEntryMapper.isKeyName("ke"))
+        #expect(BibTeXEntryMapper.isKeyName("\u{212A}ey") == ("\u{212A}ey".lowercased() == "key"))
+    }
+
+    @Test("repeats of field names the mapper does not know, few or many, are kept aside like the others")
+    func repeatedOtherFields() throws {
+        let many = (0..<40).map { "x\($0) = {v\($0)}" }.joined(separator: ", ")
+        let (lib, diags) = try readWithDiagnostics(
+            "@misc{k, mine = {one}, \(many), MINE = {two}, x39 = {again}, title = {T}}")
+        let e = try #require(lib.entries.first)
+        #expect(e.extra[FieldKey("bibtex", "mine")] == "one")
+        #expect(e.extra[FieldKey("bibtex", "MINE-duplicate")] == "two")
+        #expect(e.extra[FieldKey("bibtex", "x39")] == "v39")
+        #expect(e.extra[FieldKey("bibtex", "x39-duplicate")] == "again")
+        #expect(e.extra[FieldKey("bibtex", "x0")] == "v0")
+        #expect(diags.filter { $0.code == "bibtex.duplicate-field" }.count == 2)
+    }
+
     @Test("journal article fields")
     func article() throws {
         let lib = try read(
