@@ -23,6 +23,27 @@ public enum BibTeXScanner {
         }
     }
 
+    /// Scans a piece for the streaming reader's first pass, which needs only keys, `@string`s
+    /// and `crossref`/`xdata` fields: the blocks are those of ``scan(_:lines:diagnostics:)``
+    /// (the same ranges), but entries keep only their `crossref`/`xdata` fields, and there
+    /// are no diagnostics. ``entry(_:at:lines:)`` gives an entry in full.
+    static func scanParentFields(_ bytes: [UInt8], lines: LineIndex) -> BibTeXRawDocument {
+        bytes.withUnsafeBufferPointer { buf in
+            var scanner = Scanner(buf: buf, lines: lines)
+            scanner.onlyParentFields = true
+            return scanner.run()
+        }
+    }
+
+    /// The entry that ``scan(_:lines:diagnostics:)`` finds at `at` (the offset of its `@`),
+    /// with all its fields; nil when no entry starts there.
+    static func entry(_ bytes: [UInt8], at: Int, lines: LineIndex) -> BibTeXRawEntry? {
+        bytes.withUnsafeBufferPointer { buf in
+            var scanner = Scanner(buf: buf, lines: lines)
+            return scanner.entry(at: at)
+        }
+    }
+
     /// Entry types (lower case) that make `@name{` at a line start a plausible entry start.
     static let knownTypes: Set<[UInt8]> = {
         var names: Set<String> = ["string", "preamble", "comment", "xdata", "set"]
@@ -64,6 +85,9 @@ private struct Scanner {
     var blocks: [BibTeXRawBlock] = []
     /// The fields of the entry being scanned (reused).
     var fieldBuffer: [BibTeXRawField] = []
+    /// Entries keep only their `crossref`/`xdata` fields; the others are scanned (for their
+    /// extent) without making strings of their names (``BibTeXScanner/scanParentFields(_:lines:)``).
+    var onlyParentFields = false
 
     init(buf: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
         self.buf = buf
@@ -96,6 +120,21 @@ private struct Scanner {
         }
         flushText(textStart..<n)
         return BibTeXRawDocument(blocks: blocks, contentStart: start)
+    }
+
+    /// The entry whose `@` is at `at`, scanned as ``run()`` scans it.
+    mutating func entry(at: Int) -> BibTeXRawEntry? {
+        guard at >= 0, at < n, buf[at] == UInt8(ascii: "@"), !isCommentedOut(at), let header = entryHeader(at: at) else {
+            return nil
+        }
+        switch header.type {
+        case "comment", "preamble", "string": return nil
+        default: break
+        }
+        pos = header.bodyStart
+        scanEntry(at: at, header: header)
+        guard case .entry(let entry)? = blocks.last else { return nil }
+        return entry
     }
 
     private func nextAt(from i: Int) -> Int? {
@@ -284,8 +323,12 @@ private struct Scanner {
         defer {
             entry.range = at..<pos
             var fields: [BibTeXRawField] = []
-            fields.reserveCapacity(entry.fields.count)
-            fields.append(contentsOf: entry.fields)
+            if onlyParentFields {
+                for f in entry.fields where BibTeXResolver.isParentField(f.name) { fields.append(f) }
+            } else {
+                fields.reserveCapacity(entry.fields.count)
+                fields.append(contentsOf: entry.fields)
+            }
             swap(&entry.fields, &fields)
             fields.removeAll(keepingCapacity: true)
             fieldBuffer = fields
@@ -431,7 +474,8 @@ private struct Scanner {
             return nil
         }
         let nameRange = nameStart..<pos
-        let name = string(nameRange)
+        // (Only the names of `crossref`/`xdata` fields when the others are dropped.)
+        let name = onlyParentFields && what == "field" && !isParentFieldName(nameRange) ? "" : string(nameRange)
         skipSpace()
         guard pos < n, buf[pos] == UInt8(ascii: "=") else {
             error("bibtex.missing-equals", "'=' is missing after \(what) name '\(name)'", at: pos < n ? pos : nameStart, key: key)
@@ -660,6 +704,17 @@ private struct Scanner {
 
     // MARK: Helpers
 
+    /// True when the bytes are `crossref` or `xdata` in any case (``BibTeXResolver/isParentField(_:)``).
+    private func isParentFieldName(_ range: Range<Int>) -> Bool {
+        func matches(_ word: StaticString) -> Bool {
+            guard range.count == word.utf8CodeUnitCount else { return false }
+            let w = word.utf8Start
+            for k in 0..<range.count where buf[range.lowerBound + k] | 0x20 != w[k] { return false }
+            return true
+        }
+        return matches("crossref") || matches("xdata")
+    }
+
     private func lineStart(_ i: Int) -> Bool {
         var j = i - 1
         while j >= 0 && (buf[j] == 0x20 || buf[j] == 0x09) { j -= 1 }
@@ -761,26 +816,29 @@ enum BibTeXText {
 
     /// The offset of the first byte that is not valid UTF-8, if any.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { buf in
-            var i = 0
-            let n = buf.count
-            while i < n {
-                i = nextNonASCII(buf, from: i)
-                guard i < n else { break }
-                let b = buf[i]
-                if b < 0x80 {
-                    i += 1
-                    continue
-                }
-                guard UTF8Scalar.decode(buf, at: i, end: n) != nil else { return i }
-                switch b {
-                case 0xC2...0xDF: i += 2
-                case 0xE0...0xEF: i += 3
-                default: i += 4
-                }
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) }
+    }
+
+    /// The offset of the first byte that is not valid UTF-8, if any.
+    static func firstInvalidUTF8(_ buf: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = buf.count
+        while i < n {
+            i = nextNonASCII(buf, from: i)
+            guard i < n else { break }
+            let b = buf[i]
+            if b < 0x80 {
+                i += 1
+                continue
             }
-            return nil
+            guard UTF8Scalar.decode(buf, at: i, end: n) != nil else { return i }
+            switch b {
+            case 0xC2...0xDF: i += 2
+            case 0xE0...0xEF: i += 3
+            default: i += 4
+            }
         }
+        return nil
     }
 
     private static let cp1252High: [UInt32] = [

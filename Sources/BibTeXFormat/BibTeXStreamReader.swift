@@ -84,7 +84,9 @@ public struct BibTeXStreamReader {
     /// First pass over a piece: like ``read(_:atEnd:diagnostics:each:)`` without mapping or
     /// diagnostics, keeping the parents.
     public mutating func collectParents(_ bytes: [UInt8], atEnd: Bool) throws(Stop) -> Int {
-        guard let piece = try scan(bytes, atEnd: atEnd) else { return 0 }
+        // Entries with only their crossref/xdata fields (the blocks are the same): the
+        // parents are scanned again in full below, once they are known.
+        guard let piece = try scan(bytes, atEnd: atEnd, onlyParentFields: true) else { return 0 }
         let (lines, document, used, _) = piece
         // Only what the first pass needs is resolved: the entries that name parents (for
         // their keys), then the entries that are parents; `@string`s in both, in file order.
@@ -104,10 +106,17 @@ public struct BibTeXStreamReader {
         }
         var resolved: [ResolvedEntry] = []
         if !kept.isEmpty {
+            var full = document
+            for i in full.blocks.indices {
+                guard case .entry(let raw) = full.blocks[i], kept.contains(raw.range.lowerBound),
+                    let entry = BibTeXScanner.entry(bytes, at: raw.range.lowerBound, lines: lines)
+                else { continue }
+                full.blocks[i] = .entry(entry)
+            }
             var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
             if let macros { resolver.macros = macros }
             resolver.metadata = metadata
-            resolved = resolver.resolve(document, inheriting: false) { kept.contains($0.range.lowerBound) }
+            resolved = resolver.resolve(full, inheriting: false) { kept.contains($0.range.lowerBound) }
         }
         macros = children.macros
         metadata = children.metadata
@@ -131,7 +140,9 @@ public struct BibTeXStreamReader {
     /// Scans a piece: the blocks to use (the last one dropped unless at the end), how many
     /// bytes they cover, and the scanner's diagnostics about them; nil when no block is
     /// complete yet.
-    private func scan(_ bytes: [UInt8], atEnd: Bool) throws(Stop) -> (LineIndex, BibTeXRawDocument, Int, Diagnostics)? {
+    private func scan(
+        _ bytes: [UInt8], atEnd: Bool, onlyParentFields: Bool = false
+    ) throws(Stop) -> (LineIndex, BibTeXRawDocument, Int, Diagnostics)? {
         if base.offset == 0 {
             if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
                 throw Stop(description: "the file is UTF-16")
@@ -142,7 +153,9 @@ public struct BibTeXStreamReader {
         if bytes.contains(0) { throw Stop(description: "the file has NUL bytes") }
         let lines = LineIndex(file: source, bytes: bytes, base: base)
         var scanned = Diagnostics()
-        var document = BibTeXScanner.scan(bytes, lines: lines, diagnostics: &scanned)
+        var document =
+            onlyParentFields
+            ? BibTeXScanner.scanParentFields(bytes, lines: lines) : BibTeXScanner.scan(bytes, lines: lines, diagnostics: &scanned)
         // The last block may be cut short by the end of the piece: it comes again next time.
         var used = bytes.count
         if !atEnd {
@@ -151,7 +164,7 @@ public struct BibTeXStreamReader {
             guard used > 0 else { return nil }
         }
         // (A piece may end inside a UTF-8 sequence; the bytes used never do.)
-        if BibTeXText.firstInvalidUTF8(used == bytes.count ? bytes : Array(bytes[..<used])) != nil {
+        if bytes.withUnsafeBufferPointer({ BibTeXText.firstInvalidUTF8(UnsafeBufferPointer(rebasing: $0[..<used])) }) != nil {
             throw Stop(description: "the file is not UTF-8")
         }
         var kept = Diagnostics()

@@ -209,6 +209,61 @@ import Testing
         #expect(r2.streamed == nil && r2.reason == "no RIS record")
     }
 
+    @Test("crossref/xdata named through @string macros, in any case, with @strings defined after their use, in tiny pieces")
+    func parentsThroughMacros() throws {
+        // BibTeX's rule: a macro counts from its definition on. `crossref = late` uses `late`
+        // before its @string (so the value is the name, the key of an entry); the parents use
+        // macros defined after the children, and one after the parent itself.
+        let text = """
+            @string{early = {series}}
+            @inproceedings{a, author = {Ann Author}, title = {A paper}, CROSSREF = late, pages = {1--2}}
+            @string{late = {series}}
+            @inproceedings{b, author = {Bo Bee}, title = {B paper}, Crossref = early # {}}
+            @inproceedings{c, author = {Cy Sea}, title = {C paper}, crossref = late}
+            @proceedings{late, title = {Late Proceedings}, publisher = pub, year = 2003}
+            @string{pub = {Late Press}}
+            @proceedings{series, title = {Series Proceedings}, publisher = pub, XData = {x1}}
+            @xdata{x1, address = {Paris}, note = mac}
+            @string{mac = {too late}}
+
+            """
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bibkit-stream-\(UUID().uuidString).bib").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        for pieceSize in [1 << 20, 200, 61, 13, 1] {
+            let r = try Self.convert(path, pieceSize: pieceSize)
+            let streamed = try #require(r.streamed, "not streamed: \(r.reason ?? "")")
+            #expect(streamed == r.whole, "\(pieceSize)-byte pieces")
+            #expect(r.streamedDiagnostics == r.wholeDiagnostics, "\(pieceSize)-byte pieces")
+            let json = String(decoding: streamed, as: UTF8.self)
+            #expect(json.contains("\"container-title\": \"Late Proceedings\""))
+            #expect(json.contains("\"container-title\": \"Series Proceedings\""))
+            #expect(json.contains("\"publisher\": \"pub\""))
+            #expect(json.contains("\"publisher\": \"Late Press\""))
+            #expect(json.contains("\"publisher-place\": \"Paris\""))
+        }
+    }
+
+    @Test("a file that names no parent (only the words, in a value and a comment) streams the same")
+    func noParentField() throws {
+        let text = """
+            % crossref and xdata are only mentioned here
+            @string{j = {J. Tests}}
+            @article{a, author = {Ann Author}, title = {On Crossref and XDATA}, journal = j, year = 2001}
+            @article{b, author = {Bo Bee}, title = {Cross references}, journal = j # { B}, crossreference = {a}}
+
+            """
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bibkit-stream-\(UUID().uuidString).bib").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        for pieceSize in [1 << 20, 50, 7, 1] {
+            let r = try Self.convert(path, pieceSize: pieceSize)
+            let streamed = try #require(r.streamed, "not streamed: \(r.reason ?? "")")
+            #expect(streamed == r.whole, "\(pieceSize)-byte pieces")
+            #expect(r.streamedDiagnostics == r.wholeDiagnostics, "\(pieceSize)-byte pieces")
+        }
+    }
+
     @Test("crossref and xdata parents before and after their children, two levels deep, across pieces")
     func parentsAnywhere() throws {
         let text = """

@@ -47,31 +47,37 @@ public struct LineIndex: Sendable {
     /// Indexes the bytes of a file. `\n`, `\r\n` and a lone `\r` all end a line.
     public init(file: String, bytes: [UInt8]) {
         self.file = file
-        var starts = [0]
-        starts.reserveCapacity(bytes.count / 40 + 1)
-        bytes.withUnsafeBufferPointer { buf in
-            var i = 0
+        // (The array is local to the closure: appending to one captured from outside cost
+        // ~150 instructions per line.)
+        self.lineStarts = bytes.withUnsafeBufferPointer { buf -> [Int] in
+            var starts = [0]
+            starts.reserveCapacity(buf.count / 40 + 1)
             let n = buf.count
-            while i < n {
-                // Eight bytes at a time while they hold no line break.
-                if i + 8 <= n, let base = buf.baseAddress {
-                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    if ByteWord.equal(w, 0x0A) | ByteWord.equal(w, 0x0D) == 0 {
-                        i += 8
-                        continue
+            var i = 0
+            if let base = buf.baseAddress {
+                // Eight bytes at a time; the bytes flagged as `\n` or `\r` are each looked at (a
+                // flag above a true one may be false).
+                let raw = UnsafeRawPointer(base)
+                while i + 8 <= n {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    var m = ByteWord.equal(w, 0x0A) | ByteWord.equal(w, 0x0D)
+                    while m != 0 {
+                        let j = i + m.trailingZeroBitCount >> 3
+                        // `\n` and a lone `\r` end a line; the `\r` of `\r\n` is passed over.
+                        let b = base[j]
+                        if b == 0x0A || (b == 0x0D && (j + 1 >= n || base[j + 1] != 0x0A)) { starts.append(j + 1) }
+                        m &= m &- 1
                     }
+                    i += 8
                 }
+            }
+            while i < n {
                 let b = buf[i]
-                if b == 0x0A {
-                    starts.append(i + 1)
-                } else if b == 0x0D {
-                    if i + 1 < n && buf[i + 1] == 0x0A { i += 1 }
-                    starts.append(i + 1)
-                }
+                if b == 0x0A || (b == 0x0D && (i + 1 >= n || buf[i + 1] != 0x0A)) { starts.append(i + 1) }
                 i += 1
             }
+            return starts
         }
-        self.lineStarts = starts
     }
 
     /// Indexes a piece of a file that starts at `base` (its offset, line and column in the
