@@ -66,26 +66,35 @@ public struct BibTeXReader: BibliographyReader {
                 "bibtex.latin1", "input is not valid UTF-8; values that are not were decoded as Windows-1252 (Latin-1)",
                 at: lines.location(ofOffset: bad))
         }
-        let document = BibTeXScanner.scan(input, lines: lines, diagnostics: &diagnostics)
+        // Memory: the raw document is let go once resolved, and each resolved entry once
+        // mapped (they hold a copy of every value), so the peak is not all three layers.
+        var document = BibTeXScanner.scan(input, lines: lines, diagnostics: &diagnostics)
+        let noBlocks = document.blocks.isEmpty
         var resolver = BibTeXResolver(bytes: input, lines: lines, dialect: dialect, validUTF8: invalid == nil)
         resolver.inherits = options.inheritCrossReferences
-        let resolved = resolver.resolve(document)
+        var resolved = resolver.resolve(document)
+        document.blocks = []
+        resolver.seenKeys = [:]
         diagnostics.append(contentsOf: resolver.diagnostics)
         var library = Library()
         library.metadata = resolver.metadata
         library.entries.reserveCapacity(resolved.count)
         var unknown = UnknownCommandReport()
         var cache = LaTeXPlainCache()
-        for entry in resolved {
+        for i in resolved.indices {
+            var entry = ResolvedEntry(type: "", key: nil, fields: [], range: 0..<0, isComplete: true)
+            swap(&entry, &resolved[i])
             var mapper = BibTeXEntryMapper(source: entry, dialect: dialect, lines: lines)
+            entry.fields = []
             swap(&mapper.plainCache, &cache)
             library.entries.append(mapper.map())
             swap(&mapper.plainCache, &cache)
             diagnostics.append(contentsOf: mapper.diagnostics)
             unknown.merge(mapper.unknown)
         }
+        resolved = []
         unknown.flush(into: &diagnostics)
-        if document.blocks.isEmpty, input.contains(where: { !isBibSpace($0) }) {
+        if noBlocks, input.contains(where: { !isBibSpace($0) }) {
             diagnostics.warning("bibtex.no-entries", "no BibTeX entry found", at: lines.location(ofOffset: 0))
         }
         return library
