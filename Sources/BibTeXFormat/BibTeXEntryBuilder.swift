@@ -12,12 +12,44 @@ struct FieldCandidate {
     }
 }
 
+/// The places to try for one value, in order: the first kept inline, so that the usual
+/// request with one place allocates nothing for it.
+struct FieldCandidates: RandomAccessCollection, ExpressibleByArrayLiteral {
+    private var head = FieldCandidate("")
+    private var tail: [FieldCandidate] = []
+    let count: Int
+
+    init(_ one: FieldCandidate) {
+        head = one
+        count = 1
+    }
+
+    init(_ all: [FieldCandidate]) {
+        if let first = all.first { head = first }
+        if all.count > 1 { tail = Array(all.dropFirst()) }
+        count = all.count
+    }
+
+    /// One candidate per name, without companions.
+    init(names: [String]) {
+        if let first = names.first { head = FieldCandidate(first) }
+        if names.count > 1 { tail = names.dropFirst().map { FieldCandidate($0) } }
+        count = names.count
+    }
+
+    init(arrayLiteral elements: FieldCandidate...) { self.init(elements) }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(i: Int) -> FieldCandidate { i == 0 ? head : tail[i - 1] }
+}
+
 /// One model value waiting for a field.
 struct FieldRequest {
     /// What the value is, for diagnostics (`publisher`, `translator`, `bibtex:timestamp`).
     var label: String
     /// Places to try, in order.
-    var candidates: [FieldCandidate]
+    var candidates: FieldCandidates
     var value: [UInt8]
     /// A bare macro expression (`month = jun`), not braced.
     var bare = false
@@ -42,10 +74,22 @@ struct FieldPlans {
     var homeIDs: [String: Int] = [:]
     /// The number of ids.
     var homeCount: Int { homeIDs.count }
+    /// The type's `number` is an article's issue (``BibTeXFieldTable/issueInNumberTypes``).
+    var issueInNumber = false
+    /// The type's `number` is a series number (``BibTeXFieldTable/seriesNumberTypes``).
+    var seriesNumber = false
+    /// The type's publisher is the issuing institution (``EntryBuilder/institutionTypes``).
+    var publisherIsInstitution = false
+    /// A chapter type (``BibTeXEntryMapper/chapterTypes``).
+    var isChapter = false
 
     init() {}
 
     init(dialect: BibTeXDialect, type: String) {
+        issueInNumber = BibTeXFieldTable.issueInNumberTypes.contains(type)
+        seriesNumber = BibTeXFieldTable.seriesNumberTypes.contains(type)
+        publisherIsInstitution = EntryBuilder.institutionTypes.contains(type)
+        isChapter = BibTeXEntryMapper.chapterTypes.contains(type)
         for field in Field.allCases {
             let fieldNames = BibTeXFieldTable.row(field).names(in: dialect, type: type)
             names.append(fieldNames)
@@ -64,7 +108,10 @@ struct FieldPlans {
 /// Builds the fields of one entry: model slots → requests in canonical order → placement
 /// (home fields first, then fallbacks; BibLaTeX checked against biber's data model) → bytes.
 struct EntryBuilder {
-    let entry: Entry
+    /// The entry, read in place (the writer's array outlives the builder): a copy of an
+    /// ``Entry`` retains every part of it, and releases them all again when dropped.
+    private let entryAddress: UnsafePointer<Entry>
+    var entry: Entry { _read { yield entryAddress.pointee } }
     let key: String
     var context: WriteContext
     private(set) var type = "misc"
@@ -91,8 +138,9 @@ struct EntryBuilder {
 
     private var dialect: BibTeXDialect { context.dialect }
 
-    init(entry: Entry, key: String, context: WriteContext) {
-        self.entry = entry
+    /// A builder for the entry at `entry`, which must stay valid while the builder is used.
+    init(entry: UnsafePointer<Entry>, key: String, context: WriteContext) {
+        self.entryAddress = entry
         self.key = key
         self.context = context
     }
@@ -100,7 +148,7 @@ struct EntryBuilder {
     // MARK: Build
 
     mutating func build() {
-        let typeInfo = chooseType()
+        let typeInfo = cachedType()
         type = typeInfo.written
         plans = context.fieldPlans(for: type)
         homePosition = [Int](repeating: -1, count: plans.homeCount)
@@ -112,7 +160,7 @@ struct EntryBuilder {
         addField(.edition)
         // A thesis's university or a report's institution comes as the publisher from RIS (PB),
         // CSL-JSON and JATS; BibTeX styles and biber read `school`/`institution` there.
-        let publisherIsInstitution = entry.fields[.institution] == nil && Self.institutionTypes.contains(type)
+        let publisherIsInstitution = entry.fields[.institution] == nil && plans.publisherIsInstitution
         if !publisherIsInstitution { addField(.publisher) }
         addField(.publisherPlace)
         addField(.institution, value: publisherIsInstitution ? entry.fields[.publisher] : nil)
@@ -186,11 +234,52 @@ struct EntryBuilder {
 
     // MARK: Type
 
-    private struct TypeInfo {
+    struct TypeInfo {
         var written: String
         var marker: BibTeXTypeMarker
         var defaultTypeField: String?
         var leftoverGenre: String?
+    }
+
+    /// What ``chooseType()`` depends on: the same for most entries of a file.
+    struct TypeKey: Hashable {
+        var kind: WorkType
+        var genre: String?
+        var original: FieldKey?
+        var hasParent: Bool
+        var hasEditor: Bool
+        var noAuthor: Bool
+    }
+
+    /// ``chooseType()`` through the write's cache.
+    private mutating func cachedType() -> TypeInfo {
+        var hasParent = false
+        for key in entry.extra.keys where key.namespace == "bibtex" || key.namespace == "biblatex" {
+            if Self.equalsIgnoringASCIICase(key.name, "crossref") || Self.equalsIgnoringASCIICase(key.name, "xdata") {
+                hasParent = true
+                break
+            }
+        }
+        let typeKey = TypeKey(
+            kind: entry.type.kind, genre: entry.type.genre, original: entry.type.original, hasParent: hasParent,
+            hasEditor: hasEditor, noAuthor: entry.contributors[.author]?.isEmpty ?? true)
+        if let info = context.typeInfos[typeKey] { return info }
+        let info = chooseType()
+        context.typeInfos[typeKey] = info
+        return info
+    }
+
+    /// ASCII case-insensitive equality with a lower-case ASCII word.
+    static func equalsIgnoringASCIICase(_ s: String, _ lower: StaticString) -> Bool {
+        guard s.utf8.count == lower.utf8CodeUnitCount else { return false }
+        var k = 0
+        let p = lower.utf8Start
+        for b in s.utf8 {
+            let folded = b &- 0x41 < 26 ? b | 0x20 : b
+            if folded != p[k] { return false }
+            k += 1
+        }
+        return true
     }
 
     private func chooseType() -> TypeInfo {
@@ -251,13 +340,13 @@ struct EntryBuilder {
             request("entry type", [FieldCandidate("type"), FieldCandidate("entrysubtype")], text(label, "type"),
                 borrowed: true)
         case .subtype(let value):
-            request("entry type", [FieldCandidate("entrysubtype")], text(value, "entrysubtype"))
+            request("entry type", FieldCandidate("entrysubtype"), text(value, "entrysubtype"))
         }
         if let genre = info.leftoverGenre {
-            request("type genre '\(genre)'", [FieldCandidate("entrysubtype")], text(genre, "entrysubtype"), borrowed: true)
+            request("type genre '\(genre)'", FieldCandidate("entrysubtype"), text(genre, "entrysubtype"), borrowed: true)
         }
         if let value = info.defaultTypeField {
-            request("type", [FieldCandidate("type")], Array(value.utf8), borrowed: true, quiet: true)
+            request("type", FieldCandidate("type"), Array(value.utf8), borrowed: true, quiet: true)
         }
     }
 
@@ -337,21 +426,21 @@ struct EntryBuilder {
     // MARK: Titles, container, series
 
     private mutating func addTitles() {
-        if let title = entry.title { request("title", [FieldCandidate("title")], rich(title, "title", title: true)) }
+        if let title = entry.title { request("title", FieldCandidate("title"), rich(title, "title", title: true)) }
         if let short = entry.shortTitle {
-            request("shorttitle", [FieldCandidate("shorttitle")], rich(short, "shorttitle", title: true))
+            request("shorttitle", FieldCandidate("shorttitle"), rich(short, "shorttitle", title: true))
         }
     }
 
     private mutating func addContainerAndSeries() {
         if let container = entry.container {
             if let title = container.title, !title.isEmpty, let volume = entry.fields[.volumeTitle],
-                BibTeXEntryMapper.chapterTypes.contains(type)
+                plans.isChapter
             {
                 // A chapter in a volume of a multi-volume work: the work is the `maintitle`,
                 // the volume the `booktitle`.
-                request("container title", [FieldCandidate("maintitle")], rich(title, "maintitle"))
-                request("volume title", [FieldCandidate("booktitle")], text(volume, "booktitle"))
+                request("container title", FieldCandidate("maintitle"), rich(title, "maintitle"))
+                request("volume title", FieldCandidate("booktitle"), text(volume, "booktitle"))
                 volumeTitleWritten = true
             } else if let title = container.title, !title.isEmpty {
                 let (names, borrowed) = containerFields
@@ -359,15 +448,15 @@ struct EntryBuilder {
                     borrowed: borrowed)
             }
             if let short = container.shortTitle {
-                request("container short title", [FieldCandidate("shortjournal")], text(short, "shortjournal"))
+                request("container short title", FieldCandidate("shortjournal"), text(short, "shortjournal"))
             }
         }
         if let series = entry.series {
             if let title = series.title, !title.isEmpty {
-                request("series", [FieldCandidate("series")], rich(title, "series"))
+                request("series", FieldCandidate("series"), rich(title, "series"))
             }
             if let short = series.shortTitle {
-                request("series short title", [FieldCandidate("shortseries")], text(short, "shortseries"))
+                request("series short title", FieldCandidate("shortseries"), text(short, "shortseries"))
             }
         }
     }
@@ -405,8 +494,8 @@ struct EntryBuilder {
         addField(.volume)
         // One `number` field, three claimants: the type decides who owns it, the others
         // move to a field of their own (`issue`, `eid`, BibTeX `seriesnumber`).
-        let articleLike = BibTeXFieldTable.issueInNumberTypes.contains(type)
-        let bookLike = BibTeXFieldTable.seriesNumberTypes.contains(type)
+        let articleLike = plans.issueInNumber
+        let bookLike = plans.seriesNumber
         // The classic styles warn "there's a number but no volume" for an article: without a
         // volume the issue goes to `issue` (which they ignore) and `number` stays empty.
         let numberFree = !(dialect == .bibtex && articleLike && (entry.fields[.volume]?.isEmpty ?? true))
@@ -437,7 +526,7 @@ struct EntryBuilder {
             request("series number", candidates(names), text(seriesNumber, "number"), priority: base + rank.series)
         }
         if let containerNumber, containerNumber != issue {
-            request("container number", [FieldCandidate("issue")], text(containerNumber, "issue"))
+            request("container number", FieldCandidate("issue"), text(containerNumber, "issue"))
         }
     }
 
@@ -469,7 +558,7 @@ struct EntryBuilder {
         }
         let names = plans.names[field.ordinal]
         let borrowed = dialect == .biblatex && field == .medium
-        request(field.rawValue, names.map { FieldCandidate($0) }, text(raw, field.rawValue), borrowed: borrowed)
+        request(field.rawValue, FieldCandidates(names: names), text(raw, field.rawValue), borrowed: borrowed)
     }
 
     // MARK: Dates
@@ -499,7 +588,7 @@ struct EntryBuilder {
                 if !parts.isEmpty {
                     for part in parts {
                         let value = part.bare ? Array(part.value.utf8) : text(part.value, part.name)
-                        request(part.name, [FieldCandidate(part.name)], value, bare: part.bare)
+                        request(part.name, FieldCandidate(part.name), value, bare: part.bare)
                     }
                     return
                 }
@@ -510,23 +599,23 @@ struct EntryBuilder {
                 "bibtex.raw-date",
                 "the date '\(raw)' is not a calendar date; written as the year text",
                 entryKey: key, field: "year")
-            request("year", [FieldCandidate("year")], text(raw, "year"))
+            request("year", FieldCandidate("year"), text(raw, "year"))
         case .biblatex:
             if let date = parsed.typed {
                 if let value = BibTeXDates.biblatexDate(date) {
-                    request("date", [FieldCandidate("date")], Array(value.utf8))
+                    request("date", FieldCandidate("date"), Array(value.utf8))
                     return
                 }
                 if !date.isRange, let year = date.year, date.start?.month == nil {
                     // A year biber's date parser rejects (five digits) is still an integer year.
-                    request("year", [FieldCandidate("year")], Array(String(year).utf8))
+                    request("year", FieldCandidate("year"), Array(String(year).utf8))
                     return
                 }
             }
             let raw = (parsed.raw ?? parsed.typed?.edtf ?? "").trimmingSpaces
             guard !raw.isEmpty else { return }
             if let state = BibTeXDates.publicationStates[raw.lowercased()], entry.fields[.status] == nil {
-                request("date", [FieldCandidate("pubstate")], Array(state.utf8))
+                request("date", FieldCandidate("pubstate"), Array(state.utf8))
                 return
             }
             context.diagnostics.warning(
@@ -546,10 +635,10 @@ struct EntryBuilder {
         case .bibtex:
             // ISO 8601-2 as biber reads it (seasons as `2020-21`), else the EDTF text.
             let value = parsed.typed.map { BibTeXDates.biblatexDate($0) ?? $0.edtf } ?? parsed.raw ?? ""
-            request(label, [FieldCandidate(field)], text(value, field))
+            request(label, FieldCandidate(field), text(value, field))
         case .biblatex:
             if let date = parsed.typed, let value = BibTeXDates.biblatexDate(date) {
-                request(label, [FieldCandidate(field)], Array(value.utf8))
+                request(label, FieldCandidate(field), Array(value.utf8))
             } else {
                 let raw = parsed.raw ?? parsed.typed?.edtf ?? ""
                 request(label, [], text(raw, field), reason: "the \(label) '\(raw)' is not a date biber can read")
@@ -559,50 +648,74 @@ struct EntryBuilder {
 
     // MARK: Identifiers
 
+    /// The kinds written first, in this order; other kinds follow in the order met.
+    private static let identifierOrder: [IdentifierKind] = [.doi, .isbn, .issn, .arxiv, .pmid, .pmcid, .hdl, .lccn]
+
     private mutating func addIdentifiers() {
-        var all: [Identifier] = entry.identifiers
-        all += entry.container?.identifiers ?? []
-        all += entry.series?.identifiers ?? []
-        if all.isEmpty { return }
-        var kinds: [IdentifierKind] = [.doi, .isbn, .issn, .arxiv, .pmid, .pmcid, .hdl, .lccn]
-        // Distinct non-empty identifiers grouped by kind, kinds in the order above then as met.
-        var groups: [[Identifier]] = Array(repeating: [], count: kinds.count)
-        func add(_ id: Identifier) {
-            if let k = kinds.firstIndex(of: id.kind) {
-                groups[k].append(id)
+        let total = entry.identifiers.count + (entry.container?.identifiers.count ?? 0)
+            + (entry.series?.identifiers.count ?? 0)
+        if total == 0 { return }
+        // Distinct non-empty identifiers, in the order met.
+        var distinct: [Identifier] = []
+        distinct.reserveCapacity(total)
+        var seen = Set<Identifier>()
+        func consider(_ ids: [Identifier]) {
+            for id in ids where !Self.isBlank(id.value) {
+                // The usual handful: compared pairwise rather than hashed.
+                if total <= 16 ? !distinct.contains(id) : seen.insert(id).inserted { distinct.append(id) }
+            }
+        }
+        consider(entry.identifiers)
+        if let ids = entry.container?.identifiers { consider(ids) }
+        if let ids = entry.series?.identifiers { consider(ids) }
+        if distinct.isEmpty { return }
+        // Grouped by kind: the kinds of ``identifierOrder`` first, then the others as met.
+        let order = Self.identifierOrder
+        var others: [IdentifierKind] = []
+        var ranks: [Int] = []
+        ranks.reserveCapacity(distinct.count)
+        for id in distinct {
+            if let k = order.firstIndex(of: id.kind) {
+                ranks.append(k)
+            } else if let k = others.firstIndex(of: id.kind) {
+                ranks.append(order.count + k)
             } else {
-                kinds.append(id.kind)
-                groups.append([id])
+                ranks.append(order.count + others.count)
+                others.append(id.kind)
             }
         }
-        if all.count <= 16 {
-            // The usual handful: compared pairwise rather than hashed.
-            var seen: [Identifier] = []
-            for id in all where !id.value.trimmingSpaces.isEmpty && !seen.contains(id) {
-                seen.append(id)
-                add(id)
-            }
-        } else {
-            var seen = Set<Identifier>()
-            for id in all where !id.value.trimmingSpaces.isEmpty && seen.insert(id).inserted { add(id) }
+        var sorted = distinct
+        if distinct.count > 1 {
+            let positions = distinct.indices.sorted { (ranks[$0], $0) < (ranks[$1], $1) }
+            sorted = positions.map { distinct[$0] }
         }
-        for (kind, ids) in zip(kinds, groups) {
-            guard !ids.isEmpty else { continue }
+        var lo = 0
+        while lo < sorted.count {
+            let kind = sorted[lo].kind
+            var hi = lo + 1
+            while hi < sorted.count && sorted[hi].kind == kind { hi += 1 }
+            let ids = sorted[lo..<hi]
             switch kind {
             case .doi: addVerbatimSeries(ids, name: "doi", label: "doi")
             case .isbn: addChecked(ids, name: "isbn", valid: IdentifierChecks.isValidISBN)
             case .issn: addChecked(ids, name: "issn", valid: IdentifierChecks.isValidISSN)
             default: addEprintLike(ids, kind: kind)
             }
+            lo = hi
         }
     }
 
+    /// Whether a value is empty once spaces, tabs and line breaks are trimmed.
+    static func isBlank(_ s: String) -> Bool {
+        !s.utf8.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+
     /// The first value at `name`, further values at `name2`, `name3`… (BibTeX) or reported.
-    private mutating func addVerbatimSeries(_ ids: [Identifier], name: String, label: String) {
+    private mutating func addVerbatimSeries(_ ids: ArraySlice<Identifier>, name: String, label: String) {
         for (i, id) in ids.enumerated() {
             let value = verbatim(id.value, name)
             if i == 0 {
-                request(label, [FieldCandidate(name)], value)
+                request(label, FieldCandidate(name), value)
             } else {
                 request(label, dialect == .bibtex ? [FieldCandidate(name + String(i + 1))] : [], value)
             }
@@ -610,10 +723,11 @@ struct EntryBuilder {
     }
 
     /// ISBN/ISSN: BibTeX takes them all, comma-separated; biber checks the checksum of one.
-    private mutating func addChecked(_ ids: [Identifier], name: String, valid: (String) -> Bool) {
+    private mutating func addChecked(_ ids: ArraySlice<Identifier>, name: String, valid: (String) -> Bool) {
         if dialect == .bibtex {
-            let joined = ids.map { $0.value.trimmingSpaces }.joined(separator: ", ")
-            request(name, [FieldCandidate(name)], text(joined, name))
+            let joined =
+                ids.count == 1 ? (ids.first?.value.trimmingSpaces ?? "") : ids.map { $0.value.trimmingSpaces }.joined(separator: ", ")
+            request(name, FieldCandidate(name), text(joined, name))
             return
         }
         var first = true
@@ -634,7 +748,7 @@ struct EntryBuilder {
     /// arXiv, PubMed and other ids. BibTeX: arXiv as `eprint` + `archiveprefix` + `primaryclass`,
     /// the others under their own name. BibLaTeX: `eprint` + `eprinttype` (+ `eprintclass`),
     /// first come first served.
-    private mutating func addEprintLike(_ ids: [Identifier], kind: IdentifierKind) {
+    private mutating func addEprintLike(_ ids: ArraySlice<Identifier>, kind: IdentifierKind) {
         for (i, id) in ids.enumerated() {
             switch dialect {
             case .bibtex:
@@ -642,11 +756,11 @@ struct EntryBuilder {
                 if kind == .arxiv && i == 0 {
                     var companions: [(name: String, value: [UInt8])] = [("archiveprefix", Array("arXiv".utf8))]
                     if let q = id.qualifier, !q.isEmpty { companions.append(("primaryclass", text(q, "primaryclass"))) }
-                    request("arXiv id", [FieldCandidate("eprint", companions: companions)], verbatim(id.value, "eprint"))
+                    request("arXiv id", FieldCandidate("eprint", companions: companions), verbatim(id.value, "eprint"))
                 } else {
                     let name = i == 0 ? base : (kind == .arxiv ? "arxiv" : base) + String(i + 1)
                     let v = kind == .arxiv ? verbatim(id.value, name) : text(id.value.trimmingSpaces, name)
-                    request(kind.rawValue, [FieldCandidate(name)], v)
+                    request(kind.rawValue, FieldCandidate(name), v)
                 }
             case .biblatex:
                 let value = verbatim(id.value, "eprint")
@@ -655,7 +769,7 @@ struct EntryBuilder {
                 if let q = id.qualifier, !q.isEmpty, kind == .arxiv {
                     companions.append(("eprintclass", text(q, "eprintclass")))
                 }
-                request(kind.rawValue, [FieldCandidate("eprint", companions: companions)], value, borrowed: i > 0)
+                request(kind.rawValue, FieldCandidate("eprint", companions: companions), value, borrowed: i > 0)
             }
         }
     }
@@ -669,10 +783,10 @@ struct EntryBuilder {
         let urlIndex = links.firstIndex { $0.kind == .work } ?? links.firstIndex { $0.kind != .file }
         let fileIndex = links.firstIndex { $0.kind == .file }
         if let urlIndex {
-            request("url", [FieldCandidate("url")], verbatim(links[urlIndex].url, "url"))
+            request("url", FieldCandidate("url"), verbatim(links[urlIndex].url, "url"))
         }
         if let fileIndex {
-            request("file", [FieldCandidate("file")], verbatim(links[fileIndex].url, "file"))
+            request("file", FieldCandidate("file"), verbatim(links[fileIndex].url, "file"))
         }
         var parts: [[UInt8]] = []
         for (i, link) in links.enumerated() where i != urlIndex && i != fileIndex {
@@ -691,7 +805,7 @@ struct EntryBuilder {
 
     private mutating func addAbstractKeywordsLanguage() {
         if let abstract = entry.abstract {
-            request("abstract", [FieldCandidate("abstract")], rich(abstract, "abstract"))
+            request("abstract", FieldCandidate("abstract"), rich(abstract, "abstract"))
         }
         let keywords = entry.keywords.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         if !keywords.isEmpty {
@@ -704,13 +818,13 @@ struct EntryBuilder {
                 if braced { value.append(UInt8(ascii: "}")) }
             }
             drainEncoder("keywords")
-            request("keywords", [FieldCandidate("keywords")], value)
+            request("keywords", FieldCandidate("keywords"), value)
         }
         if let language = entry.language?.trimmingSpaces, !language.isEmpty {
             if dialect == .biblatex, let babel = BabelLanguages.name(for: language) {
-                request("language", [FieldCandidate("langid")], Array(babel.utf8))
+                request("language", FieldCandidate("langid"), Array(babel.utf8))
             } else {
-                request("language", [FieldCandidate("language")], text(language, "language"))
+                request("language", FieldCandidate("language"), text(language, "language"))
             }
         }
     }
@@ -725,9 +839,9 @@ struct EntryBuilder {
             addendumParts += linkParts
         }
         let note = Self.joinSentences(noteParts)
-        if !note.isEmpty { request("note", [FieldCandidate("note")], note) }
+        if !note.isEmpty { request("note", FieldCandidate("note"), note) }
         let addendum = Self.joinSentences(addendumParts)
-        if !addendum.isEmpty { request("addendum", [FieldCandidate("addendum")], addendum) }
+        if !addendum.isEmpty { request("addendum", FieldCandidate("addendum"), addendum) }
     }
 
     /// Joins sentences with `. ` (or a space after one that already ends in `.`, `!`, `?`).
@@ -770,10 +884,10 @@ struct EntryBuilder {
                         entryKey: key, field: fieldKey.name)
                     bytes = text(value, name)
                 }
-                request(fieldKey.description, [FieldCandidate(name)], bytes, isExtra: true)
+                request(fieldKey.description, FieldCandidate(name), bytes, isExtra: true)
             } else if dialect == .bibtex {
                 let name = BibTeXKeys.fieldName(fieldKey.namespace + "-" + fieldKey.name, preservingCase: true)
-                request(fieldKey.description, [FieldCandidate(name)], text(value, name), isExtra: true)
+                request(fieldKey.description, FieldCandidate(name), text(value, name), isExtra: true)
             } else {
                 let label = fieldKey.description
                 context.report.add(
@@ -789,7 +903,27 @@ struct EntryBuilder {
     // MARK: Placement
 
     private mutating func request(
+        _ label: String, _ candidate: FieldCandidate, _ value: [UInt8], bare: Bool = false,
+        borrowed: Bool = false, priority: Int? = nil, quiet: Bool = false, reason: String? = nil,
+        isExtra: Bool = false
+    ) {
+        request(
+            label, FieldCandidates(candidate), value, bare: bare, borrowed: borrowed, priority: priority, quiet: quiet,
+            reason: reason, isExtra: isExtra)
+    }
+
+    private mutating func request(
         _ label: String, _ candidates: [FieldCandidate], _ value: [UInt8], bare: Bool = false,
+        borrowed: Bool = false, priority: Int? = nil, quiet: Bool = false, reason: String? = nil,
+        isExtra: Bool = false
+    ) {
+        request(
+            label, FieldCandidates(candidates), value, bare: bare, borrowed: borrowed, priority: priority,
+            quiet: quiet, reason: reason, isExtra: isExtra)
+    }
+
+    private mutating func request(
+        _ label: String, _ candidates: FieldCandidates, _ value: [UInt8], bare: Bool = false,
         borrowed: Bool = false, priority: Int? = nil, quiet: Bool = false, reason: String? = nil,
         isExtra: Bool = false
     ) {
@@ -826,16 +960,20 @@ struct EntryBuilder {
         let requests = self.requests
         var chosen = [Int?](repeating: nil, count: requests.count)
         // Usually requested in order of priority already.
-        let inOrder = zip(requests, requests.dropFirst()).allSatisfy { $0.priority <= $1.priority }
+        var inOrder = true
+        for i in requests.indices.dropFirst() where requests[i - 1].priority > requests[i].priority {
+            inOrder = false
+            break
+        }
         let byPriority =
             inOrder
             ? Array(requests.indices)
             : requests.indices.sorted { (requests[$0].priority, $0) < (requests[$1].priority, $1) }
         // Field names compare ignoring case (extras keep the case they were read with).
-        func fits(_ c: FieldCandidate, _ r: FieldRequest) -> Bool {
+        func fits(_ c: FieldCandidate, _ value: [UInt8]) -> Bool {
             let name = BibTeXKeys.folded(c.name)
             if used.contains(name) || c.companions.contains(where: { used.contains($0.name) }) { return false }
-            return Self.allowed(name, value: r.value, dialect: dialect, type: type)
+            return Self.allowed(name, value: value, dialect: dialect, type: type)
                 && c.companions.allSatisfy { Self.allowed($0.name, value: $0.value, dialect: dialect, type: type) }
         }
         func take(_ c: FieldCandidate) {
@@ -843,13 +981,13 @@ struct EntryBuilder {
             for companion in c.companions { used.append(companion.name) }
         }
         for i in byPriority {
-            if let first = requests[i].candidates.first, fits(first, requests[i]) {
+            if let first = requests[i].candidates.first, fits(first, requests[i].value) {
                 chosen[i] = 0
                 take(first)
             }
         }
         for i in byPriority where chosen[i] == nil {
-            for (k, c) in requests[i].candidates.enumerated().dropFirst() where fits(c, requests[i]) {
+            for (k, c) in requests[i].candidates.enumerated().dropFirst() where fits(c, requests[i].value) {
                 chosen[i] = k
                 take(c)
                 break
@@ -872,19 +1010,19 @@ struct EntryBuilder {
             }
             return (i, 1, i)
         }
-        for (i, r) in requests.enumerated() where chosen[i] == nil { reportUnplaced(r) }
+        for i in requests.indices where chosen[i] == nil { reportUnplaced(requests[i]) }
         let keys = requests.indices.map(position)
         let keysInOrder = zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 }
         let outputOrder =
             !anyHome || keysInOrder ? Array(requests.indices) : requests.indices.sorted { keys[$0] < keys[$1] }
         for i in outputOrder {
-            let r = requests[i]
             guard let k = chosen[i] else { continue }
-            let c = r.candidates[k]
-            if !r.bare, let expression = macroExpression(for: c.name, value: r.value) {
+            let c = requests[i].candidates[k]
+            let bare = requests[i].bare
+            if !bare, let expression = macroExpression(for: c.name, value: requests[i].value) {
                 placed.append((c.name, Array(expression.utf8), true))
             } else {
-                placed.append((c.name, r.value, r.bare))
+                placed.append((c.name, requests[i].value, bare))
             }
             for companion in c.companions where !companion.value.isEmpty {
                 placed.append((companion.name, companion.value, false))
@@ -894,19 +1032,26 @@ struct EntryBuilder {
 
     /// The macro expression a field was read with (`journal = jmlr`), when the value about to
     /// be written still means what the expression expands to.
-    private func macroExpression(for name: String, value: [UInt8]) -> String? {
+    private mutating func macroExpression(for name: String, value: [UInt8]) -> String? {
         guard !macroMarkers.isEmpty else { return nil }
         let folded = BibTeXKeys.folded(name)
         // The marker read under this name, else under the other dialect's name (the aliases
         // pair names both ways).
         guard
             let expression = macroMarkers.last(where: { $0.name == folded })?.expression
-                ?? macroMarkers.last(where: { $0.alias == folded })?.expression,
-            let expansion = BibTeXExpressions.expand(expression, macros: context.macros)
+                ?? macroMarkers.last(where: { $0.alias == folded })?.expression
         else { return nil }
-        if expansion.withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 })
-            == value.withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 })
-        {
+        // The same few expressions come back entry after entry: expanded once per write.
+        let expanded: MacroExpansion
+        if let cached = context.macroExpansions[expression] {
+            expanded = cached
+        } else {
+            let bytes = BibTeXExpressions.expand(expression, macros: context.macros)
+            expanded = MacroExpansion(bytes: bytes, plain: bytes?.withUnsafeBufferPointer { LaTeXDecoder.plain($0).0 })
+            context.macroExpansions[expression] = expanded
+        }
+        guard let expansion = expanded.bytes, let plain = expanded.plain else { return nil }
+        if plain == value.withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 }) {
             return expression
         }
         // Names: the same people, however the parts are ordered (`First Last` vs `Last, First`).
@@ -985,6 +1130,11 @@ struct EntryBuilder {
     /// Rich text → field bytes (titles get case protection).
     private mutating func rich(_ r: RichText, _ field: String, title: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
+        var estimate = 16
+        for inline in r.inlines {
+            if case .text(let s) = inline { estimate += s.utf8.count } else { estimate += 32 }
+        }
+        out.reserveCapacity(estimate + estimate / 16)
         context.encoder.append(r, to: &out, title: title)
         drainEncoder(field)
         Self.collapseSpaces(&out)
@@ -1061,6 +1211,7 @@ struct EntryBuilder {
 
     /// ``collapsingSpaces(_:)`` in place.
     static func collapseSpaces(_ bytes: inout [UInt8]) {
+        if !hasSpaceToCollapse(bytes) { return }
         var w = 0
         bytes.withUnsafeMutableBufferPointer { p in
             for r in p.indices {
@@ -1072,6 +1223,28 @@ struct EntryBuilder {
         }
         if w > 0 && bytes[w - 1] == 0x20 { w -= 1 }
         bytes.removeLast(bytes.count - w)
+    }
+
+    /// Whether ``collapseSpaces(_:)`` may change anything: a leading or trailing space or
+    /// two spaces in a row (tested eight bytes at a time, words overlapping by one byte so
+    /// that every adjacent pair is seen; a rare false alarm only costs the slow path).
+    static func hasSpaceToCollapse(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { p -> Bool in
+            guard let base = p.baseAddress, let first = p.first, let last = p.last else { return false }
+            if first == 0x20 || last == 0x20 { return true }
+            let n = p.count
+            var i = 0
+            while i + 8 <= n {
+                let m = ByteWord.equal(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), 0x20)
+                if m & (m << 8) != 0 { return true }
+                i += 7
+            }
+            while i + 1 < n {
+                if p[i] == 0x20 && p[i + 1] == 0x20 { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// Runs of spaces collapsed to one; leading and trailing spaces dropped.

@@ -18,6 +18,14 @@ public enum BibTeXKeys {
     /// The key with every run of forbidden bytes replaced by `_` (leading and trailing runs
     /// dropped); `entry` when nothing is left.
     public static func sanitised(_ key: String) -> String {
+        // The usual key has nothing to replace.
+        if key.utf8.withContiguousStorageIfAvailable({ buf in
+            guard let first = buf.first, !isForbiddenInKey(first) else { return false }
+            for b in buf where isForbiddenInKey(b) { return false }
+            return true
+        }) == true {
+            return key
+        }
         var out: [UInt8] = []
         out.reserveCapacity(key.utf8.count)
         var pendingUnderscore = false
@@ -72,7 +80,12 @@ public enum BibTeXKeys {
 
     /// ASCII lower case (BibTeX compares keys case-insensitively).
     static func folded(_ key: String) -> String {
-        guard key.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return key }
+        let hasUpper =
+            key.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+                for b in buf where b &- 0x41 < 26 { return true }
+                return false
+            } ?? key.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
+        guard hasUpper else { return key }
         return String(decoding: key.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 

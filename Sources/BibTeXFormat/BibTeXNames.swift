@@ -198,8 +198,37 @@ enum BibTeXNames {
     /// Several words of which a non-final one starts in lower case (BibTeX would take it as von).
     static func familyNeedsBraces(_ family: String) -> Bool {
         if needsBraces(family) { return true }
-        let w = words(family)
-        return w.count > 1 && w.dropLast().contains(where: { startsLowercase(String($0)) })
+        var family = family
+        return family.withUTF8 { buf in
+            // A word that starts in lower case and has another word after it.
+            var pendingLower = false
+            var i = 0
+            let n = buf.count
+            while i < n {
+                if buf[i] == 0x20 {
+                    i += 1
+                    continue
+                }
+                if pendingLower { return true }
+                var j = i
+                while j < n && buf[j] != 0x20 { j += 1 }
+                pendingLower = startsLowercase(buf, i..<j)
+                i = j
+            }
+            return false
+        }
+    }
+
+    /// ``startsLowercase(_:)`` of some UTF-8 bytes: ASCII decided on the bytes, the rest from
+    /// the first non-ASCII byte on by the Unicode categories.
+    static func startsLowercase(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        for k in range {
+            let b = buf[k]
+            if b >= 0x80 { return startsLowercase(String(decoding: UnsafeBufferPointer(rebasing: buf[k..<range.upperBound]), as: UTF8.self)) }
+            if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { return true }
+            if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { return false }
+        }
+        return false
     }
 
     /// Whether the first letter is lower case (BibTeX's test for the von part).

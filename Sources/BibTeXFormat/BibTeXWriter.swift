@@ -30,16 +30,20 @@ public struct BibTeXWriter: BibliographyWriter {
         writeMetadataBlocks(lib.metadata, to: &out, context: &context)
 
         let keys = assignKeys(lib.entries, context: &context)
-        for (entry, key) in zip(lib.entries, keys) {
-            // The builder borrows the context by swapping, so the diagnostics and the encoder
-            // stay uniquely referenced (a copy would copy all diagnostics per entry).
-            var builder = EntryBuilder(
-                entry: entry, key: key, context: WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly)))
-            swap(&builder.context, &context)
-            builder.build()
-            builder.emit(to: &out)
-            swap(&builder.context, &context)
-            out.append(0x0A)
+        lib.entries.withUnsafeBufferPointer { entries in
+            guard let first = entries.baseAddress else { return }
+            for i in entries.indices {
+                // The builder borrows the context by swapping, so the diagnostics and the encoder
+                // stay uniquely referenced (a copy would copy all diagnostics per entry).
+                var builder = EntryBuilder(
+                    entry: first + i, key: keys[i],
+                    context: WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly)))
+                swap(&builder.context, &context)
+                builder.build()
+                builder.emit(to: &out)
+                swap(&builder.context, &context)
+                out.append(0x0A)
+            }
         }
         if out.last == 0x0A, out.count >= 2, out[out.count - 2] == 0x0A { out.removeLast() }
         context.report.flush(into: &context.diagnostics)
@@ -55,8 +59,8 @@ public struct BibTeXWriter: BibliographyWriter {
     func assignKeys(_ entries: [Entry], context: inout WriteContext) -> [String] {
         var registry = KeyRegistry()
         var keys = [String](repeating: "", count: entries.count)
-        for (i, entry) in entries.enumerated() {
-            guard let original = entry.key, !original.isEmpty else { continue }
+        for i in entries.indices {
+            guard let original = entries[i].key, !original.isEmpty else { continue }
             let sanitised = BibTeXKeys.sanitised(original)
             if sanitised != original {
                 context.diagnostics.warning(
@@ -74,8 +78,8 @@ public struct BibTeXWriter: BibliographyWriter {
             keys[i] = unique
         }
         let generator = CitationKeyGenerator()
-        for (i, entry) in entries.enumerated() where (entry.key ?? "").isEmpty {
-            keys[i] = registry.unique(BibTeXKeys.sanitised(generator.baseKey(for: entry)))
+        for i in entries.indices where (entries[i].key ?? "").isEmpty {
+            keys[i] = registry.unique(BibTeXKeys.sanitised(generator.baseKey(for: entries[i])))
         }
         return keys
     }
@@ -185,6 +189,10 @@ struct WriteContext {
     var macros: [String: [UInt8]] = [:]
     /// Generated `key` fields so far (lower case) → how many entries got them (``BibTeXLabelKey``).
     var labelKeyUses: [String: Int] = [:]
+    /// `bibtex-macro:` expressions expanded so far (``EntryBuilder``'s macro markers).
+    var macroExpansions: [String: MacroExpansion] = [:]
+    /// Entry types chosen so far (``EntryBuilder/chooseType()`` depends on a few facts only).
+    var typeInfos: [EntryBuilder.TypeKey: EntryBuilder.TypeInfo] = [:]
     /// ``FieldPlans`` by written entry type, made once per type.
     private var plansByType: [String: FieldPlans] = [:]
 
@@ -200,6 +208,12 @@ struct WriteContext {
         self.dialect = dialect
         self.encoder = encoder
     }
+}
+
+/// A macro expression's expansion (nil when it does not expand) and the plain text of it.
+struct MacroExpansion {
+    var bytes: [UInt8]?
+    var plain: String?
 }
 
 /// Warnings that would repeat for every entry, collected and reported once with a count.

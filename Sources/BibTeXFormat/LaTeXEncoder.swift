@@ -106,6 +106,17 @@ struct LaTeXEncoder {
     /// Appends plain text: NFC-normalised, LaTeX specials escaped, whitespace as spaces.
     mutating func appendText(_ s: String, to out: inout [UInt8], protectCase: Bool = false) {
         if s.isEmpty { return }
+        // The usual short value (a name part, a number, a plain sentence): printable ASCII
+        // without specials, written as it is (what the general path below would write too).
+        if !protectCase,
+            s.utf8.withContiguousStorageIfAvailable({ buf -> Bool in
+                guard plainRunEnd(buf, 0, buf.count) == buf.count else { return false }
+                out.append(contentsOf: buf)
+                return true
+            }) == true
+        {
+            return
+        }
         var text = s.isNFCWithoutChecking ? s : s.nfc
         text.withUTF8 { buf in
             let matched = BraceBalance.matchedBraces(buf)
@@ -154,8 +165,7 @@ struct LaTeXEncoder {
                 if isPlainByte(b) {
                     // A run of bytes written as they are, copied at once; a letter right before
                     // non-ASCII may take a combining accent, so it is left to the byte path.
-                    var j = i + 1
-                    while j < end && isPlainByte(buf[j]) { j += 1 }
+                    var j = plainRunEnd(buf, i + 1, end)
                     if asciiOnly && j < end && buf[j] >= 0x80 && isASCIILetter(buf[j - 1]) { j -= 1 }
                     if j > i {
                         out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
@@ -422,6 +432,32 @@ private func isPlainByte(_ b: UInt8) -> Bool {
     return false
 }
 
+/// The end of the run of ``isPlainByte(_:)`` bytes starting at `start` (eight bytes at a time).
+@inline(__always)
+private func plainRunEnd(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+    var j = start
+    if let base = buf.baseAddress {
+        while j + 8 <= end && allPlain(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j += 8 }
+    }
+    while j < end && isPlainByte(buf[j]) { j += 1 }
+    return j
+}
+
+/// Whether all eight bytes of a word are ``isPlainByte(_:)`` bytes: 0x20…0x7A without
+/// `# $ % &` (0x23…0x26), `\` (0x5C), `^ _` (0x5E, 0x5F), plus `|` (0x7C). For bytes below
+/// 0x80, adding `0x80 - lo` to each sets its high bit exactly when it is at least `lo` (no
+/// carry crosses a byte), so each range test is exact.
+@inline(__always)
+private func allPlain(_ w: UInt64) -> Bool {
+    let high: UInt64 = 0x8080_8080_8080_8080
+    if w & high != 0 { return false }
+    @inline(__always) func atLeast(_ lo: UInt8) -> UInt64 { (w &+ ByteWord.lanes(0x80 &- lo)) & high }
+    let printable = atLeast(0x20) & ~atLeast(0x7B)
+    let specials = (atLeast(0x23) & ~atLeast(0x27)) | (atLeast(0x5C) & ~atLeast(0x5D)) | (atLeast(0x5E) & ~atLeast(0x60))
+    let bar = atLeast(0x7C) & ~atLeast(0x7D)
+    return (printable & ~specials) | bar == high
+}
+
 /// Decoding one scalar from valid UTF-8 bytes.
 enum UTF8Scalar {
     /// The scalar starting at `i` and its length in bytes, or nil if the bytes are not UTF-8.
@@ -488,7 +524,7 @@ enum BraceBalance {
 
     /// For each byte, whether it is a brace with a partner; nil when there are no braces.
     static func matchedBraces(_ buf: UnsafeBufferPointer<UInt8>) -> [Bool]? {
-        guard buf.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) else { return nil }
+        guard containsBrace(buf) else { return nil }
         var matched = [Bool](repeating: false, count: buf.count)
         var open: [Int] = []
         for (i, b) in buf.enumerated() {
@@ -500,6 +536,23 @@ enum BraceBalance {
             }
         }
         return matched
+    }
+
+    /// Whether the bytes hold a `{` or `}` (eight bytes at a time: most values have none).
+    static func containsBrace(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buf.baseAddress else { return false }
+        let n = buf.count
+        var i = 0
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            if ByteWord.equal(w, UInt8(ascii: "{")) | ByteWord.equal(w, UInt8(ascii: "}")) != 0 { return true }
+            i += 8
+        }
+        while i < n {
+            if buf[i] == UInt8(ascii: "{") || buf[i] == UInt8(ascii: "}") { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Replaces braces without a partner by `%7B`/`%7D` (for verbatim fields such as URLs);

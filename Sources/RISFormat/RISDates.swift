@@ -215,11 +215,22 @@ enum RISDates {
     /// `YYYY/MM/DD/` with empty parts where the date is less precise.
     static func slashForm(_ p: DateParts) -> String? {
         guard (0...9999).contains(p.year) else { return nil }
-        var s = pad(p.year, 4) + "/"
-        if let m = p.month { s += pad(m, 2) }
-        s += "/"
-        if let d = p.day { s += pad(d, 2) }
-        return s + "/"
+        var s: [UInt8] = []
+        s.reserveCapacity(12)
+        appendPadded(p.year, 4, to: &s)
+        s.append(UInt8(ascii: "/"))
+        if let m = p.month { appendPadded(m, 2, to: &s) }
+        s.append(UInt8(ascii: "/"))
+        if let d = p.day { appendPadded(d, 2, to: &s) }
+        s.append(UInt8(ascii: "/"))
+        return String(decoding: s, as: UTF8.self)
+    }
+
+    /// ``pad(_:_:)`` on bytes.
+    private static func appendPadded(_ n: Int, _ width: Int, to out: inout [UInt8]) {
+        let digits = String(n).utf8
+        if digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
+        out.append(contentsOf: digits)
     }
 
     /// The `DA` and `PY` values of a date, or nil when RIS cannot hold it (no year, or a

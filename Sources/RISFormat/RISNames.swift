@@ -138,6 +138,60 @@ enum RISNames {
     /// The RIS form of a name: `Family, Given, Suffix` (particles kept: `van der Berg, Jan`;
     /// a dropping particle after the given name: `Beethoven, Ludwig van`), a family name
     /// alone as `Family,`, a literal name unchanged.
+    /// The line `TAG  - ` + ``format(_:)`` + CRLF as ``RISRecordWriter/add(_:_:)`` writes it
+    /// (nothing for a literal name that is empty on one line), built on bytes.
+    static func appendLine(_ tag: String, _ name: PersonName, to out: inout [UInt8]) {
+        if let literal = name.literal {
+            var line = RISText.oneLine(literal)
+            guard !line.isEmpty else { return }
+            line.withUTF8 { RISRecordWriter.appendLine(tag, $0, to: &out) }
+            return
+        }
+        RISRecordWriter.appendTag(tag, to: &out)
+        let start = out.count
+        // family with particle
+        if let particle = name.nonDroppingParticle {
+            if let family = name.family {
+                let joiner = particle.hasSuffix("'") || particle.hasSuffix("’") || particle.hasSuffix("-") ? "" : " "
+                appendOneLine(particle + joiner + family, to: &out)
+            } else {
+                appendOneLine(particle, to: &out)
+            }
+        } else if let family = name.family {
+            appendOneLine(family, to: &out)
+        }
+        out.append(UInt8(ascii: ","))
+        // given, then a dropping particle
+        let givenStart = out.count + 1
+        out.append(0x20)
+        if let given = name.given { appendOneLine(given, to: &out) }
+        if let dp = name.droppingParticle {
+            if out.count > givenStart { out.append(0x20) }
+            appendOneLine(dp, to: &out)
+        }
+        let givenIsEmpty = out.count == givenStart
+        if givenIsEmpty { out.removeLast() }
+        if let suffix = name.suffix {
+            out.append(contentsOf: (givenIsEmpty ? " , " : ", ").utf8)
+            appendOneLine(suffix, to: &out)
+        }
+        // The line as a whole is trimmed: only trailing spaces can be left over.
+        while out.count > start, out[out.count - 1] == 0x20 { out.removeLast() }
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    /// Appends ``RISText/oneLine(_:)`` of a string.
+    private static func appendOneLine(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        let done = s.withUTF8 { buf -> Bool in
+            guard RISText.isOneLine(buf) else { return false }
+            out.append(contentsOf: buf)
+            return true
+        }
+        if !done { out.append(contentsOf: RISText.oneLine(s).utf8) }
+    }
+
     static func format(_ name: PersonName) -> String {
         if let literal = name.literal { return RISText.oneLine(literal) }
         let family = RISText.oneLine(name.familyWithParticle)

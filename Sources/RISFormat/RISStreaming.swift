@@ -120,6 +120,7 @@ extension RISWriter {
     public struct Stream: StreamingWriter {
         private var out: [UInt8] = []
         private var count = 0
+        private var tables = RISWriteTables()
 
         /// Starts an empty output.
         public init() {}
@@ -127,7 +128,7 @@ extension RISWriter {
         /// Appends one record (always written).
         public mutating func write(_ entry: Entry, diagnostics: inout Diagnostics) -> Bool {
             if count > 0 { out.append(contentsOf: [0x0D, 0x0A]) }
-            RISWriter.appendRecord(entry, to: &out, diagnostics: &diagnostics)
+            RISWriter.appendRecord(entry, to: &out, diagnostics: &diagnostics, tables: &tables)
             count += 1
             return true
         }

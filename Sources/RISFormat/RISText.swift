@@ -110,6 +110,26 @@ enum RISText {
         return trimmed(String(decoding: out, as: UTF8.self))
     }
 
+    /// Whether ``oneLine(_:)`` would return the bytes as they are: no control character and
+    /// no space, tab or line break at either end (empty counts as one line).
+    static func isOneLine(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buf.baseAddress, let first = buf.first, let last = buf.last else { return true }
+        if isSpace(first) || isSpace(last) { return false }
+        let n = buf.count
+        var i = 0
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            // High bits of bytes below 0x20 or equal to 0x7F (zero / non-zero is exact).
+            if ByteWord.below(w, 0x20) | ByteWord.equal(w, 0x7F) != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            if buf[i] < 0x20 || buf[i] == 0x7F { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// True when `needle` (ASCII, lower case) occurs in `s`, ignoring ASCII case.
     static func containsASCII(_ s: String, _ needle: StaticString) -> Bool {
         let n = needle.utf8Start

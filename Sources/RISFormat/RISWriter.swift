@@ -24,35 +24,24 @@ public struct RISWriter: BibliographyWriter {
     public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(library.entries.count * 1024)
+        var tables = RISWriteTables()
         for (i, entry) in library.entries.enumerated() {
             if i > 0 { out.append(contentsOf: [0x0D, 0x0A]) }
-            Self.appendRecord(entry, to: &out, diagnostics: &diagnostics)
+            Self.appendRecord(entry, to: &out, diagnostics: &diagnostics, tables: &tables)
         }
         return out
     }
 
     /// Appends one record's lines (shared with ``Stream``).
-    static func appendRecord(_ entry: Entry, to out: inout [UInt8], diagnostics: inout Diagnostics) {
-        var record = RISRecordWriter(entry: entry)
+    static func appendRecord(
+        _ entry: Entry, to out: inout [UInt8], diagnostics: inout Diagnostics, tables: inout RISWriteTables
+    ) {
+        // The record writes its lines straight into `out` (borrowed by swapping).
+        var record = RISRecordWriter(entry: entry, tags: tables.tags(for: entry.type.kind))
+        swap(&record.out, &out)
         record.write()
+        swap(&record.out, &out)
         for d in record.diagnostics.all { diagnostics.report(d) }
-        for (tag, value) in record.lines {
-            Self.append(tag, to: &out)
-            out.append(0x20)
-            out.append(0x20)
-            out.append(UInt8(ascii: "-"))
-            out.append(0x20)
-            Self.append(value, to: &out)
-            out.append(0x0D)
-            out.append(0x0A)
-        }
-    }
-
-    /// Appends a string's UTF-8 bytes (copied at once when they are contiguous).
-    private static func append(_ s: String, to out: inout [UInt8]) {
-        if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
-            out.append(contentsOf: s.utf8)
-        }
     }
 }
 
@@ -60,22 +49,65 @@ public struct RISWriter: BibliographyWriter {
 struct RISRecordWriter {
     let entry: Entry
     let kind: WorkType
-    var lines: [(tag: String, value: String)] = []
+    /// The output the lines are appended to (`TAG  - value` and CRLF each).
+    var out: [UInt8] = []
     /// The tags written so far (two-letter strings: a linear search beats hashing).
     var written: [String] = []
     var structured: [(FieldKey, String)] = []
     var diagnostics = Diagnostics()
 
-    init(entry: Entry) {
+    /// The tag table's answers for the entry's work type.
+    let tags: RISKindTags
+
+    init(entry: Entry, tags: RISKindTags) {
         self.entry = entry
         self.kind = entry.type.kind
+        self.tags = tags
     }
 
     mutating func add(_ tag: String, _ value: String) {
-        let v = RISText.oneLine(value)
+        // The usual value is one line already (``RISText/oneLine(_:)`` would return it as it
+        // is) and is copied straight from its bytes.
+        var value = value
+        let fits = value.withUTF8 { buf -> Bool in
+            guard RISText.isOneLine(buf) else { return false }
+            if !buf.isEmpty { RISRecordWriter.appendLine(tag, buf, to: &out) }
+            return true
+        }
+        if fits {
+            if !value.isEmpty { written.append(tag) }
+            return
+        }
+        var v = RISText.oneLine(value)
         guard !v.isEmpty else { return }
-        lines.append((tag, v))
+        v.withUTF8 { RISRecordWriter.appendLine(tag, $0, to: &out) }
         written.append(tag)
+    }
+
+    /// Appends `TAG  - value` and CRLF.
+    static func appendLine(_ tag: String, _ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        appendTag(tag, to: &out)
+        out.append(contentsOf: value)
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    /// Appends `TAG  - ` (a two-letter tag as one six-byte copy).
+    static func appendTag(_ tag: String, to out: inout [UInt8]) {
+        var utf8 = tag.utf8.makeIterator()
+        if tag.utf8.count == 2, let a = utf8.next(), let b = utf8.next() {
+            // Little-endian: a, b, space, space, hyphen, space.
+            var word = UInt64(a) | UInt64(b) << 8 | 0x20_2D_20_20 << 16
+            withUnsafeBytes(of: &word) { raw in
+                out.append(contentsOf: UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: 6))
+            }
+            return
+        }
+        out.append(contentsOf: tag.utf8)
+        out.append(0x20)
+        out.append(0x20)
+        out.append(UInt8(ascii: "-"))
+        out.append(0x20)
     }
 
     mutating func note(_ name: String, _ value: String) {
@@ -85,7 +117,11 @@ struct RISRecordWriter {
     }
 
     func tag(for target: RISTarget) -> String? {
-        RISTagTable.writeTags(for: target, kind: kind).first
+        tags.tag(for: target)
+    }
+
+    func fallbackTag(for target: RISTarget) -> String? {
+        tags.fallbackTag(for: target)
     }
 
     var label: String { entry.key ?? entry.title?.plainText ?? "entry" }
@@ -109,7 +145,9 @@ struct RISRecordWriter {
         for n in entry.notes { add("N1", RISText.markup(n)) }
         writeExtras()
         for (key, value) in structured { add("N1", RISStructuredNote.format(key, value)) }
-        lines.append(("ER", ""))
+        Self.appendTag("ER", to: &out)
+        out.append(0x0D)
+        out.append(0x0A)
         for text in [entry.title, entry.abstract].compactMap({ $0 }) where RISText.markupIsLossy(text) {
             diagnostics.note(
                 "ris.markup-flattened", "math, links or code in '\(label)' were written as plain text", entryKey: entry.key)
@@ -129,7 +167,10 @@ struct RISRecordWriter {
                 tyMarker = original.name
             }
         }
-        lines.append(("TY", ty))
+        Self.appendTag("TY", to: &out)
+        out.append(contentsOf: ty.utf8)
+        out.append(0x0D)
+        out.append(0x0A)
         written.append("TY")
         if let tyMarker {
             structured.append((FieldKey("ris", "TY"), tyMarker))
@@ -141,8 +182,10 @@ struct RISRecordWriter {
     }
 
     mutating func writeTitle() {
-        if let title = entry.title, !RISText.oneLine(title.plainText).isEmpty {
-            add("TI", RISText.markup(title))
+        let plain = entry.title?.plainText ?? ""
+        if let title = entry.title, !RISText.oneLine(plain).isEmpty {
+            // A plain title is its own markup.
+            add("TI", title.isPlain ? plain : RISText.markup(title))
         } else {
             add("TI", RISWriter.untitled)
             note("no-title", "true")
@@ -157,18 +200,18 @@ struct RISRecordWriter {
     mutating func writeContributors() {
         // The names of the tags written, in this order (a name under another tag is not written).
         let nameTags = ["AU", "A2", "A3", "A4"]
-        var byTag: [[String]] = [[], [], [], []]
+        // The lines of each tag, as bytes.
+        var byTag: [[UInt8]] = [[], [], [], []]
         var prefixNotes: [(String, String)] = []
         func place(_ list: NameList, role: ContributorRole, level: String?) {
             let tag = tagForRole(role, level: level)
             let slot = tag.flatMap { nameTags.firstIndex(of: $0) }
             for name in list.names {
-                let formatted = RISNames.format(name)
-                if tag != nil {
-                    if let slot { byTag[slot].append(formatted) }
+                if let tag {
+                    if let slot { RISNames.appendLine(tag, name, to: &byTag[slot]) }
                 } else {
                     let prefix = level.map { "\($0)." } ?? ""
-                    prefixNotes.append(("\(prefix)role.\(role.rawValue)", formatted))
+                    prefixNotes.append(("\(prefix)role.\(role.rawValue)", RISNames.format(name)))
                 }
             }
             if list.truncated {
@@ -188,8 +231,9 @@ struct RISRecordWriter {
         for (role, list) in entry.contributors { place(list, role: role, level: nil) }
         if let c = entry.container { for (role, list) in c.contributors { place(list, role: role, level: "container") } }
         if let s = entry.series { for (role, list) in s.contributors { place(list, role: role, level: "series") } }
-        for (slot, tag) in nameTags.enumerated() {
-            for name in byTag[slot] { add(tag, name) }
+        for (slot, tag) in nameTags.enumerated() where !byTag[slot].isEmpty {
+            out.append(contentsOf: byTag[slot])
+            written.append(tag)
         }
         for (name, value) in prefixNotes { note(name, value) }
     }
@@ -254,41 +298,54 @@ struct RISRecordWriter {
     // MARK: Fields
 
     mutating func writeFields() {
-        let articles: [WorkType] = [.articleJournal, .articleMagazine, .articleNewspaper]
-        // Canonical order: the order of ``Field`` (volume, issue, page, edition, publisher, …).
-        for (field, value) in entry.fields.sorted(by: { $0.key < $1.key }) {
-            switch field {
-            case .page:
-                writePage(value)
-                continue
-            case .numberOfPages where RISTagTable.pageCountKinds.contains(kind) && !written.contains("SP")
-                && entry.fields[.page] == nil:
-                add("SP", value)
-                continue
-            case .number where articles.contains(kind) && entry.fields[.issue] == nil && RISIdentifiers.isShortNumber(value):
-                // M1 would read back as the issue (EndNote's habit); keep it unambiguous.
-                note(field.rawValue, value)
-                continue
-            case .volume where kind == .webpage && entry.dates[.accessed] == nil && value.count == 4 && Int(value) != nil:
-                note(field.rawValue, value)
-                continue
-            default:
-                break
-            }
-            if let t = tag(for: .field(field)), !written.contains(t) {
-                add(t, value)
-            } else if let t = RISTagTable.fallbackTag(for: .field(field), kind: kind), !written.contains(t),
-                entry.fields[.publisher] == nil || t != "PB"
-            {
-                add(t, value)
-            } else {
-                note(field.rawValue, value)
-            }
+        // Canonical order: the order of ``Field`` (volume, issue, page, edition, publisher, …);
+        // usually the entry's order already.
+        let keys = entry.fields.keys
+        var inOrder = true
+        for i in keys.indices.dropFirst() where !(keys[i - 1] < keys[i]) {
+            inOrder = false
+            break
+        }
+        if inOrder {
+            for (field, value) in entry.fields { writeField(field, value) }
+        } else {
+            for (field, value) in entry.fields.sorted(by: { $0.key < $1.key }) { writeField(field, value) }
+        }
+    }
+
+    mutating func writeField(_ field: Field, _ value: String) {
+        switch field {
+        case .page:
+            writePage(value)
+            return
+        case .numberOfPages where tags.pageCountKind && !written.contains("SP")
+            && entry.fields[.page] == nil:
+            add("SP", value)
+            return
+        case .number where (kind == .articleJournal || kind == .articleMagazine || kind == .articleNewspaper)
+            && entry.fields[.issue] == nil && RISIdentifiers.isShortNumber(value):
+            // M1 would read back as the issue (EndNote's habit); keep it unambiguous.
+            note(field.rawValue, value)
+            return
+        case .volume where kind == .webpage && entry.dates[.accessed] == nil && value.count == 4 && Int(value) != nil:
+            note(field.rawValue, value)
+            return
+        default:
+            break
+        }
+        if let t = tag(for: .field(field)), !written.contains(t) {
+            add(t, value)
+        } else if let t = fallbackTag(for: .field(field)), !written.contains(t),
+            entry.fields[.publisher] == nil || t != "PB"
+        {
+            add(t, value)
+        } else {
+            note(field.rawValue, value)
         }
     }
 
     mutating func writePage(_ page: String) {
-        let bookish = RISTagTable.pageCountKinds.contains(kind)
+        let bookish = tags.pageCountKind
         if let (start, end) = RISPages.split(RISText.oneLine(page)) {
             add("SP", start)
             add("EP", end)
@@ -332,7 +389,7 @@ struct RISRecordWriter {
 
     mutating func writeLinks() {
         for link in entry.links {
-            let tag = tag(for: .link(link.kind)) ?? RISTagTable.fallbackTag(for: .link(link.kind), kind: kind) ?? "UR"
+            let tag = tag(for: .link(link.kind)) ?? fallbackTag(for: .link(link.kind)) ?? "UR"
             add(tag, link.url)
         }
     }
@@ -363,5 +420,67 @@ struct RISRecordWriter {
         if RISTagTable.singleValued.contains(tag), written.contains(tag) { return false }
         if RISTagTable.dateTags.contains(tag), !RISDates.isRISDateForm(RISText.oneLine(value)) { return false }
         return true
+    }
+}
+
+/// What the tag table says for one work type, gathered once per type and write.
+struct RISKindTags {
+    /// By ``BibModel/Field/ordinal``: the first tag written for the field, and its fallback.
+    private var fieldTags: [String?]
+    private var fieldFallbacks: [String?]
+    /// The first tag written for every other target, and the fallbacks.
+    private var otherTags: [RISTarget: String] = [:]
+    private var otherFallbacks: [RISTarget: String] = [:]
+    /// A lone `SP` is the number of pages (``RISTagTable/pageCountKinds``).
+    let pageCountKind: Bool
+
+    init(kind: WorkType) {
+        fieldTags = Array(repeating: nil, count: Field.allCases.count)
+        fieldFallbacks = fieldTags
+        pageCountKind = RISTagTable.pageCountKinds.contains(kind)
+        // In table order: the first rule for a target is its tag (``RISTagTable/writeTags(for:kind:)``,
+        // ``RISTagTable/fallbackTag(for:kind:)``).
+        for rule in RISTagTable.rules where rule.scope.contains(kind) {
+            switch rule.direction {
+            case .both:
+                if case .field(let f) = rule.target {
+                    if fieldTags[f.ordinal] == nil { fieldTags[f.ordinal] = rule.tag }
+                } else if otherTags[rule.target] == nil {
+                    otherTags[rule.target] = rule.tag
+                }
+            case .writeFallback:
+                if case .field(let f) = rule.target {
+                    if fieldFallbacks[f.ordinal] == nil { fieldFallbacks[f.ordinal] = rule.tag }
+                } else if otherFallbacks[rule.target] == nil {
+                    otherFallbacks[rule.target] = rule.tag
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    func tag(for target: RISTarget) -> String? {
+        if case .field(let f) = target { return fieldTags[f.ordinal] }
+        return otherTags[target]
+    }
+
+    func fallbackTag(for target: RISTarget) -> String? {
+        if case .field(let f) = target { return fieldFallbacks[f.ordinal] }
+        return otherFallbacks[target]
+    }
+}
+
+/// ``RISKindTags`` by work type, for one write.
+struct RISWriteTables {
+    private var byKind: [WorkType: RISKindTags] = [:]
+
+    init() {}
+
+    mutating func tags(for kind: WorkType) -> RISKindTags {
+        if let tags = byKind[kind] { return tags }
+        let tags = RISKindTags(kind: kind)
+        byKind[kind] = tags
+        return tags
     }
 }
