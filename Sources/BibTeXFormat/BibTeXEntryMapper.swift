@@ -311,26 +311,28 @@ struct BibTeXEntryMapper {
     }
 
     private mutating func mapNames() {
-        let prefix = useprefix
-        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) {
-            guard let target = nameTarget(f.lower) else { continue }
+        var prefix: Bool?
+        for i in fields.indices where !consumed.contains(i) && isFirst.contains(i) {
+            guard Self.mayBeNameField(fields[i].lower), let target = nameTarget(fields[i].lower) else { continue }
+            let f = fields[i]
             consumed.insert(i)
+            if prefix == nil { prefix = useprefix }
             if let typeName = target.typeField { _ = take(typeName) }
-            let result = f.value.withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: prefix, cache: &plainCache) }
+            let result = f.value.withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: prefix ?? false, cache: &plainCache) }
             note(result.unknownCommands, f)
             for problem in result.problems {
                 diagnostics.warning("bibtex.name", "\(f.name): \(problem)", at: location(f), entryKey: key, field: f.name)
             }
             guard !result.names.isEmpty else { continue }
             switch target.level {
-            case .entry: add(result.names, to: &entry.contributors, role: target.role)
-            case .container: add(result.names, to: &container.contributors, role: target.role)
-            case .series: add(result.names, to: &series.contributors, role: target.role)
+            case .entry: Self.add(result.names, to: &entry.contributors, role: target.role)
+            case .container: Self.add(result.names, to: &container.contributors, role: target.role)
+            case .series: Self.add(result.names, to: &series.contributors, role: target.role)
             }
         }
     }
 
-    private func add(_ list: NameList, to contributors: inout OrderedDictionary<ContributorRole, NameList>, role: ContributorRole) {
+    private static func add(_ list: NameList, to contributors: inout OrderedDictionary<ContributorRole, NameList>, role: ContributorRole) {
         if var existing = contributors[role] {
             existing.names.append(contentsOf: list.names)
             existing.truncated = existing.truncated || list.truncated
@@ -344,34 +346,84 @@ struct BibTeXEntryMapper {
 
     /// Where a name field goes: the role, the level, and the `…type` field it used.
     private mutating func nameTarget(_ name: String) -> (role: ContributorRole, level: LevelKind, typeField: String?)? {
-        // Most fields are not names: one set lookup says so.
-        guard Self.possibleNameFields.contains(name) else { return nil }
-        if ["editora", "editorb", "editorc", "namea", "nameb", "namec"].contains(name) {
+        // Most fields are not names: one table lookup says so, and gives what does not
+        // depend on other fields.
+        guard let kind = Self.nameFieldKinds[name] else { return nil }
+        switch kind {
+        case .lettered:
             let typeName = name + "type"
             let typeValue = field(typeName).map { plainNoReport($0).trimmingSpaces }
             guard let role = BibTeXRoleTable.role(forBibLaTeXField: name, typeField: typeValue) else { return nil }
             return (role, .entry, typeValue == nil ? nil : typeName)
+        case .fixed(let target):
+            // biblatex's `editortype` gives the editor's role (`director` of a film, `compiler`).
+            if name == "editor", let typeValue = field("editortype").map({ plainNoReport($0).trimmingSpaces }), !typeValue.isEmpty {
+                let role = BibTeXRoleTable.role(forBibLaTeXField: "editora", typeField: typeValue) ?? .editor
+                return (role, .entry, "editortype")
+            }
+            return target.map { ($0.role, $0.level, nil) }
         }
-        // biblatex's `editortype` gives the editor's role (`director` of a film, `compiler`).
-        if name == "editor", let typeValue = field("editortype").map({ plainNoReport($0).trimmingSpaces }), !typeValue.isEmpty {
-            let role = BibTeXRoleTable.role(forBibLaTeXField: "editora", typeField: typeValue) ?? .editor
-            return (role, .entry, "editortype")
+    }
+
+    /// What a name field's name alone says of its target: `editora`…`namec` depend on their
+    /// `…type` field; the others have a fixed one (nil: not a name field), except that
+    /// `editor` depends on `editortype` when there is one.
+    private enum NameFieldKind {
+        case lettered
+        case fixed((role: ContributorRole, level: LevelKind)?)
+    }
+
+    /// ``NameFieldKind`` of each of ``possibleNameFields``.
+    private static let nameFieldKinds: [String: NameFieldKind] = {
+        var out: [String: NameFieldKind] = [:]
+        for name in possibleNameFields {
+            if ["editora", "editorb", "editorc", "namea", "nameb", "namec"].contains(name) {
+                out[name] = .lettered
+            } else {
+                out[name] = .fixed(fixedNameTarget(name))
+            }
         }
+        return out
+    }()
+
+    /// The target of a name field that does not depend on other fields.
+    private static func fixedNameTarget(_ name: String) -> (role: ContributorRole, level: LevelKind)? {
         if let role = BibTeXRoleTable.role(forBibTeXField: name) ?? BibTeXRoleTable.role(forBibLaTeXField: name) {
-            return (role, .entry, nil)
+            return (role, .entry)
         }
-        if name == "container-editor" { return (.editor, .container, nil) }
+        if name == "container-editor" { return (.editor, .container) }
         if name.hasPrefix("container-"), name.utf8.count > 10 {
             let role = String(name.dropFirst(10))
-            if Self.nameRoles.contains(role) { return (ContributorRole(role), .container, nil) }
+            if Self.nameRoles.contains(role) { return (ContributorRole(role), .container) }
         }
         if name.hasPrefix("series-"), name.utf8.count > 7 {
             let role = String(name.dropFirst(7))
-            if Self.nameRoles.contains(role) { return (ContributorRole(role), .series, nil) }
+            if Self.nameRoles.contains(role) { return (ContributorRole(role), .series) }
         }
-        if Self.nameRoles.contains(name), name != "author", name != "editor" { return (ContributorRole(name), .entry, nil) }
+        if Self.nameRoles.contains(name), name != "author", name != "editor" { return (ContributorRole(name), .entry) }
         return nil
     }
+
+    /// Whether a field name (lower case) may be in ``possibleNameFields``, by its length and first
+    /// byte (a superset, without hashing): most fields are not names.
+    @inline(__always)
+    static func mayBeNameField(_ name: String) -> Bool {
+        let table = nameFieldLengths
+        return name.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            guard let lead = b.first else { return false }
+            return table[Int(lead & 0x3F)] & (1 << UInt64(min(b.count, 63))) != 0
+        } ?? true
+    }
+
+    /// Per first byte (its low six bits), the lengths of ``possibleNameFields`` as bits (63: longer).
+    static let nameFieldLengths: [UInt64] = {
+        var out = [UInt64](repeating: 0, count: 64)
+        for name in possibleNameFields {
+            guard let lead = name.utf8.first else { continue }
+            out[Int(lead & 0x3F)] |= 1 << UInt64(min(name.utf8.count, 63))
+        }
+        return out
+    }()
 
     /// Every field name ``nameTarget(_:)`` may take as a name field (a superset).
     static let possibleNameFields: Set<String> = {

@@ -39,124 +39,187 @@ public enum BibTeXNameParser {
     }
 
     /// Parses the bytes of a name field's LaTeX value, decoding through `cache`.
+    ///
+    /// One pass over the words: a name is the bytes from its first to its last word between
+    /// two `and`s, parsed as soon as its `and` is met. The word, part and byte lists of the
+    /// names of one field share buffers (`Scratch`).
     static func parse(_ buf: UnsafeBufferPointer<UInt8>, useprefix: Bool, cache: inout LaTeXPlainCache) -> Result {
         var result = Result(names: NameList(), problems: [], unknownCommands: [])
-        let words = splitWords(buf, 0..<buf.count, separators: .whitespace)
-        var current: [Range<Int>] = []
-        var groups: [[Range<Int>]] = []
-        for w in words {
+        result.names.names.reserveCapacity(4)
+        var scratch = Scratch()
+        var j = 0
+        let end = buf.count
+        var index = 0
+        var nameStart = -1
+        var nameEnd = -1
+        while let w = nextWord(buf, &j, end, tilde: false) {
             if w.count == 3, (buf[w.lowerBound] | 0x20) == UInt8(ascii: "a"), (buf[w.lowerBound + 1] | 0x20) == UInt8(ascii: "n"),
                 (buf[w.lowerBound + 2] | 0x20) == UInt8(ascii: "d")
             {
-                groups.append(current)
-                current = []
+                addName(
+                    buf, nameStart, nameEnd, index: index, isLast: false, useprefix: useprefix, result: &result, cache: &cache,
+                    scratch: &scratch)
+                index += 1
+                nameStart = -1
             } else {
-                current.append(w)
+                if nameStart < 0 { nameStart = w.lowerBound }
+                nameEnd = w.upperBound
             }
         }
-        groups.append(current)
-        if groups.count > 1 || !(groups.first?.isEmpty ?? true) {
-            for (index, group) in groups.enumerated() {
-                guard let first = group.first, let last = group.last else {
-                    result.problems.append(
-                        index == 0 || index == groups.count - 1
-                            ? "the list starts or ends with 'and'" : "two 'and's in a row (an empty name)")
-                    continue
-                }
-                let range = first.lowerBound..<last.upperBound
-                if index == groups.count - 1 && index > 0 && isOthers(buf, range) {
-                    result.names.truncated = true
-                    continue
-                }
-                if let name = parseName(buf, range, useprefix: useprefix, result: &result, cache: &cache) {
-                    result.names.names.append(name)
-                }
-            }
+        // A value without words has no names (and no problem); after an `and` an empty last name is one.
+        if index > 0 || nameStart >= 0 {
+            addName(
+                buf, nameStart, nameEnd, index: index, isLast: true, useprefix: useprefix, result: &result, cache: &cache,
+                scratch: &scratch)
         }
         return result
     }
 
+    /// Buffers reused from name to name of one field.
+    struct Scratch {
+        /// Parts of the name between depth-zero commas.
+        var parts: [Range<Int>] = []
+        /// Words of the part being read.
+        var words: [Range<Int>] = []
+        /// Words joined with single spaces, when they are not so in the value.
+        var bytes: [UInt8] = []
+    }
+
+    /// The name from `start` to `end` (`start` < 0: no words), the `index`th of the list.
+    private static func addName(
+        _ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, index: Int, isLast: Bool, useprefix: Bool,
+        result: inout Result, cache: inout LaTeXPlainCache, scratch: inout Scratch
+    ) {
+        guard start >= 0 else {
+            result.problems.append(
+                index == 0 || isLast ? "the list starts or ends with 'and'" : "two 'and's in a row (an empty name)")
+            return
+        }
+        let range = start..<end
+        if isLast && index > 0 && isOthers(buf, range) {
+            result.names.truncated = true
+            return
+        }
+        parseName(buf, range, useprefix: useprefix, result: &result, cache: &cache, scratch: &scratch)
+    }
+
     // MARK: One name
 
+    /// `others`, `et al.` and their spellings, in any ASCII case (`~` and `.` as written).
     private static func isOthers(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         guard range.count <= 8, let first = range.first, buf[first] | 0x20 == UInt8(ascii: "o") || buf[first] | 0x20 == UInt8(ascii: "e")
         else { return false }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: buf[range]), as: UTF8.self).lowercased()
-        return text == "others" || text == "et al." || text == "et al" || text == "et~al." || text == "etal" || text == "et. al."
+        for form in othersForms where form.count == range.count {
+            var same = true
+            for (k, c) in form.enumerated() {
+                let b = buf[range.lowerBound + k]
+                if (isASCIILetter(b) ? b | 0x20 : b) != c {
+                    same = false
+                    break
+                }
+            }
+            if same { return true }
+        }
+        return false
     }
 
+    private static let othersForms: [[UInt8]] = ["others", "et al.", "et al", "et~al.", "etal", "et. al."].map { Array($0.utf8) }
+
+    /// Appends the name in `range` to `result` (nothing when it is empty).
     private static func parseName(
         _ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, useprefix: Bool, result: inout Result,
-        cache: inout LaTeXPlainCache
-    ) -> PersonName? {
+        cache: inout LaTeXPlainCache, scratch: inout Scratch
+    ) {
         // A single brace group: an organisation or a name kept whole.
         if buf[range.lowerBound] == UInt8(ascii: "{"), matchingClose(buf, range.lowerBound, range.upperBound) == range.upperBound - 1,
             !(range.count > 2 && buf[range.lowerBound + 1] == UInt8(ascii: "\\") && isSpecialCharacterOnly(buf, range))
         {
             let literal = decode(buf, (range.lowerBound + 1)..<(range.upperBound - 1), result: &result, cache: &cache)
-            return literal.isEmpty ? nil : PersonName(literal: literal)
+            if !literal.isEmpty { result.names.names.append(PersonName(literal: literal)) }
+            return
         }
-        let parts = splitCommas(buf, range)
-        if let extended = extendedName(buf, parts, result: &result, cache: &cache) { return extended }
+        let partCount = splitCommas(buf, range, into: &scratch.parts)
+        let first = scratch.parts[0]
+        if buf[first].contains(UInt8(ascii: "=")),
+            let extended = extendedName(buf, scratch.parts[..<partCount], result: &result, cache: &cache)
+        {
+            result.names.names.append(extended)
+            return
+        }
         var name = PersonName()
         var von: String?
-        switch parts.count {
-        case 1:
-            let tokens = splitWords(buf, parts[0], separators: .nameWords)
-            guard !tokens.isEmpty else { return nil }
-            let lower = tokens.map { isLowercase(buf, $0) }
-            let lastIndex = tokens.count - 1
-            if let vonStart = lower[..<lastIndex].firstIndex(of: true) {
-                let vonEnd = lower[..<lastIndex].lastIndex(of: true) ?? vonStart
-                name.given = join(buf, tokens[..<vonStart], result: &result, cache: &cache)
-                von = join(buf, tokens[vonStart...vonEnd], result: &result, cache: &cache)
-                name.family = join(buf, tokens[(vonEnd + 1)...], result: &result, cache: &cache)
-            } else {
-                name.given = join(buf, tokens[..<lastIndex], result: &result, cache: &cache)
-                name.family = join(buf, tokens[lastIndex...], result: &result, cache: &cache)
+        if partCount == 1 {
+            let count = words(buf, first, into: &scratch.words)
+            guard count > 0 else { return }
+            let lastIndex = count - 1
+            var vonStart = -1
+            var vonEnd = -1
+            for k in 0..<lastIndex where isLowercase(buf, scratch.words[k]) {
+                if vonStart < 0 { vonStart = k }
+                vonEnd = k
             }
-        default:
-            if parts.count > 3 {
+            if vonStart >= 0 {
+                name.given = join(buf, 0, vonStart, result: &result, cache: &cache, scratch: &scratch)
+                von = join(buf, vonStart, vonEnd + 1, result: &result, cache: &cache, scratch: &scratch)
+                name.family = join(buf, vonEnd + 1, count, result: &result, cache: &cache, scratch: &scratch)
+            } else {
+                name.given = join(buf, 0, lastIndex, result: &result, cache: &cache, scratch: &scratch)
+                name.family = join(buf, lastIndex, count, result: &result, cache: &cache, scratch: &scratch)
+            }
+        } else {
+            if partCount > 3 {
                 result.problems.append("a name has more than two commas; the rest is taken as the given name")
             }
-            let tokens = splitWords(buf, parts[0], separators: .nameWords)
-            if !tokens.isEmpty {
-                let lower = tokens.map { isLowercase(buf, $0) }
-                let lastIndex = tokens.count - 1
-                if let vonEnd = lower[..<lastIndex].lastIndex(of: true) {
-                    von = join(buf, tokens[...vonEnd], result: &result, cache: &cache)
-                    name.family = join(buf, tokens[(vonEnd + 1)...], result: &result, cache: &cache)
+            let count = words(buf, first, into: &scratch.words)
+            if count > 0 {
+                let lastIndex = count - 1
+                var vonEnd = lastIndex - 1
+                while vonEnd >= 0 && !isLowercase(buf, scratch.words[vonEnd]) { vonEnd -= 1 }
+                if vonEnd >= 0 {
+                    von = join(buf, 0, vonEnd + 1, result: &result, cache: &cache, scratch: &scratch)
+                    name.family = join(buf, vonEnd + 1, count, result: &result, cache: &cache, scratch: &scratch)
                 } else {
-                    name.family = join(buf, tokens[...], result: &result, cache: &cache)
+                    name.family = join(buf, 0, count, result: &result, cache: &cache, scratch: &scratch)
                 }
             }
-            if parts.count == 2 {
-                name.given = join(buf, splitWords(buf, parts[1], separators: .nameWords)[...], result: &result, cache: &cache)
+            let joined = join(buf, 0, words(buf, scratch.parts[1], into: &scratch.words), result: &result, cache: &cache, scratch: &scratch)
+            if partCount == 2 {
+                name.given = joined
             } else {
-                name.suffix = join(buf, splitWords(buf, parts[1], separators: .nameWords)[...], result: &result, cache: &cache)
-                var given: [String] = []
-                for part in parts[2...] {
-                    if let g = join(buf, splitWords(buf, part, separators: .nameWords)[...], result: &result, cache: &cache) { given.append(g) }
+                name.suffix = joined
+                var given: String?
+                for p in 2..<partCount {
+                    let count = words(buf, scratch.parts[p], into: &scratch.words)
+                    if let g = join(buf, 0, count, result: &result, cache: &cache, scratch: &scratch) {
+                        given = given.map { $0 + ", " + g } ?? g
+                    }
                 }
-                name.given = given.isEmpty ? nil : given.joined(separator: ", ")
+                name.given = given
             }
         }
         if let von {
             if useprefix { name.nonDroppingParticle = von } else { name.droppingParticle = von }
         }
         splitElidedParticle(&name)
-        if name.family == nil && name.given == nil && name.suffix == nil && von == nil { return nil }
+        if name.family == nil && name.given == nil && name.suffix == nil && von == nil { return }
         if name.family == nil, let given = name.given, name.suffix == nil, von == nil {
             // Only "First" words: BibTeX takes the last word as Last in this form already;
             // this is reached only for names like ", John".
             name.family = given
             name.given = nil
         }
-        return name
+        result.names.names.append(name)
     }
 
     /// `d'Aspremont` → particle `d'` + `Aspremont`; only one word, particle lower case.
     private static func splitElidedParticle(_ name: inout PersonName) {
+        // Only an apostrophe (`'` or `’`, E2 80 99) ends a particle, and the usual family name
+        // has none: said on its bytes.
+        let mayHaveParticle =
+            name.family?.utf8.withContiguousStorageIfAvailable { b -> Bool in
+                b.contains(where: { $0 == UInt8(ascii: "'") || $0 == 0x99 })
+            } ?? true
+        guard mayHaveParticle else { return }
         guard name.nonDroppingParticle == nil, let family = name.family, let lead = family.utf8.first,
             !(lead >= UInt8(ascii: "A") && lead <= UInt8(ascii: "Z")), !family.utf8.contains(0x20)
         else { return }
@@ -187,7 +250,7 @@ public enum BibTeXNameParser {
     ]
 
     private static func extendedName(
-        _ buf: UnsafeBufferPointer<UInt8>, _ parts: [Range<Int>], result: inout Result, cache: inout LaTeXPlainCache
+        _ buf: UnsafeBufferPointer<UInt8>, _ parts: ArraySlice<Range<Int>>, result: inout Result, cache: inout LaTeXPlainCache
     ) -> PersonName? {
         var pairs: [(String, Range<Int>)] = []
         for part in parts {
@@ -228,57 +291,69 @@ public enum BibTeXNameParser {
 
     // MARK: Tokens
 
-    enum Separators { case whitespace, nameWords }
-
-    /// Words at brace depth zero, separated by white space (and `~` for name words).
-    static func splitWords(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, separators: Separators) -> [Range<Int>] {
-        var out: [Range<Int>] = []
+    /// The next word from `j` on, at brace depth zero separated by white space (and `~` with
+    /// `tilde`, for the words of a name); `j` is left after the word. `\ ` and `\~` are not
+    /// separators.
+    @inline(__always)
+    static func nextWord(_ buf: UnsafeBufferPointer<UInt8>, _ j: inout Int, _ end: Int, tilde: Bool) -> Range<Int>? {
+        while j < end, isBibSpace(buf[j]) || (tilde && buf[j] == UInt8(ascii: "~")) { j += 1 }
+        guard j < end else { return nil }
+        let start = j
         var depth = 0
-        var start: Int?
-        var j = range.lowerBound
-        while j < range.upperBound {
+        while j < end {
             let b = buf[j]
-            let separator = depth == 0 && (isBibSpace(b) || (separators == .nameWords && b == UInt8(ascii: "~")))
-            if separator {
-                if let s = start { out.append(s..<j) }
-                start = nil
-            } else {
-                if start == nil { start = j }
-                if b == UInt8(ascii: "{") {
-                    depth += 1
-                } else if b == UInt8(ascii: "}") {
-                    depth = max(0, depth - 1)
-                } else if b == UInt8(ascii: "\\") && j + 1 < range.upperBound && depth == 0 {
-                    // `\ ` and `\~` are not separators.
-                    j += 2
-                    continue
-                }
+            // Most bytes: printable ASCII other than `\`, `{`, `}`, `~`.
+            if b > 0x20 && b < UInt8(ascii: "{") && b != UInt8(ascii: "\\") {
+                j += 1
+                continue
+            }
+            if depth == 0 && (isBibSpace(b) || (tilde && b == UInt8(ascii: "~"))) { return start..<j }
+            if b == UInt8(ascii: "{") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") {
+                depth = max(0, depth - 1)
+            } else if b == UInt8(ascii: "\\") && j + 1 < end && depth == 0 {
+                j += 2
+                continue
             }
             j += 1
         }
-        if let s = start { out.append(s..<range.upperBound) }
-        return out
+        return start..<end
     }
 
-    /// Parts between depth-zero commas (each trimmed of white space).
-    private static func splitCommas(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Range<Int>] {
-        var out: [Range<Int>] = []
+    /// The words of one part of a name (separated by white space and `~`), written over the
+    /// start of `out`; their count.
+    private static func words(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Range<Int>]) -> Int {
+        var count = 0
+        var j = range.lowerBound
+        while let w = nextWord(buf, &j, range.upperBound, tilde: true) {
+            if count < out.count { out[count] = w } else { out.append(w) }
+            count += 1
+        }
+        return count
+    }
+
+    /// Parts between depth-zero commas, written over the start of `out`; their count (at least one).
+    private static func splitCommas(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Range<Int>]) -> Int {
+        var count = 0
         var depth = 0
         var start = range.lowerBound
         for j in range {
             let b = buf[j]
+            if b < UInt8(ascii: "{") && b != UInt8(ascii: ",") { continue }
             if b == UInt8(ascii: "{") {
                 depth += 1
             } else if b == UInt8(ascii: "}") {
                 depth = max(0, depth - 1)
             } else if b == UInt8(ascii: ","), depth == 0, !(j > range.lowerBound && buf[j - 1] == UInt8(ascii: "\\")) {
                 // `\,` (a thin space) is not a separator, though BibTeX itself would split there.
-                out.append(start..<j)
+                if count < out.count { out[count] = start..<j } else { out.append(start..<j) }
+                count += 1
                 start = j + 1
             }
         }
-        out.append(start..<range.upperBound)
-        return out
+        if count < out.count { out[count] = start..<range.upperBound } else { out.append(start..<range.upperBound) }
+        return count + 1
     }
 
     private static func matchingClose(_ buf: UnsafeBufferPointer<UInt8>, _ open: Int, _ end: Int) -> Int? {
@@ -368,18 +443,34 @@ public enum BibTeXNameParser {
         return false
     }
 
-    /// Words joined with spaces, decoded to plain text; nil when empty.
+    /// Words `from..<to` of `scratch.words` joined with single spaces, decoded to plain text;
+    /// nil when empty. Words already so in the value are decoded where they stand.
     private static func join(
-        _ buf: UnsafeBufferPointer<UInt8>, _ tokens: ArraySlice<Range<Int>>, result: inout Result, cache: inout LaTeXPlainCache
+        _ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, result: inout Result, cache: inout LaTeXPlainCache,
+        scratch: inout Scratch
     ) -> String? {
-        guard let first = tokens.first, let last = tokens.last else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(last.upperBound - first.lowerBound)
-        for (k, t) in tokens.enumerated() {
-            if k > 0 { bytes.append(0x20) }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[t]))
+        guard from < to else { return nil }
+        var inPlace = true
+        var k = from
+        while k + 1 < to {
+            let gap = scratch.words[k].upperBound
+            if scratch.words[k + 1].lowerBound != gap + 1 || buf[gap] != 0x20 {
+                inPlace = false
+                break
+            }
+            k += 1
         }
-        let text = bytes.withUnsafeBufferPointer { decode($0, 0..<$0.count, result: &result, cache: &cache) }
+        let text: String
+        if inPlace {
+            text = decode(buf, scratch.words[from].lowerBound..<scratch.words[to - 1].upperBound, result: &result, cache: &cache)
+        } else {
+            scratch.bytes.removeAll(keepingCapacity: true)
+            for k in from..<to {
+                if k > from { scratch.bytes.append(0x20) }
+                scratch.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[scratch.words[k]]))
+            }
+            text = scratch.bytes.withUnsafeBufferPointer { decode($0, 0..<$0.count, result: &result, cache: &cache) }
+        }
         return text.isEmpty ? nil : text
     }
 
@@ -387,10 +478,11 @@ public enum BibTeXNameParser {
         _ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, result: inout Result, cache: inout LaTeXPlainCache
     ) -> String {
         let (text, unknown) = cache.plain(UnsafeBufferPointer(rebasing: buf[range]))
-        result.unknownCommands.append(contentsOf: unknown)
+        if !unknown.isEmpty { result.unknownCommands.append(contentsOf: unknown) }
         // Names use ordinary spaces: ties (`~` → no-break space) separate words here.
         var out = text
-        if out.utf8.contains(0xA0), out.unicodeScalars.contains("\u{00A0}") {
+        let mayHaveNoBreakSpace = out.utf8.withContiguousStorageIfAvailable { $0.contains(0xA0) } ?? out.utf8.contains(0xA0)
+        if mayHaveNoBreakSpace, out.unicodeScalars.contains("\u{00A0}") {
             out = String(String.UnicodeScalarView(out.unicodeScalars.map { $0 == "\u{00A0}" ? " " : $0 }))
             out = LaTeXDecoderStyle.collapse(out).trimmingSpaces
         }
