@@ -303,12 +303,14 @@ private struct Scanner {
                     return
                 }
             }
-            guard let field = scanField(close: header.close, key: nil, what: "@string") else {
+            var defined: [BibTeXRawField] = []
+            guard let cut = scanField(close: header.close, key: nil, what: "@string", into: &defined), let field = defined.first
+            else {
                 recover(close: header.close)
                 return
             }
-            blocks.append(.string(field.field, range: at..<pos))
-            if field.cut { return }
+            blocks.append(.string(field, range: at..<pos))
+            if cut { return }
             first = false
         }
     }
@@ -423,7 +425,7 @@ private struct Scanner {
                 entry.isComplete = false
                 return
             }
-            guard let field = scanField(close: header.close, key: key, what: "field") else {
+            guard let cut = scanField(close: header.close, key: key, what: "field", into: &entry.fields) else {
                 switch skipToNextField(close: header.close) {
                 case .nextField: continue
                 case .closed: return
@@ -432,8 +434,7 @@ private struct Scanner {
                     return
                 }
             }
-            entry.fields.append(field.field)
-            if field.cut {
+            if cut {
                 entry.isComplete = false
                 return
             }
@@ -445,11 +446,13 @@ private struct Scanner {
             } else if c == header.close {
                 continue
             } else if isIdentifierByte(c) && c != UInt8(ascii: "@") {
-                error("bibtex.missing-comma", "a comma is missing after field '\(field.field.name)'", at: pos, key: key)
+                error("bibtex.missing-comma", "a comma is missing after field '\(entry.fields.last?.name ?? "")'", at: pos, key: key)
             } else if c == UInt8(ascii: "@") {
                 continue
             } else {
-                error("bibtex.unexpected-character", "unexpected '\(printable(c))' after field '\(field.field.name)'", at: pos, key: key)
+                error(
+                    "bibtex.unexpected-character", "unexpected '\(printable(c))' after field '\(entry.fields.last?.name ?? "")'", at: pos,
+                    key: key)
                 switch skipToNextField(close: header.close) {
                 case .nextField: continue
                 case .closed: return
@@ -461,8 +464,10 @@ private struct Scanner {
         }
     }
 
-    /// `name = value`; nil after reporting when there is no name or no `=`.
-    private mutating func scanField(close: UInt8, key: String?, what: String) -> (field: BibTeXRawField, cut: Bool)? {
+    /// `name = value`, appended to `fields` (built in place: returning it cost a copy and a
+    /// release per field); returns whether the value was cut short, nil after reporting when
+    /// there is no name or no `=`.
+    private mutating func scanField(close: UInt8, key: String?, what: String, into fields: inout [BibTeXRawField]) -> Bool? {
         let nameStart = pos
         while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
         guard pos > nameStart else {
@@ -484,7 +489,8 @@ private struct Scanner {
         pos += 1
         skipSpace()
         let value = scanValue(close: close, key: key, fieldName: name)
-        return (BibTeXRawField(name: name, nameRange: nameRange, value: value.value), value.cut)
+        fields.append(BibTeXRawField(name: name, nameRange: nameRange, value: value.value))
+        return value.cut
     }
 
     /// `piece # piece # …`. `cut` is true when a piece ran into the next entry or the end of
