@@ -50,7 +50,10 @@ struct FieldRequest {
     var label: String
     /// Places to try, in order.
     var candidates: FieldCandidates
-    var value: [UInt8]
+    /// The bytes, in the builder's ``EntryBuilder/arena``.
+    var value: Range<Int>
+    /// The value is a non-negative integer (checked for biber's integer fields only).
+    var isInteger = false
     /// A bare macro expression (`month = jun`), not braced.
     var bare = false
     /// Lower goes first when two values want the same field.
@@ -121,7 +124,10 @@ struct EntryBuilder {
     /// A few at most: kept as a list (a later marker for the same name wins), each with the
     /// other dialect's name of its field (``markerAliases``).
     private var macroMarkers: [(name: String, alias: String?, expression: String)] = []
-    private var placed: [(name: String, value: [UInt8], bare: Bool)] = []
+    private var placed: [(name: String, value: Range<Int>, bare: Bool)] = []
+    /// The bytes of every value of the entry, appended one after the other (the values are
+    /// ranges of it). Swapped in from the writer, so its capacity serves every entry.
+    var arena: [UInt8] = []
     /// Folded field name → the request position of the model slot whose home it is, recorded
     /// whether or not the slot has a value. A value that falls back to another slot's home
     /// field (a misc's container in `howpublished`, a biblatex publisher in `organization`) is
@@ -132,7 +138,7 @@ struct EntryBuilder {
     private var anyHome = false
     /// Where the fields go for the written type (set by ``build()`` once the type is chosen).
     private var plans = FieldPlans()
-    private var addendumParts: [[UInt8]] = []
+    private var addendumParts: [Range<Int>] = []
     /// The volume title went to `booktitle` (a chapter in a volume of a multi-volume work).
     private var volumeTitleWritten = false
 
@@ -148,6 +154,7 @@ struct EntryBuilder {
     // MARK: Build
 
     mutating func build() {
+        arena.removeAll(keepingCapacity: true)
         let typeInfo = cachedType()
         type = typeInfo.written
         plans = context.fieldPlans(for: type)
@@ -185,9 +192,10 @@ struct EntryBuilder {
     /// `key` for natbib's labels when no author or editor is written (``BibTeXLabelKey``).
     private mutating func addLabelKey() {
         let written = placed
+        let arena = self.arena
         func value(_ name: String) -> [UInt8]? {
             guard let f = written.first(where: { BibTeXKeys.folded($0.name) == name }), !f.bare else { return nil }
-            return f.value
+            return Array(arena[f.value])
         }
         let hasField = { (name: String) in written.contains { BibTeXKeys.folded($0.name) == name } }
         guard BibTeXLabelKey.isWanted(type: type.lowercased(), hasField: hasField),
@@ -196,7 +204,8 @@ struct EntryBuilder {
         let uses = context.labelKeyUses[base.lowercased(), default: 0] + 1
         context.labelKeyUses[base.lowercased()] = uses
         let label = uses > BibTeXLabelKey.maxSameLabel ? BibTeXLabelKey.disambiguated(base, citationKey: key) : base
-        placed.append(("key", Array(label.utf8), false))
+        let labelBytes = stored(label.utf8)
+        placed.append(("key", labelBytes, false))
     }
 
     /// Appends `@type{key, … }` and a newline.
@@ -212,22 +221,25 @@ struct EntryBuilder {
         append(key)
         out.append(UInt8(ascii: ","))
         out.append(0x0A)
-        for (index, field) in placed.enumerated() {
-            out.append(0x20)
-            out.append(0x20)
-            append(field.name)
-            out.append(0x20)
-            out.append(UInt8(ascii: "="))
-            out.append(0x20)
-            if field.bare {
-                out.append(contentsOf: field.value)
-            } else {
-                out.append(UInt8(ascii: "{"))
-                out.append(contentsOf: field.value)
-                out.append(UInt8(ascii: "}"))
+        arena.withUnsafeBufferPointer { arena in
+            for (index, field) in placed.enumerated() {
+                out.append(0x20)
+                out.append(0x20)
+                append(field.name)
+                out.append(0x20)
+                out.append(UInt8(ascii: "="))
+                out.append(0x20)
+                let value = UnsafeBufferPointer(rebasing: arena[field.value])
+                if field.bare {
+                    out.append(contentsOf: value)
+                } else {
+                    out.append(UInt8(ascii: "{"))
+                    out.append(contentsOf: value)
+                    out.append(UInt8(ascii: "}"))
+                }
+                if index < placed.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(0x0A)
             }
-            if index < placed.count - 1 { out.append(UInt8(ascii: ",")) }
-            out.append(0x0A)
         }
         out.append(contentsOf: "}\n".utf8)
     }
@@ -346,7 +358,7 @@ struct EntryBuilder {
             request("type genre '\(genre)'", FieldCandidate("entrysubtype"), text(genre, "entrysubtype"), borrowed: true)
         }
         if let value = info.defaultTypeField {
-            request("type", FieldCandidate("type"), Array(value.utf8), borrowed: true, quiet: true)
+            request("type", FieldCandidate("type"), stored(value.utf8), borrowed: true, quiet: true)
         }
     }
 
@@ -392,8 +404,11 @@ struct EntryBuilder {
         }
         for (role, list) in lists {
             var kept = 0
-            guard let value = BibTeXNames.format(list, encoder: &context.encoder, forBiber: dialect == .biblatex, kept: &kept)
+            let start = arena.count
+            guard
+                BibTeXNames.append(list, encoder: &context.encoder, forBiber: dialect == .biblatex, kept: &kept, to: &arena)
             else { continue }
+            let value = start..<arena.count
             drainEncoder(role.rawValue)
             if kept > 0 {
                 context.diagnostics.warning(
@@ -587,7 +602,7 @@ struct EntryBuilder {
                 let parts = BibTeXDates.bibtexParts(date)
                 if !parts.isEmpty {
                     for part in parts {
-                        let value = part.bare ? Array(part.value.utf8) : text(part.value, part.name)
+                        let value = part.bare ? stored(part.value.utf8) : text(part.value, part.name)
                         request(part.name, FieldCandidate(part.name), value, bare: part.bare)
                     }
                     return
@@ -603,19 +618,19 @@ struct EntryBuilder {
         case .biblatex:
             if let date = parsed.typed {
                 if let value = BibTeXDates.biblatexDate(date) {
-                    request("date", FieldCandidate("date"), Array(value.utf8))
+                    request("date", FieldCandidate("date"), stored(value.utf8))
                     return
                 }
                 if !date.isRange, let year = date.year, date.start?.month == nil {
                     // A year biber's date parser rejects (five digits) is still an integer year.
-                    request("year", FieldCandidate("year"), Array(String(year).utf8))
+                    request("year", FieldCandidate("year"), stored(String(year).utf8))
                     return
                 }
             }
             let raw = (parsed.raw ?? parsed.typed?.edtf ?? "").trimmingSpaces
             guard !raw.isEmpty else { return }
             if let state = BibTeXDates.publicationStates[raw.lowercased()], entry.fields[.status] == nil {
-                request("date", FieldCandidate("pubstate"), Array(state.utf8))
+                request("date", FieldCandidate("pubstate"), stored(state.utf8))
                 return
             }
             context.diagnostics.warning(
@@ -638,7 +653,7 @@ struct EntryBuilder {
             request(label, FieldCandidate(field), text(value, field))
         case .biblatex:
             if let date = parsed.typed, let value = BibTeXDates.biblatexDate(date) {
-                request(label, FieldCandidate(field), Array(value.utf8))
+                request(label, FieldCandidate(field), stored(value.utf8))
             } else {
                 let raw = parsed.raw ?? parsed.typed?.edtf ?? ""
                 request(label, [], text(raw, field), reason: "the \(label) '\(raw)' is not a date biber can read")
@@ -755,7 +770,10 @@ struct EntryBuilder {
                 let base = BibTeXIdentifierTable.bibtexFields[kind] ?? BibTeXKeys.fieldName(kind.rawValue)
                 if kind == .arxiv && i == 0 {
                     var companions: [(name: String, value: [UInt8])] = [("archiveprefix", Array("arXiv".utf8))]
-                    if let q = id.qualifier, !q.isEmpty { companions.append(("primaryclass", text(q, "primaryclass"))) }
+                    if let q = id.qualifier, !q.isEmpty {
+                        let r = text(q, "primaryclass")
+                        companions.append(("primaryclass", bytes(r)))
+                    }
                     request("arXiv id", FieldCandidate("eprint", companions: companions), verbatim(id.value, "eprint"))
                 } else {
                     let name = i == 0 ? base : (kind == .arxiv ? "arxiv" : base) + String(i + 1)
@@ -765,9 +783,11 @@ struct EntryBuilder {
             case .biblatex:
                 let value = verbatim(id.value, "eprint")
                 let eprintType = BibTeXIdentifierTable.biblatexEprintTypes[kind] ?? kind.rawValue
-                var companions: [(name: String, value: [UInt8])] = [("eprinttype", text(eprintType, "eprinttype"))]
+                let typeRange = text(eprintType, "eprinttype")
+                var companions: [(name: String, value: [UInt8])] = [("eprinttype", bytes(typeRange))]
                 if let q = id.qualifier, !q.isEmpty, kind == .arxiv {
-                    companions.append(("eprintclass", text(q, "eprintclass")))
+                    let r = text(q, "eprintclass")
+                    companions.append(("eprintclass", bytes(r)))
                 }
                 request(kind.rawValue, FieldCandidate("eprint", companions: companions), value, borrowed: i > 0)
             }
@@ -778,7 +798,7 @@ struct EntryBuilder {
 
     /// `url` (the first link to the work, else the first link), `file` (the first file);
     /// returns the other links as `Label: \url{…}` texts for the note.
-    private mutating func addLinks() -> [[UInt8]] {
+    private mutating func addLinks() -> [Range<Int>] {
         let links = entry.links
         let urlIndex = links.firstIndex { $0.kind == .work } ?? links.firstIndex { $0.kind != .file }
         let fileIndex = links.firstIndex { $0.kind == .file }
@@ -788,13 +808,14 @@ struct EntryBuilder {
         if let fileIndex {
             request("file", FieldCandidate("file"), verbatim(links[fileIndex].url, "file"))
         }
-        var parts: [[UInt8]] = []
+        var parts: [Range<Int>] = []
         for (i, link) in links.enumerated() where i != urlIndex && i != fileIndex {
-            var part = Array((Self.linkLabels[link.kind] ?? "Link").utf8)
-            part.append(contentsOf: ": ".utf8)
-            context.encoder.appendURLCommand(link.url, to: &part)
+            let start = arena.count
+            arena.append(contentsOf: (Self.linkLabels[link.kind] ?? "Link").utf8)
+            arena.append(contentsOf: ": ".utf8)
+            context.encoder.appendURLCommand(link.url, to: &arena)
             drainEncoder("note")
-            parts.append(part)
+            parts.append(start..<arena.count)
         }
         return parts
     }
@@ -809,20 +830,20 @@ struct EntryBuilder {
         }
         let keywords = entry.keywords.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         if !keywords.isEmpty {
-            var value: [UInt8] = []
+            let start = arena.count
             for (i, keyword) in keywords.enumerated() {
-                if i > 0 { value.append(contentsOf: ", ".utf8) }
+                if i > 0 { arena.append(contentsOf: ", ".utf8) }
                 let braced = keyword.utf8.contains(UInt8(ascii: ","))
-                if braced { value.append(UInt8(ascii: "{")) }
-                context.encoder.appendText(keyword, to: &value)
-                if braced { value.append(UInt8(ascii: "}")) }
+                if braced { arena.append(UInt8(ascii: "{")) }
+                context.encoder.appendText(keyword, to: &arena)
+                if braced { arena.append(UInt8(ascii: "}")) }
             }
             drainEncoder("keywords")
-            request("keywords", FieldCandidate("keywords"), value)
+            request("keywords", FieldCandidate("keywords"), start..<arena.count)
         }
         if let language = entry.language?.trimmingSpaces, !language.isEmpty {
             if dialect == .biblatex, let babel = BabelLanguages.name(for: language) {
-                request("language", FieldCandidate("langid"), Array(babel.utf8))
+                request("language", FieldCandidate("langid"), stored(babel.utf8))
             } else {
                 request("language", FieldCandidate("language"), text(language, "language"))
             }
@@ -831,33 +852,33 @@ struct EntryBuilder {
 
     /// BibTeX: notes and extra links in `note`. BibLaTeX: notes in `note`; extra links (and a
     /// date biber cannot read) in `addendum`.
-    private mutating func addNotes(linkParts: [[UInt8]]) {
+    private mutating func addNotes(linkParts: [Range<Int>]) {
         var noteParts = entry.notes.filter { !$0.isEmpty }.map { rich($0, "note") }
         if dialect == .bibtex {
             noteParts += linkParts
         } else {
             addendumParts += linkParts
         }
-        let note = Self.joinSentences(noteParts)
+        let note = joinSentences(noteParts)
         if !note.isEmpty { request("note", FieldCandidate("note"), note) }
-        let addendum = Self.joinSentences(addendumParts)
+        let addendum = joinSentences(addendumParts)
         if !addendum.isEmpty { request("addendum", FieldCandidate("addendum"), addendum) }
     }
 
     /// Joins sentences with `. ` (or a space after one that already ends in `.`, `!`, `?`).
-    static func joinSentences(_ parts: [[UInt8]]) -> [UInt8] {
-        var out: [UInt8] = []
+    private mutating func joinSentences(_ parts: [Range<Int>]) -> Range<Int> {
+        let start = arena.count
         for part in parts where !part.isEmpty {
-            if let last = out.last {
+            if arena.count > start, let last = arena.last {
                 if last == UInt8(ascii: ".") || last == UInt8(ascii: "!") || last == UInt8(ascii: "?") {
-                    out.append(0x20)
+                    arena.append(0x20)
                 } else {
-                    out.append(contentsOf: ". ".utf8)
+                    arena.append(contentsOf: ". ".utf8)
                 }
             }
-            out.append(contentsOf: part)
+            arena.append(contentsOf: arena[part])
         }
-        return out
+        return start..<arena.count
     }
 
     // MARK: Extras
@@ -872,10 +893,11 @@ struct EntryBuilder {
                 macroMarkers.append((name, Self.markerAliases[name], value))
             } else if fieldKey.namespace == "bibtex" || fieldKey.namespace == "biblatex" {
                 let name = BibTeXKeys.identifier(fieldKey.name) ?? BibTeXKeys.fieldName(fieldKey.name, preservingCase: true)
-                var bytes: [UInt8]
+                var bytes: Range<Int>
                 if BraceBalance.isBalanced(value) {
-                    bytes = []
-                    context.encoder.appendVerbatimBytes(value.trimmingSpaces, to: &bytes)
+                    let start = arena.count
+                    context.encoder.appendVerbatimBytes(value.trimmingSpaces, to: &arena)
+                    bytes = start..<arena.count
                     drainEncoder(name)
                 } else {
                     context.diagnostics.warning(
@@ -903,7 +925,7 @@ struct EntryBuilder {
     // MARK: Placement
 
     private mutating func request(
-        _ label: String, _ candidate: FieldCandidate, _ value: [UInt8], bare: Bool = false,
+        _ label: String, _ candidate: FieldCandidate, _ value: Range<Int>, bare: Bool = false,
         borrowed: Bool = false, priority: Int? = nil, quiet: Bool = false, reason: String? = nil,
         isExtra: Bool = false
     ) {
@@ -913,7 +935,7 @@ struct EntryBuilder {
     }
 
     private mutating func request(
-        _ label: String, _ candidates: [FieldCandidate], _ value: [UInt8], bare: Bool = false,
+        _ label: String, _ candidates: [FieldCandidate], _ value: Range<Int>, bare: Bool = false,
         borrowed: Bool = false, priority: Int? = nil, quiet: Bool = false, reason: String? = nil,
         isExtra: Bool = false
     ) {
@@ -923,7 +945,7 @@ struct EntryBuilder {
     }
 
     private mutating func request(
-        _ label: String, _ candidates: FieldCandidates, _ value: [UInt8], bare: Bool = false,
+        _ label: String, _ candidates: FieldCandidates, _ value: Range<Int>, bare: Bool = false,
         borrowed: Bool = false, priority: Int? = nil, quiet: Bool = false, reason: String? = nil,
         isExtra: Bool = false
     ) {
@@ -932,23 +954,27 @@ struct EntryBuilder {
         let p = priority ?? (borrowed ? 1_000_000 + order * 4 : order * 4)
         requests.append(
             FieldRequest(
-                label: label, candidates: candidates, value: value, bare: bare, priority: p, quiet: quiet,
+                label: label, candidates: candidates, value: value,
+                isInteger: dialect == .biblatex && Self.isInteger(arena[value]), bare: bare, priority: p, quiet: quiet,
                 reason: reason, isExtra: isExtra))
     }
 
     /// Whether biber accepts the field for the entry type (and, for integer fields, the value).
-    private func allowed(_ name: String, value: [UInt8]? = nil) -> Bool {
-        Self.allowed(name, value: value, dialect: dialect, type: type)
+    private func allowed(_ name: String) -> Bool {
+        Self.allowed(name, isInteger: nil, dialect: dialect, type: type)
     }
 
-    private static func allowed(_ name: String, value: [UInt8]?, dialect: BibTeXDialect, type: String) -> Bool {
+    /// `isInteger`: whether the value is an integer, nil to leave the value out of it.
+    private static func allowed(_ name: String, isInteger: Bool?, dialect: BibTeXDialect, type: String) -> Bool {
         guard dialect == .biblatex else { return true }
         guard BibLaTeXDataModel.allows(name, in: type) else { return false }
-        if let value, BibLaTeXDataModel.integerFields.contains(name) { return isInteger(value) }
+        if let isInteger, BibLaTeXDataModel.integerFields.contains(name) { return isInteger }
         return true
     }
 
-    static func isInteger(_ value: [UInt8]) -> Bool { !value.isEmpty && value.allSatisfy(isASCIIDigit) }
+    static func isInteger<C: Collection>(_ value: C) -> Bool where C.Element == UInt8 {
+        !value.isEmpty && value.allSatisfy(isASCIIDigit)
+    }
 
     private mutating func resolve() {
         // The field names taken (a few dozen at most: a linear search beats hashing).
@@ -970,24 +996,26 @@ struct EntryBuilder {
             ? Array(requests.indices)
             : requests.indices.sorted { (requests[$0].priority, $0) < (requests[$1].priority, $1) }
         // Field names compare ignoring case (extras keep the case they were read with).
-        func fits(_ c: FieldCandidate, _ value: [UInt8]) -> Bool {
+        func fits(_ c: FieldCandidate, _ isInteger: Bool) -> Bool {
             let name = BibTeXKeys.folded(c.name)
             if used.contains(name) || c.companions.contains(where: { used.contains($0.name) }) { return false }
-            return Self.allowed(name, value: value, dialect: dialect, type: type)
-                && c.companions.allSatisfy { Self.allowed($0.name, value: $0.value, dialect: dialect, type: type) }
+            return Self.allowed(name, isInteger: isInteger, dialect: dialect, type: type)
+                && c.companions.allSatisfy {
+                    Self.allowed($0.name, isInteger: Self.isInteger($0.value), dialect: dialect, type: type)
+                }
         }
         func take(_ c: FieldCandidate) {
             used.append(BibTeXKeys.folded(c.name))
             for companion in c.companions { used.append(companion.name) }
         }
         for i in byPriority {
-            if let first = requests[i].candidates.first, fits(first, requests[i].value) {
+            if let first = requests[i].candidates.first, fits(first, requests[i].isInteger) {
                 chosen[i] = 0
                 take(first)
             }
         }
         for i in byPriority where chosen[i] == nil {
-            for (k, c) in requests[i].candidates.enumerated().dropFirst() where fits(c, requests[i].value) {
+            for (k, c) in requests[i].candidates.enumerated().dropFirst() where fits(c, requests[i].isInteger) {
                 chosen[i] = k
                 take(c)
                 break
@@ -1020,19 +1048,21 @@ struct EntryBuilder {
             let c = requests[i].candidates[k]
             let bare = requests[i].bare
             if !bare, let expression = macroExpression(for: c.name, value: requests[i].value) {
-                placed.append((c.name, Array(expression.utf8), true))
+                let expressionBytes = stored(expression.utf8)
+                placed.append((c.name, expressionBytes, true))
             } else {
                 placed.append((c.name, requests[i].value, bare))
             }
             for companion in c.companions where !companion.value.isEmpty {
-                placed.append((companion.name, companion.value, false))
+                let companionBytes = stored(companion.value)
+                placed.append((companion.name, companionBytes, false))
             }
         }
     }
 
     /// The macro expression a field was read with (`journal = jmlr`), when the value about to
     /// be written still means what the expression expands to.
-    private mutating func macroExpression(for name: String, value: [UInt8]) -> String? {
+    private mutating func macroExpression(for name: String, value: Range<Int>) -> String? {
         guard !macroMarkers.isEmpty else { return nil }
         let folded = BibTeXKeys.folded(name)
         // The marker read under this name, else under the other dialect's name (the aliases
@@ -1051,14 +1081,14 @@ struct EntryBuilder {
             context.macroExpansions[expression] = expanded
         }
         guard let expansion = expanded.bytes, let plain = expanded.plain else { return nil }
-        if plain == value.withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 }) {
+        if plain == arena[value].withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 }) {
             return expression
         }
         // Names: the same people, however the parts are ordered (`First Last` vs `Last, First`).
         let isNames = BibTeXRoleTable.role(forBibTeXField: folded) != nil || BibTeXRoleTable.role(forBibLaTeXField: folded) != nil
         if isNames {
             let a = expansion.withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: false).names }
-            let b = value.withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: false).names }
+            let b = arena[value].withUnsafeBufferPointer { BibTeXNameParser.parse($0, useprefix: false).names }
             if a == b { return expression }
         }
         return nil
@@ -1079,8 +1109,8 @@ struct EntryBuilder {
         let names = r.candidates.map(\.name)
         if dialect == .biblatex, let integer = names.first(where: {
             BibLaTeXDataModel.integerFields.contains($0) && BibLaTeXDataModel.allows($0, in: type)
-        }), !Self.isInteger(r.value) {
-            let shown = String(decoding: r.value, as: UTF8.self)
+        }), !r.isInteger {
+            let shown = String(decoding: arena[r.value], as: UTF8.self)
             context.diagnostics.warning(
                 "bibtex.invalid-value",
                 "\(r.label) '\(shown)' is not an integer, which biber requires for '\(integer)'; not written",
@@ -1118,33 +1148,37 @@ struct EntryBuilder {
     // MARK: Encoding helpers
 
     /// Plain text → field bytes.
-    private mutating func text(_ s: String, _ field: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        context.encoder.appendText(s, to: &out)
+    private mutating func text(_ s: String, _ field: String) -> Range<Int> {
+        let start = arena.count
+        context.encoder.appendText(s, to: &arena)
         drainEncoder(field)
-        Self.collapseSpaces(&out)
-        return out
+        Self.collapseSpaces(&arena, from: start)
+        return start..<arena.count
     }
 
+    /// Bytes stored as they are.
+    private mutating func stored<S: Sequence>(_ bytes: S) -> Range<Int> where S.Element == UInt8 {
+        let start = arena.count
+        arena.append(contentsOf: bytes)
+        return start..<arena.count
+    }
+
+    /// A copy of stored bytes.
+    private func bytes(_ range: Range<Int>) -> [UInt8] { Array(arena[range]) }
+
     /// Rich text → field bytes (titles get case protection).
-    private mutating func rich(_ r: RichText, _ field: String, title: Bool = false) -> [UInt8] {
-        var out: [UInt8] = []
-        var estimate = 16
-        for inline in r.inlines {
-            if case .text(let s) = inline { estimate += s.utf8.count } else { estimate += 32 }
-        }
-        out.reserveCapacity(estimate + estimate / 16)
-        context.encoder.append(r, to: &out, title: title)
+    private mutating func rich(_ r: RichText, _ field: String, title: Bool = false) -> Range<Int> {
+        let start = arena.count
+        context.encoder.append(r, to: &arena, title: title)
         drainEncoder(field)
-        Self.collapseSpaces(&out)
-        return out
+        Self.collapseSpaces(&arena, from: start)
+        return start..<arena.count
     }
 
     /// A verbatim field (URL, DOI, eprint, file): never escaped; unmatched braces
     /// percent-encoded (with a warning) so the file still parses; control characters dropped;
     /// for ASCII output, non-ASCII bytes of a URL percent-encoded (an equivalent URI).
-    private mutating func verbatim(_ s: String, _ field: String) -> [UInt8] {
+    private mutating func verbatim(_ s: String, _ field: String) -> Range<Int> {
         let (fixed, changed) = BraceBalance.percentEncodingUnmatched(s.trimmingSpaces)
         if changed {
             context.diagnostics.warning(
@@ -1152,26 +1186,39 @@ struct EntryBuilder {
                 "\(field) has unbalanced braces; the unmatched ones were percent-encoded",
                 entryKey: key, field: field)
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(fixed.utf8.count)
-        let encodeNonASCII = context.encoder.asciiOnly && field == "url"
+        let start = arena.count
+        let isURL = field == "url"
+        let encodeNonASCII = context.encoder.asciiOnly && isURL
         // The reader takes `\&` (`\_ \% \# \~`) in these fields for the bare character, one
         // backslash less: a backslash the value has there is doubled, so it reads back.
-        let readerUnescapes = field == "url" || field == "eprint" || field.hasPrefix("doi")
-        let bytes = Array(fixed.utf8)
-        for (i, b) in bytes.enumerated() {
-            if b < 0x20 || b == 0x7F { continue }
-            if readerUnescapes && b == UInt8(ascii: "\\") && i + 1 < bytes.count && Self.unescapedAfterBackslash(bytes[i + 1]) {
-                out.append(b)
+        let readerUnescapes = isURL || field == "eprint" || field.hasPrefix("doi")
+        var fixedBytes = fixed
+        fixedBytes.withUTF8 { bytes in
+            // Usually nothing to change: copied at once.
+            var plain = true
+            for b in bytes
+            where b < 0x20 || b == 0x7F || b == UInt8(ascii: "\\") || (b >= 0x80 && encodeNonASCII) || (b == 0x20 && isURL) {
+                plain = false
+                break
             }
-            if b >= 0x80 && encodeNonASCII || (b == 0x20 && field == "url") {
-                out.append(UInt8(ascii: "%"))
-                out.append(contentsOf: PercentEncoding.hex(b))
-            } else {
-                out.append(b)
+            if plain {
+                arena.append(contentsOf: bytes)
+                return
+            }
+            for (i, b) in bytes.enumerated() {
+                if b < 0x20 || b == 0x7F { continue }
+                if readerUnescapes && b == UInt8(ascii: "\\") && i + 1 < bytes.count && Self.unescapedAfterBackslash(bytes[i + 1]) {
+                    arena.append(b)
+                }
+                if b >= 0x80 && encodeNonASCII || (b == 0x20 && isURL) {
+                    arena.append(UInt8(ascii: "%"))
+                    arena.append(contentsOf: PercentEncoding.hex(b))
+                } else {
+                    arena.append(b)
+                }
             }
         }
-        return out
+        return start..<arena.count
     }
 
     /// `_ % & # ~`: what the reader unescapes after a backslash in a URL, DOI or eprint.
@@ -1210,26 +1257,30 @@ struct EntryBuilder {
     }
 
     /// ``collapsingSpaces(_:)`` in place.
-    static func collapseSpaces(_ bytes: inout [UInt8]) {
-        if !hasSpaceToCollapse(bytes) { return }
-        var w = 0
+    static func collapseSpaces(_ bytes: inout [UInt8]) { collapseSpaces(&bytes, from: 0) }
+
+    /// ``collapseSpaces(_:)`` of the bytes from `start` on.
+    static func collapseSpaces(_ bytes: inout [UInt8], from start: Int) {
+        if !hasSpaceToCollapse(bytes, from: start) { return }
+        var w = start
         bytes.withUnsafeMutableBufferPointer { p in
-            for r in p.indices {
+            for r in start..<p.count {
                 let b = p[r]
-                if b == 0x20 && (w == 0 || p[w - 1] == 0x20) { continue }
+                if b == 0x20 && (w == start || p[w - 1] == 0x20) { continue }
                 p[w] = b
                 w += 1
             }
         }
-        if w > 0 && bytes[w - 1] == 0x20 { w -= 1 }
+        if w > start && bytes[w - 1] == 0x20 { w -= 1 }
         bytes.removeLast(bytes.count - w)
     }
 
     /// Whether ``collapseSpaces(_:)`` may change anything: a leading or trailing space or
     /// two spaces in a row (tested eight bytes at a time, words overlapping by one byte so
     /// that every adjacent pair is seen; a rare false alarm only costs the slow path).
-    static func hasSpaceToCollapse(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { p -> Bool in
+    static func hasSpaceToCollapse(_ bytes: [UInt8], from start: Int = 0) -> Bool {
+        bytes.withUnsafeBufferPointer { all -> Bool in
+            let p = UnsafeBufferPointer(rebasing: all[start...])
             guard let base = p.baseAddress, let first = p.first, let last = p.last else { return false }
             if first == 0x20 || last == 0x20 { return true }
             let n = p.count

@@ -25,6 +25,15 @@ enum BibTeXNames {
     /// three-part name ("too many commas"), braced or not. `kept` counts those names.
     static func format(_ list: NameList, encoder: inout LaTeXEncoder, forBiber: Bool = false, kept: inout Int) -> [UInt8]? {
         var out: [UInt8] = []
+        return append(list, encoder: &encoder, forBiber: forBiber, kept: &kept, to: &out) ? out : nil
+    }
+
+    /// Appends ``format(_:encoder:forBiber:kept:)``'s value to `out`; false (and nothing
+    /// appended) when there is nothing to write.
+    static func append(
+        _ list: NameList, encoder: inout LaTeXEncoder, forBiber: Bool = false, kept: inout Int, to out: inout [UInt8]
+    ) -> Bool {
+        let start = out.count
         var count = 0
         for var name in list.names {
             if forBiber, clean(name.suffix) != nil,
@@ -43,9 +52,12 @@ enum BibTeXNames {
             }
             count += 1
         }
-        if count == 0 { return nil }
+        if count == 0 {
+            out.removeLast(out.count - start)
+            return false
+        }
         if list.truncated { out.append(contentsOf: " and others".utf8) }
-        return out
+        return true
     }
 
     /// The field value for a list of names (classic BibTeX), or nil when there is nothing to write.

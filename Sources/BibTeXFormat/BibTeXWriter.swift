@@ -30,6 +30,9 @@ public struct BibTeXWriter: BibliographyWriter {
         writeMetadataBlocks(lib.metadata, to: &out, context: &context)
 
         let keys = assignKeys(lib.entries, context: &context)
+        // The builders' value bytes, one buffer for all (its capacity is kept).
+        var arena: [UInt8] = []
+        arena.reserveCapacity(4096)
         lib.entries.withUnsafeBufferPointer { entries in
             guard let first = entries.baseAddress else { return }
             for i in entries.indices {
@@ -39,9 +42,11 @@ public struct BibTeXWriter: BibliographyWriter {
                     entry: first + i, key: keys[i],
                     context: WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly)))
                 swap(&builder.context, &context)
+                swap(&builder.arena, &arena)
                 builder.build()
                 builder.emit(to: &out)
                 swap(&builder.context, &context)
+                swap(&builder.arena, &arena)
                 out.append(0x0A)
             }
         }
