@@ -305,7 +305,7 @@ struct BibTeXEntryMapper {
     // MARK: Names
 
     private var useprefix: Bool {
-        guard let options = field("options") else { return false }
+        guard let options = field(.options) else { return false }
         let text = String(decoding: options.value, as: UTF8.self).lowercased().replacingAll(" ", with: "")
         return text.contains("useprefix=true") || text.split(separator: ",").contains("useprefix")
     }
@@ -357,7 +357,7 @@ struct BibTeXEntryMapper {
             return (role, .entry, typeValue == nil ? nil : typeName)
         case .fixed(let target):
             // biblatex's `editortype` gives the editor's role (`director` of a film, `compiler`).
-            if name == "editor", let typeValue = field("editortype").map({ plainNoReport($0).trimmingSpaces }), !typeValue.isEmpty {
+            if name == "editor", let typeValue = field(.editortype).map({ plainNoReport($0).trimmingSpaces }), !typeValue.isEmpty {
                 let role = BibTeXRoleTable.role(forBibLaTeXField: "editora", typeField: typeValue) ?? .editor
                 return (role, .entry, "editortype")
             }

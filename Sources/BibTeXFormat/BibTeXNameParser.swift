@@ -146,7 +146,9 @@ public enum BibTeXNameParser {
             result.names.names.append(extended)
             return
         }
-        var name = PersonName()
+        var family: String?
+        var given: String?
+        var suffix: String?
         var von: String?
         if partCount == 1 {
             let count = words(buf, first, into: &scratch.words)
@@ -159,12 +161,12 @@ public enum BibTeXNameParser {
                 vonEnd = k
             }
             if vonStart >= 0 {
-                name.given = join(buf, 0, vonStart, result: &result, cache: &cache, scratch: &scratch)
+                given = join(buf, 0, vonStart, result: &result, cache: &cache, scratch: &scratch)
                 von = join(buf, vonStart, vonEnd + 1, result: &result, cache: &cache, scratch: &scratch)
-                name.family = join(buf, vonEnd + 1, count, result: &result, cache: &cache, scratch: &scratch)
+                family = join(buf, vonEnd + 1, count, result: &result, cache: &cache, scratch: &scratch)
             } else {
-                name.given = join(buf, 0, lastIndex, result: &result, cache: &cache, scratch: &scratch)
-                name.family = join(buf, lastIndex, count, result: &result, cache: &cache, scratch: &scratch)
+                given = join(buf, 0, lastIndex, result: &result, cache: &cache, scratch: &scratch)
+                family = join(buf, lastIndex, count, result: &result, cache: &cache, scratch: &scratch)
             }
         } else {
             if partCount > 3 {
@@ -177,53 +179,57 @@ public enum BibTeXNameParser {
                 while vonEnd >= 0 && !isLowercase(buf, scratch.words[vonEnd]) { vonEnd -= 1 }
                 if vonEnd >= 0 {
                     von = join(buf, 0, vonEnd + 1, result: &result, cache: &cache, scratch: &scratch)
-                    name.family = join(buf, vonEnd + 1, count, result: &result, cache: &cache, scratch: &scratch)
+                    family = join(buf, vonEnd + 1, count, result: &result, cache: &cache, scratch: &scratch)
                 } else {
-                    name.family = join(buf, 0, count, result: &result, cache: &cache, scratch: &scratch)
+                    family = join(buf, 0, count, result: &result, cache: &cache, scratch: &scratch)
                 }
             }
             let joined = join(buf, 0, words(buf, scratch.parts[1], into: &scratch.words), result: &result, cache: &cache, scratch: &scratch)
             if partCount == 2 {
-                name.given = joined
+                given = joined
             } else {
-                name.suffix = joined
-                var given: String?
+                suffix = joined
                 for p in 2..<partCount {
                     let count = words(buf, scratch.parts[p], into: &scratch.words)
                     if let g = join(buf, 0, count, result: &result, cache: &cache, scratch: &scratch) {
                         given = given.map { $0 + ", " + g } ?? g
                     }
                 }
-                name.given = given
             }
         }
+        var droppingParticle: String?
+        var nonDroppingParticle: String?
         if let von {
-            if useprefix { name.nonDroppingParticle = von } else { name.droppingParticle = von }
+            if useprefix { nonDroppingParticle = von } else { droppingParticle = von }
         }
-        splitElidedParticle(&name)
-        if name.family == nil && name.given == nil && name.suffix == nil && von == nil { return }
-        if name.family == nil, let given = name.given, name.suffix == nil, von == nil {
+        splitElidedParticle(family: &family, nonDroppingParticle: &nonDroppingParticle)
+        if family == nil && given == nil && suffix == nil && von == nil { return }
+        if family == nil, given != nil, suffix == nil, von == nil {
             // Only "First" words: BibTeX takes the last word as Last in this form already;
             // this is reached only for names like ", John".
-            name.family = given
-            name.given = nil
+            family = given
+            given = nil
         }
-        result.names.names.append(name)
+        // The parts are built as separate strings and moved into the name in one go.
+        result.names.names.append(
+            PersonName(
+                family: family, given: given, droppingParticle: droppingParticle, nonDroppingParticle: nonDroppingParticle,
+                suffix: suffix))
     }
 
     /// `d'Aspremont` → particle `d'` + `Aspremont`; only one word, particle lower case.
-    private static func splitElidedParticle(_ name: inout PersonName) {
+    private static func splitElidedParticle(family: inout String?, nonDroppingParticle: inout String?) {
         // Only an apostrophe (`'` or `’`, E2 80 99) ends a particle, and the usual family name
         // has none: said on its bytes.
         let mayHaveParticle =
-            name.family?.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            family?.utf8.withContiguousStorageIfAvailable { b -> Bool in
                 b.contains(where: { $0 == UInt8(ascii: "'") || $0 == 0x99 })
             } ?? true
         guard mayHaveParticle else { return }
-        guard name.nonDroppingParticle == nil, let family = name.family, let lead = family.utf8.first,
-            !(lead >= UInt8(ascii: "A") && lead <= UInt8(ascii: "Z")), !family.utf8.contains(0x20)
+        guard nonDroppingParticle == nil, let whole = family, let lead = whole.utf8.first,
+            !(lead >= UInt8(ascii: "A") && lead <= UInt8(ascii: "Z")), !whole.utf8.contains(0x20)
         else { return }
-        var scalars = family.unicodeScalars.makeIterator()
+        var scalars = whole.unicodeScalars.makeIterator()
         var prefix = String.UnicodeScalarView()
         while let s = scalars.next() {
             if s == "'" || s == "’" {
@@ -233,8 +239,8 @@ public enum BibTeXNameParser {
                 guard prefix.count >= 2, prefix.count <= 5, let first = rest.first,
                     first.properties.isUppercase
                 else { return }
-                name.nonDroppingParticle = String(prefix)
-                name.family = String(rest)
+                nonDroppingParticle = String(prefix)
+                family = String(rest)
                 return
             }
             guard s.properties.isLowercase else { return }
