@@ -64,28 +64,29 @@ struct BibTeXEntryMapper {
         fields = source.fields
         consumed = FieldFlags(count: fields.count)
         isFirst = FieldFlags(count: fields.count)
-        first = [Int32](repeating: -1, count: Known.allCases.count)
-        known = [Int8](repeating: -1, count: fields.count)
+        first = filledArray(Known.allCases.count, -1)
+        known = filledArray(fields.count, -1)
         // Names the mapper never asks for: a few are scanned, many go into a set.
         var otherNames: [String] = []
         var otherSet: Set<String> = []
-        for (i, f) in fields.enumerated() {
+        for i in fields.indices {
+            let lower = fields[i].lower
             let isFirstOfName: Bool
-            if let k = Self.knownNames[f.lower] {
+            if let k = Known.named(lower) {
                 known[i] = Int8(k.rawValue)
                 isFirstOfName = first[k.rawValue] < 0
                 if isFirstOfName { first[k.rawValue] = Int32(i) }
             } else if otherNames.count < 16 {
-                isFirstOfName = !otherNames.contains(f.lower)
-                if isFirstOfName { otherNames.append(f.lower) }
+                isFirstOfName = !otherNames.contains(lower)
+                if isFirstOfName { otherNames.append(lower) }
             } else {
                 if otherSet.isEmpty { otherSet = Set(otherNames) }
-                isFirstOfName = otherSet.insert(f.lower).inserted
+                isFirstOfName = otherSet.insert(lower).inserted
             }
             if isFirstOfName {
                 isFirst.insert(i)
-            } else if !f.inherited {
-                keepAside(i, because: "field '\(f.name)' appears again; the first value counts (as in BibTeX)")
+            } else if !fields[i].inherited {
+                keepAside(i, because: "field '\(fields[i].name)' appears again; the first value counts (as in BibTeX)")
             }
         }
         mapType()
@@ -148,13 +149,26 @@ struct BibTeXEntryMapper {
         ]
 
         var name: String { Self.names[rawValue] }
-    }
 
-    static let knownNames: [String: Known] = {
-        var out: [String: Known] = [:]
-        for k in Known.allCases { out[k.name] = k }
-        return out
-    }()
+        /// The case named `name`, by its length and first letter (no hashing).
+        @inline(__always)
+        static func named(_ name: String) -> Known? {
+            let u = name.utf8
+            guard let f = u.first, u.count < 16 else { return nil }
+            for k in byLengthAndLetter[u.count &* 32 &+ Int(f & 0x1F)] where names[k.rawValue] == name { return k }
+            return nil
+        }
+
+        /// The cases by `count * 32 + (first byte & 0x1F)` of their names.
+        static let byLengthAndLetter: [[Known]] = {
+            var out = [[Known]](repeating: [], count: 16 * 32)
+            for k in allCases {
+                let u = k.name.utf8
+                if let f = u.first, u.count < 16 { out[u.count * 32 + Int(f & 0x1F)].append(k) }
+            }
+            return out
+        }()
+    }
 
     /// The ``Known`` name of field `i`, if it has one.
     private func knownName(_ i: Int) -> Known? { Known(rawValue: Int(known[i])) }
@@ -175,7 +189,7 @@ struct BibTeXEntryMapper {
 
     /// The first field of a name (lower case), known or not.
     private func index(_ name: String) -> Int? {
-        if let k = Self.knownNames[name] { return index(k) }
+        if let k = Known.named(name) { return index(k) }
         return fields.firstIndex { $0.lower == name }
     }
 
@@ -291,8 +305,10 @@ struct BibTeXEntryMapper {
     private mutating func mapType() {
         let typeField = field(.type).map { plainNoReport($0) }
         let subtypeField = field(.entrysubtype).map { plainNoReport($0) }
-        let reading = BibTeXTypeTable.reading(
-            written: source.type, typeField: typeField, subtypeField: subtypeField, dialect: dialect)
+        let reading =
+            typeField == nil && subtypeField == nil
+            ? plainCache.typeReading(written: source.type, dialect: dialect)
+            : BibTeXTypeTable.reading(written: source.type, typeField: typeField, subtypeField: subtypeField, dialect: dialect)
         entry.type = reading.type
         if reading.usedTypeField { _ = take(.type) }
         if reading.usedSubtypeField { _ = take(.entrysubtype) }
@@ -1030,13 +1046,14 @@ struct BibTeXEntryMapper {
         // Macro markers, after the other extras and by field name, so that their place does not
         // depend on the order the fields were written in.
         var markers: [(String, String)] = []
-        for (i, f) in fields.enumerated() where isFirst.contains(i) {
-            guard let expression = f.expression else { continue }
+        for i in fields.indices where isFirst.contains(i) {
+            guard let expression = fields[i].expression else { continue }
+            let lower = fields[i].lower
             if let k = knownName(i), k == .month || k == .year || k == .day {
                 if !extra.contains(where: { $0.0 == i }) { continue }
             }
             let inModel = !extra.contains(where: { $0.0 == i })
-            let name = asideNames[i].map { $0.lowercased() } ?? (inModel ? Self.markerName[f.lower] ?? f.lower : f.lower)
+            let name = asideNames[i].map { $0.lowercased() } ?? (inModel ? Self.markerName[lower] ?? lower : lower)
             markers.append((name, expression))
         }
         for (name, expression) in markers.sorted(by: { $0.0 < $1.0 }) {
@@ -1153,7 +1170,7 @@ extension BabelLanguages {
 struct FieldFlags {
     private var flags: [Bool]
 
-    init(count: Int = 0) { flags = [Bool](repeating: false, count: count) }
+    init(count: Int = 0) { flags = filledArray(count, false) }
 
     mutating func insert(_ i: Int) {
         guard i >= 0 else { return }
@@ -1162,4 +1179,14 @@ struct FieldFlags {
     }
 
     func contains(_ i: Int) -> Bool { i >= 0 && i < flags.count && flags[i] }
+}
+
+/// `[T](repeating: value, count: count)`, built through the specialised initialiser (the
+/// `repeating:` one went through the runtime's unspecialised buffer allocation here).
+@inline(__always)
+func filledArray<T: BitwiseCopyable>(_ count: Int, _ value: T) -> [T] {
+    [T](unsafeUninitializedCapacity: count) { buf, initialized in
+        if count > 0, let base = buf.baseAddress { base.initialize(repeating: value, count: count) }
+        initialized = count
+    }
 }

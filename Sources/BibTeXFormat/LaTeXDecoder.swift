@@ -38,37 +38,83 @@ public enum LaTeXDecoder {
 
     /// Decodes bytes of a field value (see ``decode(_:protectGroups:)``).
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, protectGroups: Bool = true) -> Result {
-        if let plain = plainFastPath(bytes) {
-            return Result(text: RichText(plain), unknownCommands: [], flattened: false)
+        let (stop, nonASCII) = plainStop(bytes)
+        if stop < 0 {
+            return Result(text: RichText(plainText(bytes, nonASCII: nonASCII)), unknownCommands: [], flattened: false)
         }
-        var parser = Parser(buf: bytes, protectGroups: protectGroups)
+        return parsed(bytes, protectGroups: protectGroups, plainPrefix: stop)
+    }
+
+    /// ``decode(_:protectGroups:)`` without the fast path for plain values (tests compare the two).
+    /// The first `plainPrefix` bytes are known to be plain (see ``plainStop(_:)``): they are
+    /// the parser's text so far, as it would have copied them.
+    static func parsed(_ bytes: UnsafeBufferPointer<UInt8>, protectGroups: Bool, plainPrefix: Int = 0) -> Result {
+        var parser = Parser(buf: bytes, protectGroups: protectGroups, plainPrefix: plainPrefix)
         parser.run()
         return Result(text: parser.finish(), unknownCommands: parser.unknown, flattened: parser.flattened)
     }
 
-    /// Most values hold no LaTeX at all: text without `\ { } $ ~ - ' `` ` and without runs of
-    /// white space decodes to itself.
+    /// Most values hold no LaTeX at all: text without a backslash, braces, `$`, `~` or a
+    /// backtick, without `--` or `''`
+    /// and without runs of white space decodes to itself (a lone `-` or `'` is copied as it is).
     static func plainFastPath(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let (stop, nonASCII) = plainStop(bytes)
+        return stop < 0 ? plainText(bytes, nonASCII: nonASCII) : nil
+    }
+
+    /// Where ``plainFastPath(_:)`` gives up: -1 when the value is plain throughout, else the
+    /// index of the first byte that needs the parser (the count of bytes for a trailing space).
+    /// The bytes before it are copied by the parser as they are (no dash, quote, command, group or
+    /// run of spaces among them), so it may start there. Also whether a non-ASCII byte was seen.
+    @inline(__always)
+    static func plainStop(_ bytes: UnsafeBufferPointer<UInt8>) -> (stop: Int, nonASCII: Bool) {
         var previousSpace = true  // a leading space needs trimming: no fast path
         var nonASCII = false
-        for b in bytes {
-            switch b {
-            case UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "$"), UInt8(ascii: "~"),
-                UInt8(ascii: "-"), UInt8(ascii: "'"), UInt8(ascii: "`"), 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
-                return nil
-            case 0x20:
-                if previousSpace { return nil }
+        let n = bytes.count
+        var k = 0
+        while k < n {
+            let b = bytes[k]
+            switch fastPathClass[Int(b)] {
+            case 0:
+                previousSpace = false
+            case 1:
+                return (k, nonASCII)
+            case 2:
+                if previousSpace { return (k, nonASCII) }
                 previousSpace = true
+            case 3:
+                // `-` and `'` stand for themselves unless doubled (`--` is a dash, `''` a quote).
+                if k + 1 < n && bytes[k + 1] == b { return (k, nonASCII) }
+                previousSpace = false
             default:
-                if b >= 0x80 { nonASCII = true }
+                nonASCII = true
                 previousSpace = false
             }
+            k += 1
         }
-        if previousSpace && !bytes.isEmpty { return nil }
+        if previousSpace && n > 0 { return (n, nonASCII) }
+        return (-1, nonASCII)
+    }
+
+    /// The text of a value ``plainStop(_:)`` found plain: its bytes, NFC.
+    static func plainText(_ bytes: UnsafeBufferPointer<UInt8>, nonASCII: Bool) -> String {
         let s = String(decoding: bytes, as: UTF8.self)
         if nonASCII && !s.isNFCWithoutChecking { return s.precomposedStringWithCanonicalMapping }
         return s
     }
+
+    /// Per byte, what ``plainFastPath(_:)`` makes of it: 0 copied, 1 needs the parser, 2 a
+    /// space, 3 `-` or `'` (copied unless doubled), 4 non-ASCII (copied; NFC checked).
+    static let fastPathClass: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for b in "\\{}$~`".utf8 { table[Int(b)] = 1 }
+        for b: UInt8 in [0x09, 0x0A, 0x0B, 0x0C, 0x0D] { table[Int(b)] = 1 }
+        table[0x20] = 2
+        table[Int(UInt8(ascii: "-"))] = 3
+        table[Int(UInt8(ascii: "'"))] = 3
+        for b in 0x80...0xFF { table[b] = 4 }
+        return table
+    }()
 
     /// The plain text of a field value: decoded, formatting dropped, math as its source.
     public static func plain(_ latex: String) -> String {
@@ -77,7 +123,6 @@ public enum LaTeXDecoder {
 
     /// Plain text of bytes (see ``plain(_:)``), with the unknown commands met.
     static func plain(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, [String]) {
-        if let text = plainFastPath(bytes) { return (text, []) }
         let r = decode(bytes, protectGroups: false)
         return (r.text.plainText, r.unknownCommands)
     }
@@ -157,6 +202,15 @@ public enum LaTeXDecoder {
         return out
     }()
 
+    /// The one-character strings of ASCII (`String(Character(Unicode.Scalar(b)))` made once).
+    static let asciiStrings: [String] = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+
+    @inline(__always)
+    static func asciiString(_ b: UInt8) -> String { b < 0x80 ? asciiStrings[Int(b)] : String(Character(Unicode.Scalar(b))) }
+
+    /// ``accentMarks`` of the one-character accent commands (`\'`, `\"`), by byte.
+    static let symbolAccentMarks: [String?] = (0..<128).map { accentMarks[String(Character(Unicode.Scalar(UInt8($0))))] }
+
     /// The accent alone (`\'{}` → `´`).
     static let spacingAccents: [String: String] = [
         "'": "´", "\"": "¨", "`": "`", "^": "^", "~": "~", "=": "¯", ".": "˙", "u": "˘", "v": "ˇ", "H": "˝",
@@ -205,6 +259,63 @@ public enum LaTeXDecoder {
     /// A text style.
     enum Style {
         case italic, bold, smallCaps, superscript, `subscript`, code, none, protect, quote
+    }
+
+    /// What ``Parser`` does with a control word, in the order it asks: accent, text, style,
+    /// declaration, the commands it reads itself, no-op, space, space with argument, math
+    /// text, kept quietly; anything else is unknown.
+    enum CommandAction {
+        case accent(String), text(String), style(Style), declaration(Style)
+        case url, href, discretionary, symbol, ensuremath
+        case noOp, space, spaceWithArgument, mathText(String), keptQuietly, unknown
+    }
+
+    /// A control word's action, whether ``isKnown(_:)`` says it is known, and whether
+    /// ``mathText`` has it (as `\name`).
+    struct CommandInfo {
+        var action: CommandAction
+        var isKnown: Bool
+        var hasMathText: Bool
+    }
+
+    /// Every control word any table names → its ``CommandInfo``: one lookup per command instead
+    /// of one per table. Built from the tables, lowest precedence first, so a later table wins.
+    static let commands: [String: CommandInfo] = {
+        var out: [String: CommandInfo] = [:]
+        func put(_ name: String, _ action: CommandAction?, known: Bool, math: Bool = false) {
+            var info = out[name] ?? CommandInfo(action: .unknown, isKnown: false, hasMathText: false)
+            if let action { info.action = action }
+            info.isKnown = info.isKnown || known
+            info.hasMathText = info.hasMathText || math
+            out[name] = info
+        }
+        for name in keptQuietly { put(name, .keptQuietly, known: true) }
+        for (math, text) in mathText where math.hasPrefix("\\") {
+            put(String(math.dropFirst()), .mathText(text), known: false, math: true)
+        }
+        for name in spaceWithArgument { put(name, .spaceWithArgument, known: true) }
+        for name in spaces { put(name, .space, known: true) }
+        for name in noOps { put(name, .noOp, known: true) }
+        // Known (a `{\textcircled …}` group is a special character) but read as unknown.
+        put("textcircled", nil, known: true)
+        put("ensuremath", .ensuremath, known: true)
+        put("symbol", .symbol, known: true)
+        put("discretionary", .discretionary, known: true)
+        put("href", .href, known: true)
+        put("path", .url, known: true)
+        put("url", .url, known: true)
+        for (name, style) in declarations { put(name, .declaration(style), known: true) }
+        for (name, style) in styleCommands { put(name, .style(style), known: true) }
+        for (name, text) in wordText { put(name, .text(text), known: true) }
+        for (name, mark) in accentMarks { put(name, .accent(mark), known: true) }
+        return out
+    }()
+
+    /// ``isKnown(_:)`` or in ``mathText`` (as `\name`), with one lookup.
+    static func isKnownOrMath(_ name: String) -> Bool {
+        if name.utf8.count == 1, let b = name.utf8.first, !isASCIILetter(b) { return true }
+        guard let info = commands[name] else { return false }
+        return info.isKnown || info.hasMathText
     }
 
     /// All known control words (for deciding whether `{\word …}` is a special character).
@@ -269,10 +380,16 @@ private struct Parser {
     var flattened = false
     var wrapDepth = 0
 
-    init(buf: UnsafeBufferPointer<UInt8>, protectGroups: Bool) {
+    init(buf: UnsafeBufferPointer<UInt8>, protectGroups: Bool, plainPrefix: Int = 0) {
         self.buf = buf
         self.n = buf.count
         self.protectGroups = protectGroups
+        stack[0].text.reserveCapacity(buf.count)
+        let prefix = min(max(0, plainPrefix), buf.count)
+        if prefix > 0 {
+            stack[0].text.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<prefix]))
+            i = prefix
+        }
     }
 
     // MARK: Output helpers
@@ -450,7 +567,7 @@ private struct Parser {
         if i + 1 < n && buf[i + 1] == UInt8(ascii: "\\") {
             // A BibTeX special character: `{\…}` never protects case.
             let (name, _) = controlName(at: i + 1)
-            if let name, !LaTeXDecoder.isKnown(name) && LaTeXDecoder.mathText["\\" + name] == nil {
+            if let name, !LaTeXDecoder.isKnownOrMath(name) {
                 // `{\foo …}`: kept whole.
                 let end = matchingBrace(from: i, limit: Int.max).map { $0 + 1 } ?? n
                 unknown.append(name)
@@ -531,31 +648,23 @@ private struct Parser {
         let (nameOpt, after) = controlName(at: i)
         guard let name = nameOpt else { return }
         i = after
-        if let mark = LaTeXDecoder.accentMarks[name] {
+        switch LaTeXDecoder.commands[name]?.action ?? .unknown {
+        case .accent(let mark):
             skipSpaces()
             accentArgument(mark: mark, accent: name, start: start)
-            return
-        }
-        if let text = LaTeXDecoder.wordText[name] {
+        case .text(let text):
             emit(text)
             skipAfterWord()
-            return
-        }
-        if let style = LaTeXDecoder.styleCommands[name] {
+        case .style(let style):
             skipSpaces()
             if i < n && buf[i] == UInt8(ascii: "{") {
                 i += 1
                 push(.style(style), wraps: style != .none)
             }
-            return
-        }
-        if let style = LaTeXDecoder.declarations[name] {
+        case .declaration(let style):
             skipAfterWord()
             if style != .none { push(.declaration(style), wraps: true) }
-            return
-        }
-        switch name {
-        case "url", "path":
+        case .url:
             skipSpaces()
             if let (range, end) = braceArgument() {
                 let url = unescapedURL(range)
@@ -564,8 +673,7 @@ private struct Parser {
             } else {
                 unknownCommand(name, start: start)
             }
-            return
-        case "href":
+        case .href:
             skipSpaces()
             guard let (range, end) = braceArgument() else {
                 unknownCommand(name, start: start)
@@ -580,14 +688,12 @@ private struct Parser {
             } else {
                 emitInline(.link(url: url, [.text(url)]))
             }
-            return
-        case "discretionary":
+        case .discretionary:
             // `\discretionary{pre-break}{post-break}{no-break}`: the text is what prints unbroken.
             if discretionary() { return }
             i = after
             unknownCommand(name, start: start)
-            return
-        case "symbol":
+        case .symbol:
             // `\symbol{126}`, `{"7E}`, `{'176}`, `{`\~}`: the character with that code.
             skipSpaces()
             if let (range, end) = braceArgument(), let scalar = symbolCode(range) {
@@ -597,8 +703,7 @@ private struct Parser {
                 i = after
                 unknownCommand(name, start: start)
             }
-            return
-        case "ensuremath":
+        case .ensuremath:
             skipSpaces()
             if let (range, end) = braceArgument() {
                 let math = string(range)
@@ -611,35 +716,23 @@ private struct Parser {
             } else {
                 unknownCommand(name, start: start)
             }
-            return
-        default:
-            break
-        }
-        if LaTeXDecoder.noOps.contains(name) {
+        case .noOp:
             skipAfterWord()
-            return
-        }
-        if LaTeXDecoder.spaces.contains(name) {
+        case .space:
             skipAfterWord()
             emitSpace()
-            return
-        }
-        if LaTeXDecoder.spaceWithArgument.contains(name) {
+        case .spaceWithArgument:
             skipSpaces()
             if let (_, end) = braceArgument() { i = end }
             emitSpace()
-            return
-        }
-        if let text = LaTeXDecoder.mathText["\\" + name] {
+        case .mathText(let text):
             emit(text)
             skipAfterWord()
-            return
-        }
-        if LaTeXDecoder.keptQuietly.contains(name) {
+        case .keptQuietly:
             keepVerbatim(from: start)
-            return
+        case .unknown:
+            unknownCommand(name, start: start)
         }
-        unknownCommand(name, start: start)
     }
 
     /// After a control word TeX skips spaces; an empty group `{}` that ends the word is dropped.
@@ -782,7 +875,7 @@ private struct Parser {
     }
 
     private mutating func controlSymbol(_ c: UInt8) {
-        var symbol: String { String(Character(Unicode.Scalar(c))) }
+        var symbol: String { LaTeXDecoder.asciiString(c) }
         switch c {
         case UInt8(ascii: "&"), UInt8(ascii: "%"), UInt8(ascii: "$"), UInt8(ascii: "#"), UInt8(ascii: "_"),
             UInt8(ascii: "{"), UInt8(ascii: "}"):
@@ -793,7 +886,7 @@ private struct Parser {
             let start = i
             i += 2
             skipSpaces()
-            accentArgument(mark: LaTeXDecoder.accentMarks[symbol] ?? "", accent: symbol, start: start)
+            accentArgument(mark: LaTeXDecoder.symbolAccentMarks[Int(c)] ?? "", accent: symbol, start: start)
         case UInt8(ascii: "("):
             delimitedMath(open: i, close: UInt8(ascii: ")"))
         case UInt8(ascii: "["):
@@ -839,7 +932,7 @@ private struct Parser {
             }
             // Fast path: `{o}`.
             if i + 2 < n && buf[i + 2] == UInt8(ascii: "}") && buf[i + 1] < 0x80 && isASCIILetter(buf[i + 1]) {
-                emit(LaTeXDecoderStyle.accent(String(Character(Unicode.Scalar(buf[i + 1]))), mark))
+                emit(LaTeXDecoderStyle.asciiAccented(buf[i + 1], mark) ?? LaTeXDecoderStyle.accent(LaTeXDecoder.asciiString(buf[i + 1]), mark))
                 i += 3
                 return
             }
@@ -872,7 +965,11 @@ private struct Parser {
         default: len = 1
         }
         let end = min(n, i + len)
-        emit(LaTeXDecoderStyle.accent(string(i..<end), mark))
+        if len == 1, isASCIILetter(b), let composed = LaTeXDecoderStyle.asciiAccented(b, mark) {
+            emit(composed)
+        } else {
+            emit(LaTeXDecoderStyle.accent(string(i..<end), mark))
+        }
         i = end
     }
 
@@ -1027,7 +1124,13 @@ enum LaTeXDecoderStyle {
 
     /// Runs of spaces collapsed, leading and trailing space dropped, adjacent text merged.
     static func tidied(_ inlines: [Inline]) -> RichText {
-        var merged = RichText(inlines).inlines
+        // One non-empty run is merged already.
+        var merged: [Inline]
+        if inlines.count == 1, case .text(let s) = inlines[0], !s.isEmpty {
+            merged = inlines
+        } else {
+            merged = RichText(inlines).inlines
+        }
         for (k, inline) in merged.enumerated() {
             if case .text(let s) = inline, hasDoubleSpace(s) {
                 merged[k] = .text(collapse(s))
@@ -1043,14 +1146,32 @@ enum LaTeXDecoderStyle {
             while t.last == " " { t = t.dropLast() }
             if t.isEmpty { merged.removeLast() } else { merged[merged.count - 1] = .text(String(t)) }
         }
-        return RichText(merged)
+        // Merged and without empty runs still (nothing above joins or empties a run): no second merge.
+        var out = RichText([])
+        out.inlines = merged
+        return out
     }
 
     static func hasDoubleSpace(_ s: String) -> Bool {
         var s = s
         return s.withUTF8 { buf in
-            guard buf.count > 1 else { return false }
-            for k in 1..<buf.count where buf[k] == 0x20 && buf[k - 1] == 0x20 { return true }
+            let n = buf.count
+            guard n > 1, let base = buf.baseAddress else { return false }
+            var k = 0
+            // Eight pairs at once: the bytes k…k+7 and k+1…k+8 both spaces somewhere. A match
+            // is never missed; a borrow may flag a byte after a space, so a hit is checked.
+            while k + 9 <= n {
+                let a = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+                let b = UnsafeRawPointer(base + k + 1).loadUnaligned(as: UInt64.self)
+                if ByteWord.equal(a, 0x20) & ByteWord.equal(b, 0x20) != 0 {
+                    for j in k..<(k + 8) where buf[j] == 0x20 && buf[j + 1] == 0x20 { return true }
+                }
+                k += 8
+            }
+            while k + 1 < n {
+                if buf[k] == 0x20 && buf[k + 1] == 0x20 { return true }
+                k += 1
+            }
             return false
         }
     }
@@ -1075,20 +1196,35 @@ struct LaTeXPlainCache {
     static let maxCount = 8192
     private var table: [String: (String, [String])] = [:]
 
+    /// Entry types read before without `type`/`entrysubtype` fields (the common case), per
+    /// dialect and written type: ``BibTeXTypeTable/reading(written:typeField:subtypeField:dialect:)``
+    /// walks the table's rows each time. The mapper hands this along with the plain decodings.
+    private var typeReadings: [BibTeXDialect: [String: BibTeXTypeTable.Reading]] = [:]
+
+    /// ``BibTeXTypeTable/reading(written:typeField:subtypeField:dialect:)`` with neither field.
+    mutating func typeReading(written: String, dialect: BibTeXDialect) -> BibTeXTypeTable.Reading {
+        if let known = typeReadings[dialect]?[written] { return known }
+        let reading = BibTeXTypeTable.reading(written: written, typeField: nil, subtypeField: nil, dialect: dialect)
+        if typeReadings[dialect, default: [:]].count >= 1024 { typeReadings[dialect] = [:] }
+        typeReadings[dialect, default: [:]][written] = reading
+        return reading
+    }
+
     /// ``LaTeXDecoder/plain(_:)`` of the bytes: the same text and unknown commands.
     mutating func plain(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, [String]) {
-        if let text = LaTeXDecoder.plainFastPath(bytes) { return (text, []) }
-        guard bytes.count <= Self.maxKeyBytes, bytes.allSatisfy({ $0 < 0x80 }) else { return Self.decoded(bytes) }
+        let (stop, nonASCII) = LaTeXDecoder.plainStop(bytes)
+        if stop < 0 { return (LaTeXDecoder.plainText(bytes, nonASCII: nonASCII), []) }
+        guard bytes.count <= Self.maxKeyBytes, bytes.allSatisfy({ $0 < 0x80 }) else { return Self.decoded(bytes, stop) }
         let key = String(decoding: bytes, as: UTF8.self)
         if let known = table[key] { return known }
-        let value = Self.decoded(bytes)
+        let value = Self.decoded(bytes, stop)
         if table.count >= Self.maxCount { table.removeAll(keepingCapacity: true) }
         table[key] = value
         return value
     }
 
-    private static func decoded(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, [String]) {
-        let r = LaTeXDecoder.decode(bytes, protectGroups: false)
+    private static func decoded(_ bytes: UnsafeBufferPointer<UInt8>, _ plainPrefix: Int) -> (String, [String]) {
+        let r = LaTeXDecoder.parsed(bytes, protectGroups: false, plainPrefix: plainPrefix)
         return (r.text.plainText, r.unknownCommands)
     }
 }

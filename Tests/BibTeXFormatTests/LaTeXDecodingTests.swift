@@ -149,4 +149,136 @@ struct LaTeXDecodingTests {
         let accents = String(repeating: #"\"{"#, count: depth) + "o" + String(repeating: "}", count: depth)
         #expect(!LaTeXDecoder.plain(accents).isEmpty)
     }
+
+    /// Strings over an alphabet of the bytes the fast path and the parser treat specially.
+    static func samples(count: Int, seed: UInt64) -> [String] {
+        let alphabet = ["a", "B", "7", " ", "  ", "-", "--", "'", "''", "`", "~", "\\'e", "{", "}", "$", "é", "e\u{301}", "\t", ".", ",", "\\&"]
+        var state = seed
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        return (0..<count).map { _ in (0..<(next() % 12)).map { _ in alphabet[next() % alphabet.count] }.joined() }
+    }
+
+    @Test("the fast path for plain values decodes exactly as the parser does")
+    func fastPathAgreesWithParser() {
+        var taken = 0
+        for text in Self.samples(count: 4000, seed: 7) + ["O'Brien", "Frank-Wolfe", "0021-9991", "a-b-c", "it's", "-", "'", "a -", "- a"] {
+            var t = text
+            t.withUTF8 { buf in
+                guard let fast = LaTeXDecoder.plainFastPath(buf) else { return }
+                taken += 1
+                for protect in [false, true] {
+                    let full = LaTeXDecoder.parsed(buf, protectGroups: protect)
+                    #expect(full.text == RichText(fast), "\(text.debugDescription)")
+                    #expect(full.unknownCommands.isEmpty)
+                }
+            }
+        }
+        #expect(taken > 300)
+    }
+
+    @Test("the parser started after the plain prefix the fast path saw reads as from the start")
+    func plainPrefixHandOff() {
+        var started = 0
+        for text in Self.samples(count: 4000, seed: 11) + ["Hello wor\\'ld", "a  b", "a -- b", "x ''y''", "trail ", "it's {A}"] {
+            var t = text
+            t.withUTF8 { buf in
+                let (stop, _) = LaTeXDecoder.plainStop(buf)
+                guard stop > 0 else { return }
+                started += 1
+                for protect in [false, true] {
+                    let whole = LaTeXDecoder.parsed(buf, protectGroups: protect)
+                    let handed = LaTeXDecoder.parsed(buf, protectGroups: protect, plainPrefix: stop)
+                    #expect(whole.text == handed.text, "\(text.debugDescription)")
+                    #expect(whole.unknownCommands == handed.unknownCommands)
+                    #expect(LaTeXDecoder.decode(buf, protectGroups: protect).text == whole.text)
+                }
+            }
+        }
+        #expect(started > 300)
+    }
+
+    @Test("double spaces are found wherever they are")
+    func doubleSpaces() {
+        for n in 0..<40 {
+            let base = String(repeating: "ab c", count: 10).prefix(n)
+            #expect(!LaTeXDecoderStyle.hasDoubleSpace(String(base)))
+            for k in 0..<max(0, n - 1) {
+                var bytes = Array(base.utf8)
+                bytes[k] = 0x20
+                bytes[k + 1] = 0x20
+                let s = String(decoding: bytes, as: UTF8.self)
+                #expect(LaTeXDecoderStyle.hasDoubleSpace(s), "\(s.debugDescription)")
+            }
+        }
+        #expect(!LaTeXDecoderStyle.hasDoubleSpace(" !a !b !c !d !e !f !g"))
+        #expect(LaTeXDecoderStyle.hasDoubleSpace("é         x"))
+    }
+
+    @Test("one command table answers as the separate tables did, in their order")
+    func commandTable() {
+        var names = Set<String>()
+        names.formUnion(LaTeXDecoder.accentMarks.keys)
+        names.formUnion(LaTeXDecoder.wordText.keys)
+        names.formUnion(LaTeXDecoder.styleCommands.keys)
+        names.formUnion(LaTeXDecoder.declarations.keys)
+        names.formUnion(LaTeXDecoder.noOps)
+        names.formUnion(LaTeXDecoder.spaces)
+        names.formUnion(LaTeXDecoder.spaceWithArgument)
+        names.formUnion(LaTeXDecoder.keptQuietly)
+        names.formUnion(LaTeXDecoder.mathText.keys.filter { $0.hasPrefix("\\") }.map { String($0.dropFirst()) })
+        names.formUnion(["url", "path", "href", "discretionary", "symbol", "ensuremath", "textcircled", "nosuch", "x"])
+        for name in names {
+            let expected: String
+            if let mark = LaTeXDecoder.accentMarks[name] {
+                expected = "accent \(mark)"
+            } else if let text = LaTeXDecoder.wordText[name] {
+                expected = "text \(text)"
+            } else if let style = LaTeXDecoder.styleCommands[name] {
+                expected = "style \(style)"
+            } else if let style = LaTeXDecoder.declarations[name] {
+                expected = "declaration \(style)"
+            } else if name == "url" || name == "path" {
+                expected = "url"
+            } else if ["href", "discretionary", "symbol", "ensuremath"].contains(name) {
+                expected = name
+            } else if LaTeXDecoder.noOps.contains(name) {
+                expected = "noOp"
+            } else if LaTeXDecoder.spaces.contains(name) {
+                expected = "space"
+            } else if LaTeXDecoder.spaceWithArgument.contains(name) {
+                expected = "spaceWithArgument"
+            } else if let text = LaTeXDecoder.mathText["\\" + name] {
+                expected = "mathText \(text)"
+            } else if LaTeXDecoder.keptQuietly.contains(name) {
+                expected = "keptQuietly"
+            } else {
+                expected = "unknown"
+            }
+            let actual: String
+            switch LaTeXDecoder.commands[name]?.action ?? .unknown {
+            case .accent(let mark): actual = "accent \(mark)"
+            case .text(let text): actual = "text \(text)"
+            case .style(let style): actual = "style \(style)"
+            case .declaration(let style): actual = "declaration \(style)"
+            case .url: actual = "url"
+            case .href: actual = "href"
+            case .discretionary: actual = "discretionary"
+            case .symbol: actual = "symbol"
+            case .ensuremath: actual = "ensuremath"
+            case .noOp: actual = "noOp"
+            case .space: actual = "space"
+            case .spaceWithArgument: actual = "spaceWithArgument"
+            case .mathText(let text): actual = "mathText \(text)"
+            case .keptQuietly: actual = "keptQuietly"
+            case .unknown: actual = "unknown"
+            }
+            #expect(actual == expected, "\\\(name)")
+            let knownOrMath = LaTeXDecoder.isKnown(name) || LaTeXDecoder.mathText["\\" + name] != nil
+            #expect(LaTeXDecoder.isKnownOrMath(name) == knownOrMath, "\\\(name)")
+        }
+        for symbol in ["'", "@", "&", "\\"] { #expect(LaTeXDecoder.isKnownOrMath(symbol)) }
+    }
 }

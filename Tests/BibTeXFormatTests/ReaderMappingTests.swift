@@ -12,7 +12,10 @@ struct ReaderMappingTests {
         #expect(BibTeXEntryMapper.Known.names.count == BibTeXEntryMapper.Known.allCases.count)
         for k in BibTeXEntryMapper.Known.allCases {
             #expect(k.name == "\(k)")
-            #expect(BibTeXEntryMapper.knownNames[k.name] == k)
+            #expect(BibTeXEntryMapper.Known.named(k.name) == k)
+        }
+        for other in ["", "titles", "titl", "Title", "x", "journaltitles", "a-very-long-field-name", "pdf2", "\u{00E9}t\u{00E9}"] {
+            #expect(BibTeXEntryMapper.Known.named(other) == nil, "\(other)")
         }
         #expect(BibTeXEntryMapper.isKeyName("KeY") && BibTeXEntryMapper.isKeyName("key"))
         #expect(!BibTeXEntryMapper.isKeyName("keys") && !BibTeXEntryMapper.isKeyName("ke"))
