@@ -139,6 +139,10 @@ struct EntryBuilder {
     /// Where the fields go for the written type (set by ``build()`` once the type is chosen).
     private var plans = FieldPlans()
     private var addendumParts: [Range<Int>] = []
+    /// The fields the entry has, a bit per ``BibModel/Field/ordinal`` (all bits set when there
+    /// are more than 64 kinds of field), so that absent ones are not looked up.
+    private var fieldMask: UInt64 = ~0
+    private static let fieldCount = Field.allCases.count
     /// The volume title went to `booktitle` (a chapter in a volume of a multi-volume work).
     private var volumeTitleWritten = false
 
@@ -155,6 +159,11 @@ struct EntryBuilder {
 
     mutating func build() {
         arena.removeAll(keepingCapacity: true)
+        if Self.fieldCount <= 64 {
+            var mask: UInt64 = 0
+            for field in entry.fields.keys { mask |= 1 << UInt64(field.ordinal) }
+            fieldMask = mask
+        }
         let typeInfo = cachedType()
         type = typeInfo.written
         plans = context.fieldPlans(for: type)
@@ -567,7 +576,9 @@ struct EntryBuilder {
             homePosition[home] = requests.count
             anyHome = true
         }
-        guard var raw = value ?? entry.fields[field] else { return }
+        guard var raw = value ?? (fieldMask >> UInt64(field.ordinal & 63) & 1 != 0 ? entry.fields[field] : nil) else {
+            return
+        }
         if field == .status, dialect == .biblatex, let key = BibTeXDates.publicationStates[raw.trimmingSpaces.lowercased()] {
             raw = key  // biblatex localises its pubstate keys ("in press" → `inpress`)
         }

@@ -181,10 +181,16 @@ enum BibTeXNames {
 
     /// A comma, or the word `and` in any case, would split the name list or the name.
     static func needsBraces(_ part: String) -> Bool {
+        var part = part
+        return part.withUTF8 { needsBraces($0) }
+    }
+
+    /// ``needsBraces(_:)`` of UTF-8 bytes.
+    static func needsBraces(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let and: (UInt8, UInt8, UInt8) = (UInt8(ascii: "a"), UInt8(ascii: "n"), UInt8(ascii: "d"))
         var length = 0
         var isAnd = true
-        for b in part.utf8 {
+        for b in bytes {
             if b == UInt8(ascii: ",") { return true }
             if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
                 if length == 3 && isAnd { return true }

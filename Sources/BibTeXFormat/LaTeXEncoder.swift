@@ -230,7 +230,7 @@ struct LaTeXEncoder {
             if scalar.value < 0xA0 {
                 droppedControls += 1  // C1 control characters
             } else if asciiOnly {
-                if let form = LaTeXCharacterTable.textForms[scalar] {
+                if let form = Self.textForm(scalar) {
                     out.append(contentsOf: form.utf8)
                 } else {
                     unmapped.append(scalar)
@@ -241,6 +241,18 @@ struct LaTeXEncoder {
             }
             i += len
         }
+    }
+
+    /// ``LaTeXCharacterTable/textForms`` of Latin-1 and Latin Extended-A by index (the
+    /// usual accented letters of names), the rest hashed.
+    private static let latinTextForms: [String?] = (0..<0x180).map { v in
+        Unicode.Scalar(UInt32(v)).flatMap { LaTeXCharacterTable.textForms[$0] }
+    }
+
+    @inline(__always)
+    private static func textForm(_ scalar: Unicode.Scalar) -> String? {
+        let v = Int(scalar.value)
+        return v < 0x180 ? latinTextForms[v] : LaTeXCharacterTable.textForms[scalar]
     }
 
     // MARK: Math
