@@ -443,6 +443,26 @@ struct BibTeXResolver {
         ]
     }()
 
+    /// The indices of ``rules`` by parent type.
+    static let rulesByParent: [String: [Int]] = {
+        var out: [String: [Int]] = [:]
+        for (i, rule) in rules.enumerated() {
+            for parent in rule.parents { out[parent, default: []].append(i) }
+        }
+        return out
+    }()
+
+    /// `s.lowercased()`, without making a new string when it is ASCII and already lower case
+    /// (citation keys and entry types nearly always are).
+    static func folded(_ s: String) -> String {
+        var upper = false
+        for b in s.utf8 {
+            if b >= 0x80 { return s.lowercased() }
+            if b >= 0x41 && b <= 0x5A { upper = true }
+        }
+        return upper ? s.lowercased() : s
+    }
+
     /// Child types whose container is a book: a parent's `title` fills a missing `booktitle`
     /// when no rule above applies (classic BibTeX files crossref `@book` from `@incollection`).
     static let partTypes: Set<String> = [
@@ -457,11 +477,16 @@ struct BibTeXResolver {
         }
         guard named else { return entries }
         var byKey: [String: Int] = [:]
+        byKey.reserveCapacity(entries.count)
         for (i, e) in entries.enumerated() {
-            if let key = e.key?.lowercased(), byKey[key] == nil { byKey[key] = i }
+            if let key = e.key.map(Self.folded), byKey[key] == nil { byKey[key] = i }
         }
         var out = entries
-        var state = [UInt8](repeating: 0, count: entries.count)  // 0 new, 1 in progress, 2 done
+        // 0 new, 1 in progress, 2 done; an entry that names no parent is done from the start.
+        var state = [UInt8](repeating: 0, count: entries.count)
+        for (i, e) in entries.enumerated() where !e.fields.contains(where: { !$0.inherited && Self.isParentField($0.lower) }) {
+            state[i] = 2
+        }
         for start in entries.indices where state[start] == 0 {
             // Depth-first over parents with an explicit stack.
             var stack: [Int] = [start]
@@ -493,12 +518,13 @@ struct BibTeXResolver {
 
     private mutating func parentIndices(_ entry: ResolvedEntry, byKey: [String: Int], report: Bool) -> [(index: Int, xdata: Bool)] {
         var out: [(Int, Bool)] = []
-        for field in entry.fields where !field.inherited && (field.lower == "xdata" || field.lower == "crossref") {
+        for field in entry.fields where !field.inherited && Self.isParentField(field.lower) {
+            let xdata = field.lower.utf8.count == 5
             let text = String(decoding: field.value, as: UTF8.self)
-            let keys = field.lower == "xdata" ? text.split(separator: ",").map { String($0).trimmingSpaces } : [text.trimmingSpaces]
+            let keys = xdata ? text.split(separator: ",").map { String($0).trimmingSpaces } : [text.trimmingSpaces]
             for key in keys where !key.isEmpty {
-                if let index = byKey[key.lowercased()] {
-                    out.append((index, field.lower == "xdata"))
+                if let index = byKey[Self.folded(key)] {
+                    out.append((index, xdata))
                 } else if report {
                     diagnostics.warning(
                         "bibtex.undefined-crossref", "\(field.lower) '\(key)' is not an entry of this file; nothing inherited",
@@ -513,10 +539,11 @@ struct BibTeXResolver {
     private func lend(from parent: ResolvedEntry, to child: inout ResolvedEntry, xdata: Bool) {
         // The two dialects' names of one field count as one (`journal` and `journaltitle`).
         func canonical(_ name: String) -> String { BibTeXEntryMapper.markerName[name] ?? name }
-        var have = Set(child.fields.map { canonical($0.lower) })
-        let ptype = parent.type.lowercased()
-        let ctype = child.type.lowercased()
-        let map = xdata ? nil : Self.rules.first { $0.parents.contains(ptype) && $0.children.contains(ctype) }?.map
+        var have = Set<String>(minimumCapacity: child.fields.count + parent.fields.count)
+        for field in child.fields { have.insert(canonical(field.lower)) }
+        let ptype = Self.folded(parent.type)
+        let ctype = Self.folded(child.type)
+        let map = xdata ? nil : Self.rulesByParent[ptype]?.first { Self.rules[$0].children.contains(ctype) }.map { Self.rules[$0].map }
         var lent: [ResolvedField] = []
         func add(_ field: ResolvedField, as name: String) {
             guard !have.contains(canonical(name)) else { return }

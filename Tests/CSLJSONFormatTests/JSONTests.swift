@@ -86,6 +86,42 @@ import Testing
         #expect(text == #""a\"b\\c\n\r\t\b\f\u0001\u001f/é😀"# + "\u{7F}\"")
     }
 
+    @Test func escapesAtEveryPositionAndLength() {
+        // The escaper skips eight bytes at a time: a byte to escape must be found wherever it
+        // falls, in strings of any length.
+        func reference(_ bytes: [UInt8]) -> String {
+            var out = "\""
+            for b in bytes {
+                switch b {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0x08: out += "\\b"
+                case 0x0C: out += "\\f"
+                case 0..<0x20: out += "\\u00" + (b < 0x10 ? "0" : "") + String(b, radix: 16)
+                default: out += String(UnicodeScalar(b))
+                }
+            }
+            return out + "\""
+        }
+        var mismatches: [[UInt8]] = []
+        for length in 0...40 {
+            for special: UInt8 in [0x22, 0x5C, 0x0A, 0x01, 0x1F] {
+                for position in -1..<length {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    if position >= 0 { bytes[position] = special }
+                    if length > 3 { bytes[length - 1] = position == length - 1 ? special : UInt8(ascii: "z") }
+                    var emitter = JSONEmitter(pretty: false)
+                    bytes.withUnsafeBufferPointer { emitter.emitEscaped($0) }
+                    if String(decoding: emitter.bytes, as: UTF8.self) != reference(bytes) { mismatches.append(bytes) }
+                }
+            }
+        }
+        #expect(mismatches.count == 0, "first: \(mismatches.first ?? [])")
+    }
+
     @Test func writesCompactAndPrettyLayouts() {
         let value = JSONOutput.array([
             .object([
