@@ -326,30 +326,20 @@ struct CSLItemWriter {
         emitter.bytes.append(UInt8(ascii: "]"))
     }
 
-    /// The members of a name object (nil members are not written), in the order they are
-    /// written: a fixed set of slots, so no array per name.
-    private struct NameMembers {
-        var family: String?
-        var given: String?
-        var droppingParticle: String?
-        var nonDroppingParticle: String?
-        var suffix: String?
-        var literal: String?
-
-        /// Each member present, in order.
-        func forEach(_ body: (StaticString, String) -> Void) {
-            if let v = family { body("family", v) }
-            if let v = given { body("given", v) }
-            if let v = droppingParticle { body("dropping-particle", v) }
-            if let v = nonDroppingParticle { body("non-dropping-particle", v) }
-            if let v = suffix { body("suffix", v) }
-            if let v = literal { body("literal", v) }
-        }
+    /// Each member of a name object (the parts of `name` that are not nil), in the order
+    /// they are written.
+    private static func forEachMember(of name: PersonName, _ body: (StaticString, String) -> Void) {
+        if let v = name.family { body("family", v) }
+        if let v = name.given { body("given", v) }
+        if let v = name.droppingParticle { body("dropping-particle", v) }
+        if let v = name.nonDroppingParticle { body("non-dropping-particle", v) }
+        if let v = name.suffix { body("suffix", v) }
+        if let v = name.literal { body("literal", v) }
     }
 
     /// The members of a name object; nil (with a warning) for a name with nothing to write.
     /// A name without family or literal part is written as a literal name (with a note).
-    private mutating func nameMembers(_ name: PersonName, field: String) -> NameMembers? {
+    private mutating func nameMembers(_ name: PersonName, field: String) -> PersonName? {
         func part(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
         let family = part(name.family)
         let literal = part(name.literal)
@@ -361,10 +351,10 @@ struct CSLItemWriter {
             }
             diagnostics.note(
                 "csl.name-as-literal", "name “\(text)” has no family name: written as a literal name", entryKey: key, field: field)
-            return NameMembers(literal: text)
+            return PersonName(literal: text)
         }
         // Other parts are written as they are, empty or not.
-        return NameMembers(
+        return PersonName(
             family: family, given: name.given, droppingParticle: name.droppingParticle,
             nonDroppingParticle: name.nonDroppingParticle, suffix: name.suffix, literal: literal)
     }
@@ -376,7 +366,7 @@ struct CSLItemWriter {
         if emitter.pretty { emitter.newline(3) }
         emitter.bytes.append(UInt8(ascii: "{"))
         var n = 0
-        members.forEach { memberKey, value in
+        Self.forEachMember(of: members) { memberKey, value in
             if n > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
             if emitter.pretty { emitter.newline(4) }
             emitter.bytes.append(UInt8(ascii: "\""))
@@ -395,7 +385,7 @@ struct CSLItemWriter {
     private mutating func nameObject(_ name: PersonName, field: String) -> JSONOutput? {
         guard let members = nameMembers(name, field: field) else { return nil }
         var out: [JSONOutputMember] = []
-        members.forEach { out.append(JSONOutputMember($0.description, .string($1))) }
+        Self.forEachMember(of: members) { out.append(JSONOutputMember($0.description, .string($1))) }
         return .object(out)
     }
 
