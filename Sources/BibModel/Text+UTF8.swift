@@ -11,8 +11,15 @@ extension TextDecoding {
 
     /// True when the bytes are well-formed UTF-8 (Unicode table 3-7: no overlong forms, no
     /// surrogates, nothing above U+10FFFF, no truncated sequence).
+    @inlinable
     public static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
+        firstInvalidUTF8(bytes) == nil
+    }
+
+    /// The offset of the first byte that does not start a well-formed UTF-8 sequence (as
+    /// ``isValidUTF8(_:)`` judges it), if any.
+    public static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
         let n = bytes.count
         var i = 0
         while i < n {
@@ -39,18 +46,18 @@ extension TextDecoding {
             case 0xF0: (low, high, length) = (0x90, 0xBF, 4)
             case 0xF1...0xF3: (low, high, length) = (0x80, 0xBF, 4)
             case 0xF4: (low, high, length) = (0x80, 0x8F, 4)
-            default: return false
+            default: return i
             }
-            guard i + length <= n else { return false }
+            guard i + length <= n else { return i }
             let second = base[i + 1]
-            guard second >= low && second <= high else { return false }
+            guard second >= low && second <= high else { return i }
             var k = 2
             while k < length {
-                guard base[i + k] & 0xC0 == 0x80 else { return false }
+                guard base[i + k] & 0xC0 == 0x80 else { return i }
                 k += 1
             }
             i += length
         }
-        return true
+        return nil
     }
 }

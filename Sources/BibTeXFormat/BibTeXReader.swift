@@ -60,7 +60,7 @@ public struct BibTeXReader: BibliographyReader {
         for place in TextDecoding.firstPerLine(nuls, lines: lines) {
             diagnostics.warning("bibtex.nul-byte", "NUL byte in the text; read as a space", at: place)
         }
-        let invalid = BibTeXText.firstInvalidUTF8(input)
+        let invalid = input.withUnsafeBufferPointer { TextDecoding.firstInvalidUTF8($0) }
         if let bad = invalid {
             diagnostics.warning(
                 "bibtex.latin1", "input is not valid UTF-8; values that are not were decoded as Windows-1252 (Latin-1)",
@@ -223,7 +223,7 @@ struct BibTeXResolver {
                 fields.reserveCapacity(raw.fields.count)
                 for field in raw.fields {
                     var (value, expression) = expand(field.value, key: raw.key, field: field.name)
-                    if !validUTF8 && !value.withUnsafeBufferPointer({ BibTeXText.isValidUTF8($0) }) {
+                    if !validUTF8 && !value.withUnsafeBufferPointer({ TextDecoding.isValidUTF8($0) }) {
                         value = Array(value.withUnsafeBufferPointer { BibTeXText.windows1252($0) }.utf8)
                     }
                     fields.append(
@@ -235,7 +235,7 @@ struct BibTeXResolver {
                     ResolvedEntry(type: raw.type, key: raw.key, fields: fields, range: raw.range, isComplete: raw.isComplete))
             case .string(let field, _):
                 var (value, _) = expand(field.value, key: nil, field: field.name)
-                if !validUTF8 && !value.withUnsafeBufferPointer({ BibTeXText.isValidUTF8($0) }) {
+                if !validUTF8 && !value.withUnsafeBufferPointer({ TextDecoding.isValidUTF8($0) }) {
                     value = Array(value.withUnsafeBufferPointer { BibTeXText.windows1252($0) }.utf8)
                 }
                 let lower = field.name.lowercased()

@@ -761,11 +761,6 @@ enum BibTeXText {
         bytes.withUnsafeBufferPointer { string($0) }
     }
 
-    /// True when the bytes are valid UTF-8.
-    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        TextDecoding.isValidUTF8(bytes)
-    }
-
     /// The index of the `}` matching the `{` at `open`, counting every brace; nil when none.
     static func matchingClose(_ buf: UnsafeBufferPointer<UInt8>, _ open: Int) -> Int? {
         var depth = 0
@@ -805,46 +800,6 @@ enum BibTeXText {
             j += 1
         }
         return n
-    }
-
-    /// The index of the first byte at or after `from` that is not ASCII (`buf.count` when none).
-    @inline(__always)
-    static func nextNonASCII(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
-        var j = from
-        let n = buf.count
-        if let base = buf.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while j + 8 <= n && raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { j += 8 }
-        }
-        while j < n && buf[j] < 0x80 { j += 1 }
-        return j
-    }
-
-    /// The offset of the first byte that is not valid UTF-8, if any.
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) }
-    }
-
-    /// The offset of the first byte that is not valid UTF-8, if any.
-    static func firstInvalidUTF8(_ buf: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = 0
-        let n = buf.count
-        while i < n {
-            i = nextNonASCII(buf, from: i)
-            guard i < n else { break }
-            let b = buf[i]
-            if b < 0x80 {
-                i += 1
-                continue
-            }
-            guard UTF8Scalar.decode(buf, at: i, end: n) != nil else { return i }
-            switch b {
-            case 0xC2...0xDF: i += 2
-            case 0xE0...0xEF: i += 3
-            default: i += 4
-            }
-        }
-        return nil
     }
 
     private static let cp1252High: [UInt32] = [

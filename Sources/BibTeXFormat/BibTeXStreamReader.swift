@@ -164,7 +164,7 @@ public struct BibTeXStreamReader {
             guard used > 0 else { return nil }
         }
         // (A piece may end inside a UTF-8 sequence; the bytes used never do.)
-        if bytes.withUnsafeBufferPointer({ BibTeXText.firstInvalidUTF8(UnsafeBufferPointer(rebasing: $0[..<used])) }) != nil {
+        if bytes.withUnsafeBufferPointer({ TextDecoding.firstInvalidUTF8(UnsafeBufferPointer(rebasing: $0[..<used])) }) != nil {
             throw Stop(description: "the file is not UTF-8")
         }
         var kept = Diagnostics()

@@ -58,4 +58,12 @@ import Testing
         #expect(checked == 4000)
         #expect(TextDecoding.utf8(UnsafeBufferPointer(start: nil, count: 0)) == "")
     }
+
+    @Test func firstInvalidUTF8PointsAtTheBrokenSequence() {
+        func first(_ bytes: [UInt8]) -> Int? { bytes.withUnsafeBufferPointer { TextDecoding.firstInvalidUTF8($0) } }
+        #expect(first(Array("plain ascii, then é and 𝔸".utf8)) == nil)
+        #expect(first(Array("twelve bytes".utf8) + [0xE0, 0x80, 0x80]) == 12)  // overlong
+        #expect(first([0x41, 0xED, 0xA0, 0x80]) == 1)  // surrogate
+        #expect(first([0xC3, 0xA9, 0xC3]) == 2)  // truncated at the end
+    }
 }
