@@ -102,7 +102,7 @@ public enum BibTeXFieldTable {
     /// ``Field/number`` elsewhere (a reader maps it to the series number in ``seriesNumberTypes``
     /// when the entry has a series).
     public static func field(named name: String, in dialect: BibTeXDialect, type: String) -> Field? {
-        let n = name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
+        let n = BibTeXText.lowercased(name)
         if n == "number" { return issueInNumberTypes.contains(type) ? .issue : .number }
         // The answer depends on the type only through its class (see ``typeClass(_:)``).
         let table = dialect == .bibtex ? bibtexLookup : biblatexLookup
@@ -116,7 +116,7 @@ public enum BibTeXFieldTable {
         fileprivate let numberIsIssue: Bool
 
         func field(named name: String) -> Field? {
-            let n = name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
+            let n = BibTeXText.lowercased(name)
             if n == "number" { return numberIsIssue ? .issue : .number }
             return table?[n] ?? nil
         }

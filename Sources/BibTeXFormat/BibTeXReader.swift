@@ -452,17 +452,6 @@ struct BibTeXResolver {
         return out
     }()
 
-    /// `s.lowercased()`, without making a new string when it is ASCII and already lower case
-    /// (citation keys and entry types nearly always are).
-    static func folded(_ s: String) -> String {
-        var upper = false
-        for b in s.utf8 {
-            if b >= 0x80 { return s.lowercased() }
-            if b >= 0x41 && b <= 0x5A { upper = true }
-        }
-        return upper ? s.lowercased() : s
-    }
-
     /// Child types whose container is a book: a parent's `title` fills a missing `booktitle`
     /// when no rule above applies (classic BibTeX files crossref `@book` from `@incollection`).
     static let partTypes: Set<String> = [
@@ -479,7 +468,7 @@ struct BibTeXResolver {
         var byKey: [String: Int] = [:]
         byKey.reserveCapacity(entries.count)
         for (i, e) in entries.enumerated() {
-            if let key = e.key.map(Self.folded), byKey[key] == nil { byKey[key] = i }
+            if let key = e.key.map(BibTeXText.lowercased), byKey[key] == nil { byKey[key] = i }
         }
         var out = entries
         // 0 new, 1 in progress, 2 done; an entry that names no parent is done from the start.
@@ -523,7 +512,7 @@ struct BibTeXResolver {
             let text = String(decoding: field.value, as: UTF8.self)
             let keys = xdata ? text.split(separator: ",").map { String($0).trimmingSpaces } : [text.trimmingSpaces]
             for key in keys where !key.isEmpty {
-                if let index = byKey[Self.folded(key)] {
+                if let index = byKey[BibTeXText.lowercased(key)] {
                     out.append((index, xdata))
                 } else if report {
                     diagnostics.warning(
@@ -541,8 +530,8 @@ struct BibTeXResolver {
         func canonical(_ name: String) -> String { BibTeXEntryMapper.markerName[name] ?? name }
         var have = Set<String>(minimumCapacity: child.fields.count + parent.fields.count)
         for field in child.fields { have.insert(canonical(field.lower)) }
-        let ptype = Self.folded(parent.type)
-        let ctype = Self.folded(child.type)
+        let ptype = BibTeXText.lowercased(parent.type)
+        let ctype = BibTeXText.lowercased(child.type)
         let map = xdata ? nil : Self.rulesByParent[ptype]?.first { Self.rules[$0].children.contains(ctype) }.map { Self.rules[$0].map }
         var lent: [ResolvedField] = []
         func add(_ field: ResolvedField, as name: String) {

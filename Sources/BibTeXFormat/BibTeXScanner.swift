@@ -750,6 +750,17 @@ private struct Scanner {
 
 /// Strings from bytes: UTF-8 when valid, else Windows-1252 (Latin-1).
 enum BibTeXText {
+    /// `s.lowercased()`, without making a new string when `s` is ASCII without capitals
+    /// (field names, entry types and citation keys nearly always are).
+    static func lowercased(_ s: String) -> String {
+        var upper = false
+        for b in s.utf8 {
+            if b >= 0x80 { return s.lowercased() }
+            if b >= 0x41 && b <= 0x5A { upper = true }
+        }
+        return upper ? s.lowercased() : s
+    }
+
     /// Decodes bytes as UTF-8, or as Windows-1252 when they are not valid UTF-8.
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if let s = TextDecoding.utf8(bytes) { return s }
