@@ -34,8 +34,8 @@ enum RISNames {
 
     private static func parseOne(_ value: String) -> Item? {
         guard !value.isEmpty else { return nil }
-        if etAlForms.contains(value.lowercased()) { return .etAl }
-        if value.utf8.contains(UInt8(ascii: ",")) { return .name(commaName(value)) }
+        if isEtAl(value) { return .etAl }
+        if value.utf8.contains(UInt8(ascii: ",")) { return .name(fastCommaName(value) ?? commaName(value)) }
         let words = value.split(separator: " ").map(String.init)
         if words.count >= 2 {
             if let last = words.last, isInitials(last), words.dropLast().allSatisfy(isNameWord),
@@ -56,8 +56,136 @@ enum RISNames {
         return .name(.literal(value))
     }
 
+    /// True when `value` lowercased is one of ``etAlForms``. The forms are ASCII and at most
+    /// ten bytes, and the only non-ASCII character whose lower case is ASCII is U+212A KELVIN
+    /// SIGN (`k`, in no form): so a longer or non-ASCII value is never one, and the rest are
+    /// compared on bytes without a lowercased copy.
+    static func isEtAl(_ value: String) -> Bool {
+        let utf8 = value.utf8
+        guard utf8.count <= 10 else { return false }
+        var folded: [UInt8] = []
+        folded.reserveCapacity(10)
+        for b in utf8 {
+            guard b < 0x80 else { return false }
+            folded.append(b &- 0x41 < 26 ? b | 0x20 : b)
+        }
+        return etAlForms.contains(String(decoding: folded, as: UTF8.self))
+    }
+
+    /// ``commaName(_:)`` on the value's bytes, with one String per part of the name instead
+    /// of arrays of words; nil (use ``commaName(_:)``) when the family part holds an
+    /// apostrophe (the elided-particle rule of ``familyParts(_:)`` works on Characters).
+    /// Words are single-space separated (the value is ``RISText/collapsed(_:)``), so a run of
+    /// words joined by spaces is the byte range from the first to the last.
+    static func fastCommaName(_ value: String) -> PersonName? {
+        var value = value
+        return value.withUTF8 { buf -> PersonName? in
+            // The parts between commas, trimmed.
+            var parts: [Range<Int>] = []
+            parts.reserveCapacity(4)
+            var start = 0
+            for i in 0...buf.count where i == buf.count || buf[i] == UInt8(ascii: ",") {
+                var lo = start, hi = i
+                while lo < hi, RISText.isSpace(buf[lo]) { lo += 1 }
+                while hi > lo, RISText.isSpace(buf[hi - 1]) { hi -= 1 }
+                parts.append(lo..<hi)
+                start = i + 1
+            }
+            if parts.count >= 3, isSuffix(buf, parts[1]), !isSuffix(buf, parts[2]) { parts.swapAt(1, 2) }
+            let family = parts[0]
+            for i in family where buf[i] == UInt8(ascii: "'") || buf[i] == 0xE2 {
+                // `'`, or a three-byte character that may be `’` (E2 80 99)
+                if buf[i] == UInt8(ascii: "'") || (i + 2 < family.upperBound && buf[i + 1] == 0x80 && buf[i + 2] == 0x99) {
+                    return nil
+                }
+            }
+            func string(_ r: Range<Int>) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self)
+            }
+            var name = PersonName()
+            if !family.isEmpty {
+                // Leading words that start lower case are particles, as long as a word is left.
+                var restStart = family.lowerBound
+                var particleEnd = family.lowerBound
+                while let space = nextSpace(buf, from: restStart, to: family.upperBound),
+                    startsLower(buf, restStart..<space)
+                {
+                    particleEnd = space
+                    restStart = space + 1
+                }
+                name.family = string(restStart..<family.upperBound)
+                if particleEnd > family.lowerBound { name.nonDroppingParticle = string(family.lowerBound..<particleEnd) }
+            }
+            if parts.count > 1, !parts[1].isEmpty {
+                // Trailing words that start lower case are a dropping particle, as long as a
+                // word is left.
+                let given = parts[1]
+                var givenEnd = given.upperBound
+                while let space = previousSpace(buf, before: givenEnd, from: given.lowerBound),
+                    startsLower(buf, (space + 1)..<givenEnd)
+                {
+                    givenEnd = space
+                }
+                name.given = string(given.lowerBound..<givenEnd)
+                if givenEnd < given.upperBound { name.droppingParticle = string((givenEnd + 1)..<given.upperBound) }
+            }
+            if parts.count > 2 {
+                var suffix = ""
+                for r in parts[2...] where !r.isEmpty {
+                    if !suffix.isEmpty { suffix += ", " }
+                    suffix += string(r)
+                }
+                if !suffix.isEmpty { name.suffix = suffix }
+            }
+            return name
+        }
+    }
+
+    /// The first space in `from..<to`.
+    private static func nextSpace(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        var i = from
+        while i < to {
+            if buf[i] == 0x20 { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The last space in `from..<before`.
+    private static func previousSpace(_ buf: UnsafeBufferPointer<UInt8>, before: Int, from: Int) -> Int? {
+        var i = before
+        while i > from {
+            i -= 1
+            if buf[i] == 0x20 { return i }
+        }
+        return nil
+    }
+
+    /// ``startsLower(_:)`` of the word in `r` (not empty). An ASCII byte followed by another
+    /// ASCII byte or by a character below U+0300 (a lead byte below 0xCC: no combining mark
+    /// or other grapheme extender is there) is a Character of its own, told by its byte.
+    private static func startsLower(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        let b = buf[r.lowerBound]
+        if b < 0x80, r.count == 1 || buf[r.lowerBound + 1] < 0xCC { return b &- 0x61 < 26 }
+        return startsLower(String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self))
+    }
+
+    /// ``isSuffix(_:)`` of the bytes in `r`: the suffixes are ASCII, and no non-ASCII
+    /// character lowercases to one of their letters, so a part with a non-ASCII byte is none.
+    private static func isSuffix(_ buf: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        guard r.count <= 3 else { return false }
+        var folded: [UInt8] = []
+        folded.reserveCapacity(3)
+        for i in r {
+            let b = buf[i]
+            guard b < 0x80 else { return false }
+            folded.append(b &- 0x41 < 26 ? b | 0x20 : b)
+        }
+        return suffixes.contains(String(decoding: folded, as: UTF8.self))
+    }
+
     /// `Family, Given[, Suffix]`; also BibTeX's `Family, Jr., Given`.
-    private static func commaName(_ value: String) -> PersonName {
+    static func commaName(_ value: String) -> PersonName {
         var parts = value.split(separator: ",", omittingEmptySubsequences: false).map { RISText.trimmed(String($0)) }
         if parts.count >= 3, isSuffix(parts[1]), !isSuffix(parts[2]) { parts.swapAt(1, 2) }
         var name = parts[0].isEmpty ? PersonName() : familyParts(parts[0])
