@@ -248,6 +248,54 @@ public enum FileIO {
             if !FileIO.writeAll(fd: fd, bytes) { throw .cannotWrite(path: path, reason: FileIO.errnoText()) }
         }
 
+        /// Puts bytes in front of everything written so far (a prologue a streaming writer
+        /// learns only at the end): the temporary file's contents move up by their length, a
+        /// megabyte at a time from the end, and the bytes go in at the start. (`/dev/null`:
+        /// they are simply written.)
+        public func prepend(_ bytes: [UInt8]) throws(BibKitError) {
+            guard fd >= 0 else { throw .cannotWrite(path: path, reason: "already closed") }
+            guard !bytes.isEmpty else { return }
+            guard tmpPath != nil else { return try write(bytes) }
+            let end = lseek(fd, 0, SEEK_END)
+            guard end >= 0 else { throw .cannotWrite(path: path, reason: FileIO.errnoText()) }
+            let shift = off_t(bytes.count)
+            var chunk = [UInt8](repeating: 0, count: Int(min(end, 1 << 20)))
+            var upper = end
+            while upper > 0 {
+                let lower = max(0, upper - off_t(chunk.count))
+                let n = Int(upper - lower)
+                let ok = chunk.withUnsafeMutableBytes { raw -> Bool in
+                    guard let base = raw.baseAddress else { return false }
+                    return Self.transfer(n) { done in pread(fd, base + done, n - done, lower + off_t(done)) }
+                        && Self.transfer(n) { done in pwrite(fd, base + done, n - done, lower + shift + off_t(done)) }
+                }
+                if !ok { throw .cannotWrite(path: path, reason: FileIO.errnoText()) }
+                upper = lower
+            }
+            let ok = bytes.withUnsafeBytes { raw -> Bool in
+                guard let base = raw.baseAddress else { return false }
+                return Self.transfer(raw.count) { done in pwrite(fd, base + done, raw.count - done, off_t(done)) }
+            }
+            if !ok || lseek(fd, 0, SEEK_END) < 0 { throw .cannotWrite(path: path, reason: FileIO.errnoText()) }
+        }
+
+        /// Calls `step` with the count done so far until `count` bytes are done; false when a
+        /// step fails (other than by an interrupt) or makes no progress.
+        private static func transfer(_ count: Int, _ step: (Int) -> Int) -> Bool {
+            var done = 0
+            while done < count {
+                let n = step(done)
+                if n > 0 {
+                    done += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+
         /// Flushes and puts the output in place.
         public func commit() throws(BibKitError) {
             guard fd >= 0 else { throw .cannotWrite(path: path, reason: "already closed") }

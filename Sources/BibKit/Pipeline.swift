@@ -188,7 +188,7 @@ extension Pipeline {
 
     /// True when `input` read as `plugin` can be converted to `target` piece by piece: a
     /// file (not standard input) whose format has a ``StreamingReader`` (BibTeX, BibLaTeX,
-    /// RIS) to a format with a ``StreamingWriter`` (CSL-JSON, RIS).
+    /// RIS) to a format with a ``StreamingWriter`` (CSL-JSON, RIS, BibTeX, BibLaTeX).
     public static func canStream(_ input: InputSpec, as plugin: FormatPlugin, to target: FormatID) -> Bool {
         input.path != "-" && plugin.streamReader != nil
             && (try? FormatRegistry.plugin(named: target.rawValue, for: .write))?.streamWriter != nil
@@ -200,7 +200,9 @@ extension Pipeline {
     /// followed by ``write(_:as:diagnostics:)`` for the same input (the diagnostics are the
     /// same, though not always in the same order). When the file needs the whole-file path
     /// (the reader throws, e.g. ``StreamStop``, or the writer refuses an entry without a
-    /// key), it stops and says so; the caller abandons `output` and converts the ordinary way.
+    /// key or, at the end, a macro changed after its use), it stops and says so; the caller
+    /// abandons `output` and converts the ordinary way. A prologue the writer learns only at
+    /// the end (BibTeX's `@string`s and comments) is put in front of the output.
     public func streamConvert(
         _ input: InputSpec, as plugin: FormatPlugin, to target: FormatID, output: FileIO.PieceWriter,
         pieceSize: Int = 1 << 20, diagnostics: inout Diagnostics
@@ -226,21 +228,48 @@ extension Pipeline {
                 }
             }
             var pending: [UInt8] = []
+            // A writer whose entries depend on the metadata (BibTeX's macros) gets the piece's
+            // entries once the piece is read, after the metadata read with them.
+            let wantsMetadata = writer.wantsMetadata
+            var batch: [Entry] = []
             try FileIO.readPieces(path: input.path, size: pieceSize) { piece, atEnd in
                 pending.append(contentsOf: piece)
                 var refused = false
                 var written = Diagnostics()
                 let used = try reader.read(pending, atEnd: atEnd, diagnostics: &found) { entry in
                     if refused { return }
-                    if writer.write(entry, diagnostics: &written) { count += 1 } else { refused = true }
+                    if wantsMetadata {
+                        batch.append(entry)
+                    } else if writer.write(entry, diagnostics: &written) {
+                        count += 1
+                    } else {
+                        refused = true
+                    }
+                }
+                if wantsMetadata {
+                    writer.update(metadata: reader.collectionMetadata)
+                    for entry in batch {
+                        guard writer.write(entry, diagnostics: &written) else {
+                            refused = true
+                            break
+                        }
+                        count += 1
+                    }
+                    batch.removeAll(keepingCapacity: true)
                 }
                 found.append(contentsOf: written)
                 if refused {
-                    stop = "an entry has no key (keys are generated over the whole library)"
+                    stop = writer.refusal ?? "an entry has no key (keys are generated over the whole library)"
                     return false
                 }
                 pending.removeFirst(used)
-                if atEnd { writer.finish(metadata: reader.collectionMetadata, diagnostics: &found) }
+                if atEnd {
+                    writer.finish(metadata: reader.collectionMetadata, diagnostics: &found)
+                    if let refusal = writer.refusal {
+                        stop = refusal
+                        return false
+                    }
+                }
                 do throws(BibKitError) { try output.write(writer.take()) } catch {
                     writeError = error
                     return false
@@ -254,6 +283,7 @@ extension Pipeline {
         }
         if let writeError { throw writeError }
         if let stop { return .needsWholeFile(stop) }
+        try output.prepend(writer.takePrefix())
         diagnostics.append(contentsOf: found)
         return .converted(entries: count)
     }

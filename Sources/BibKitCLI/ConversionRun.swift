@@ -24,7 +24,7 @@ struct ConversionRun {
     var inPlace = false
 
     /// Whether a conversion without transforms may go entry by entry (BibTeX, BibLaTeX or RIS
-    /// to CSL-JSON or RIS: the formats with a streaming reader or writer).
+    /// to CSL-JSON, RIS, BibTeX or BibLaTeX: the formats with a streaming reader or writer).
     var stream = true
 
     mutating func run() throws {
@@ -120,7 +120,8 @@ struct ConversionRun {
 
 extension ConversionRun {
     /// Converts entry by entry when nothing needs the whole library: one file whose format
-    /// streams (BibTeX, BibLaTeX, RIS) to a format that streams (CSL-JSON, RIS) in a file (or
+    /// streams (BibTeX, BibLaTeX, RIS) to a format that streams (CSL-JSON, RIS, BibTeX,
+    /// BibLaTeX) in a file (or
     /// `/dev/null`), no transforms, no `--validate` or `--strict`.
     /// The output is byte for byte that of the ordinary path. False when it did not apply
     /// or gave up (a `crossref`, a key to generate…): then nothing was written.

@@ -49,7 +49,7 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("validate"), help: "Check the output against bibkit's own schema (CSL-JSON, JATS) before writing; write nothing if it fails.")
     var validateOutput = false
 
-    @Flag(name: .customLong("no-stream"), help: "Read the whole input before writing, even where bibkit could convert entry by entry (one BibTeX, BibLaTeX or RIS file to CSL-JSON or RIS in a file, no transforms); the output is the same.")
+    @Flag(name: .customLong("no-stream"), help: "Read the whole input before writing, even where bibkit could convert entry by entry (one BibTeX, BibLaTeX or RIS file to CSL-JSON, RIS, BibTeX or BibLaTeX in a file, no transforms); the output is the same.")
     var noStream = false
 
     @OptionGroup var common: RunOptions

@@ -12,7 +12,8 @@ public enum BibTeXFormat {
                 + "dates keep year, month and day only; non-Latin text stays UTF-8 (with a warning)",
             sniff: { sniff($0, biblatex: false) }),
         reader: BibTeXReader(dialect: .bibtex), writer: BibTeXWriter(dialect: .bibtex)
-    ).streaming(reader: BibTeXStreamReader.maker(.bibtex))
+    ).streaming(
+        reader: BibTeXStreamReader.maker(.bibtex), writer: { BibTeXWriter.Stream(dialect: .bibtex, options: $0) })
 
     /// BibLaTeX for biber: UTF-8, ISO 8601 `date`, biblatex entry types and field names.
     public static let biblatexPlugin = FormatPlugin(
@@ -24,7 +25,8 @@ public enum BibTeXFormat {
                 + "foreign extras) are not written and are reported",
             sniff: { sniff($0, biblatex: true) }),
         reader: BibTeXReader(dialect: .biblatex), writer: BibTeXWriter(dialect: .biblatex)
-    ).streaming(reader: BibTeXStreamReader.maker(.biblatex))
+    ).streaming(
+        reader: BibTeXStreamReader.maker(.biblatex), writer: { BibTeXWriter.Stream(dialect: .biblatex, options: $0) })
 
     /// How likely the bytes are a `.bib` file (0–100): high when the first character that is
     /// not white space or a `%` comment is `@` followed by letters. The BibLaTeX plug-in scores

@@ -26,8 +26,7 @@ public struct BibTeXWriter: BibliographyWriter {
         var out: [UInt8] = []
         out.reserveCapacity(lib.entries.count * 700 + 256)
 
-        writeHeader(lib.metadata, to: &out, context: &context)
-        writeMetadataBlocks(lib.metadata, to: &out, context: &context)
+        appendPrologue(lib.metadata, to: &out, context: &context)
 
         let keys = assignKeys(lib.entries, context: &context)
         // The builders' value bytes, one buffer for all (its capacity is kept).
@@ -36,17 +35,7 @@ public struct BibTeXWriter: BibliographyWriter {
         lib.entries.withUnsafeBufferPointer { entries in
             guard let first = entries.baseAddress else { return }
             for i in entries.indices {
-                // The builder borrows the context by swapping, so the diagnostics and the encoder
-                // stay uniquely referenced (a copy would copy all diagnostics per entry).
-                var builder = EntryBuilder(
-                    entry: first + i, key: keys[i],
-                    context: WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly)))
-                swap(&builder.context, &context)
-                swap(&builder.arena, &arena)
-                builder.build()
-                builder.emit(to: &out)
-                swap(&builder.context, &context)
-                swap(&builder.arena, &arena)
+                Self.appendEntry(first + i, key: keys[i], context: &context, arena: &arena, to: &out)
                 out.append(0x0A)
             }
         }
@@ -54,6 +43,24 @@ public struct BibTeXWriter: BibliographyWriter {
         context.report.flush(into: &context.diagnostics)
         diagnostics.append(contentsOf: context.diagnostics)
         return out
+    }
+
+    /// Appends one entry (`@type{key, …}` and a newline) built with the write's context.
+    static func appendEntry(
+        _ entry: UnsafePointer<Entry>, key: String, context: inout WriteContext, arena: inout [UInt8],
+        to out: inout [UInt8]
+    ) {
+        // The builder borrows the context by swapping, so the diagnostics and the encoder
+        // stay uniquely referenced (a copy would copy all diagnostics per entry).
+        var builder = EntryBuilder(
+            entry: entry, key: key,
+            context: WriteContext(dialect: context.dialect, encoder: LaTeXEncoder(asciiOnly: context.encoder.asciiOnly)))
+        swap(&builder.context, &context)
+        swap(&builder.arena, &arena)
+        builder.build()
+        builder.emit(to: &out)
+        swap(&builder.context, &context)
+        swap(&builder.arena, &arena)
     }
 
     // MARK: Keys
@@ -66,21 +73,7 @@ public struct BibTeXWriter: BibliographyWriter {
         var keys = [String](repeating: "", count: entries.count)
         for i in entries.indices {
             guard let original = entries[i].key, !original.isEmpty else { continue }
-            let sanitised = BibTeXKeys.sanitised(original)
-            if sanitised != original {
-                context.diagnostics.warning(
-                    "bibtex.key-sanitised",
-                    "citation key '\(original)' contains characters BibTeX does not allow; written as '\(sanitised)'",
-                    entryKey: original)
-            }
-            let unique = registry.unique(sanitised)
-            if unique != sanitised {
-                context.diagnostics.warning(
-                    "bibtex.duplicate-key",
-                    "citation key '\(sanitised)' is used by an earlier entry (BibTeX compares keys ignoring case); written as '\(unique)'",
-                    entryKey: original)
-            }
-            keys[i] = unique
+            keys[i] = Self.ownKey(original, registry: &registry, diagnostics: &context.diagnostics)
         }
         let generator = CitationKeyGenerator()
         for i in entries.indices where (entries[i].key ?? "").isEmpty {
@@ -89,7 +82,33 @@ public struct BibTeXWriter: BibliographyWriter {
         return keys
     }
 
+    /// An entry's own key as written: sanitised, made unique in `registry` (warnings for both).
+    static func ownKey(_ original: String, registry: inout KeyRegistry, diagnostics: inout Diagnostics) -> String {
+        let sanitised = BibTeXKeys.sanitised(original)
+        if sanitised != original {
+            diagnostics.warning(
+                "bibtex.key-sanitised",
+                "citation key '\(original)' contains characters BibTeX does not allow; written as '\(sanitised)'",
+                entryKey: original)
+        }
+        let unique = registry.unique(sanitised)
+        if unique != sanitised {
+            diagnostics.warning(
+                "bibtex.duplicate-key",
+                "citation key '\(sanitised)' is used by an earlier entry (BibTeX compares keys ignoring case); written as '\(unique)'",
+                entryKey: original)
+        }
+        return unique
+    }
+
     // MARK: Header, @preamble, @string, @comment
+
+    /// What goes before the entries: the header of a profile library, then every `@preamble`,
+    /// `@string` and comment (with a blank line after them when there are any).
+    func appendPrologue(_ metadata: CollectionMetadata, to out: inout [UInt8], context: inout WriteContext) {
+        writeHeader(metadata, to: &out, context: &context)
+        writeMetadataBlocks(metadata, to: &out, context: &context)
+    }
 
     /// For a profile library: `% Max Zimmer: h-index 29, papers 24, …` (comments only; no dates).
     private func writeHeader(_ metadata: CollectionMetadata, to out: inout [UInt8], context: inout WriteContext) {

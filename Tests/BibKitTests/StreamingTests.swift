@@ -3,7 +3,7 @@ import Testing
 
 @testable import BibKit
 
-/// The streaming path (BibTeX or RIS → CSL-JSON or RIS entry by entry,
+/// The streaming path (BibTeX or RIS → CSL-JSON, RIS, BibTeX or BibLaTeX entry by entry,
 /// ``Pipeline/streamConvert``) writes exactly the bytes of the ordinary path, with the same
 /// diagnostics, on every BibTeX and RIS file of the fixtures and of `../shared/corpus`, in
 /// big pieces and in pieces of a few hundred bytes (so that entries, `@string`s, crossref
@@ -94,7 +94,7 @@ import Testing
                     // Only what the streaming readers document sends a file down the whole path.
                     let known = [
                         "the file is UTF-16", "the file is not UTF-8", "the file has NUL bytes", "an entry has no key",
-                        "no RIS record", "does not stream",
+                        "no RIS record", "does not stream", "a macro is defined or changed after an entry that uses it",
                     ]
                     #expect(known.contains { r.reason?.hasPrefix($0) ?? false }, "\(path) → \(target): \(r.reason ?? "")")
                 }
@@ -291,6 +291,144 @@ import Testing
             #expect(json.contains("\"container-title\": \"Late Proceedings\""))
             #expect(json.contains("\"container-title\": \"Early Proceedings\""))
             #expect(json.contains("\"publisher-place\": \"Berlin\""))
+        }
+    }
+    // MARK: BibTeX and BibLaTeX output
+
+    @Test("every BibTeX file → BibTeX and → BibLaTeX: same bytes and diagnostics in 4 MB pieces and in 300-byte pieces")
+    func bibtexToBibTeX() throws {
+        let files = Self.bibFiles()
+        #expect(files.count >= 40, "fixtures not found under \(Self.root.path)")
+        let toBibTeX = try Self.checkIdentical(files, to: .bibtex, pieceSizes: [4 << 20, 300])
+        #expect(toBibTeX >= files.count * 3 / 2, "most BibTeX files stream to BibTeX")
+        let toBibLaTeX = try Self.checkIdentical(files, to: .biblatex, pieceSizes: [4 << 20, 300])
+        #expect(toBibLaTeX >= files.count * 3 / 2, "most BibTeX files stream to BibLaTeX")
+    }
+
+    @Test("every RIS file → BibTeX and → BibLaTeX: same bytes and diagnostics in 200-byte pieces")
+    func risToBibTeX() throws {
+        let files = Self.risFiles()
+        #expect(files.count >= 40, "RIS fixtures not found under \(Self.root.path)")
+        #expect(try Self.checkIdentical(files, to: .bibtex, pieceSizes: [200]) >= 12)
+        #expect(try Self.checkIdentical(files, to: .biblatex, pieceSizes: [200]) >= 12)
+    }
+
+    /// Writes `text` to a temporary `.bib` file and converts it whole and streamed.
+    static func convertText(_ text: String, to target: FormatID, pieceSize: Int) throws -> Outcome {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bibkit-stream-\(UUID().uuidString).bib").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return try convert(path, to: target, pieceSize: pieceSize)
+    }
+
+    @Test(
+        "BibTeX out: @preamble, @string and comments anywhere (after the last entry too) go first, '@' in comments, an unbalanced @preamble, a profile-like header",
+        arguments: [FormatID.bibtex, .biblatex])
+    func bibtexPrologue(target: FormatID) throws {
+        let text = """
+            % Max Zimmer: h-index 29, papers 24
+            @preamble{ "\\newcommand{\\noop}[1]{}" }
+            @string{j = {Journal of Tests}}
+            @article{a, author = {Ann Author}, title = {A Paper}, journal = j, year = 2001}
+            @comment{mail me at someone@example.org}
+            @preamble{ "\\}" }
+            @string{p = "Press" # { Inc.}}
+            @book{b, author = {Bo Bee}, title = {B Book}, publisher = p, year = 2002, month = jun}
+            text between entries
+            @misc{A, title = {Same key, other case}}
+            @misc{it's, title = {A key with an apostrophe}}
+            % a comment after the last entry
+
+            """
+        for pieceSize in [1 << 20, 97, 13, 1] {
+            let r = try Self.convertText(text, to: target, pieceSize: pieceSize)
+            let streamed = try #require(r.streamed, "not streamed: \(r.reason ?? "")")
+            #expect(streamed == r.whole, "\(target) in \(pieceSize)-byte pieces")
+            #expect(r.streamedDiagnostics == r.wholeDiagnostics, "\(target) in \(pieceSize)-byte pieces")
+            let out = String(decoding: streamed, as: UTF8.self)
+            #expect(out.hasPrefix("@preamble{"))
+            #expect(out.contains("Max Zimmer: h-index 29"))
+            #expect(out.contains("a comment after the last entry\(target == .bibtex ? "}" : "")\n\n@article{a,"))
+            #expect(out.contains("publisher = p"))
+            #expect(r.wholeDiagnostics.contains { $0.contains("bibtex.duplicate-key") })
+            #expect(r.wholeDiagnostics.contains { $0.contains("bibtex.key-sanitised") })
+            #expect(r.wholeDiagnostics.contains { $0.contains("bibtex.unbalanced-braces") })
+            #expect(r.wholeDiagnostics.contains { $0.contains("bibtex.comment-changed") })
+        }
+    }
+
+    @Test("BibTeX out: a file with no entry (only @string and comments), an empty file", arguments: [FormatID.bibtex, .biblatex])
+    func bibtexNoEntries(target: FormatID) throws {
+        for text in ["@string{j = {Journal}}\n% just a comment\n", "% only a comment\n", "", "\n\n"] {
+            for pieceSize in [1 << 20, 5] {
+                let r = try Self.convertText(text, to: target, pieceSize: pieceSize)
+                let streamed = try #require(r.streamed, "not streamed: \(r.reason ?? "")")
+                #expect(streamed == r.whole, "\(text.debugDescription) in \(pieceSize)-byte pieces")
+                #expect(r.streamedDiagnostics == r.wholeDiagnostics, "\(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test("BibTeX out: an entry without a key is refused (its key is generated after all others)", arguments: [FormatID.bibtex, .biblatex])
+    func bibtexKeylessRefused(target: FormatID) throws {
+        let text = """
+            @article{a, title = {Keyed}, year = 2001}
+            @article{, title = {No key}, year = 2001}
+            @article{b, title = {Keyed too}, year = 2002}
+
+            """
+        for pieceSize in [1 << 20, 40] {
+            let r = try Self.convertText(text, to: target, pieceSize: pieceSize)
+            #expect(r.streamed == nil)
+            #expect(r.reason?.hasPrefix("an entry has no key") == true, "\(r.reason ?? "streamed")")
+        }
+    }
+
+    @Test("BibTeX out: a macro defined or redefined after an entry that uses it: identical when read in the same piece, refused otherwise",
+        arguments: [FormatID.bibtex, .biblatex])
+    func bibtexLateMacros(target: FormatID) throws {
+        let late = """
+            @article{a, author = {Ann Author}, title = {A}, journal = jm, year = 2001}
+            @string{jm = {Journal Late}}
+            @article{b, author = {Bo Bee}, title = {B}, journal = jm, year = 2002}
+
+            """
+        let redefined = """
+            @string{jm = {Journal Early}}
+            @article{a, author = {Ann Author}, title = {A}, journal = jm, year = 2001}
+            @string{jm = {Journal Later}}
+            @article{b, author = {Bo Bee}, title = {B}, journal = jm, year = 2002}
+
+            """
+        for text in [late, redefined] {
+            let whole = try Self.convertText(text, to: target, pieceSize: 1 << 20)
+            let streamed = try #require(whole.streamed, "not streamed: \(whole.reason ?? "")")
+            #expect(streamed == whole.whole)
+            #expect(whole.streamedDiagnostics == whole.wholeDiagnostics)
+            // Entry `a` is written before the second @string is read.
+            let cut = try Self.convertText(text, to: target, pieceSize: 40)
+            #expect(cut.streamed == nil)
+            #expect(cut.reason == "a macro is defined or changed after an entry that uses it", "\(cut.reason ?? "streamed")")
+        }
+    }
+
+    @Test("BibTeX out: macros all defined before their use stream in any pieces", arguments: [FormatID.bibtex, .biblatex])
+    func bibtexEarlyMacros(target: FormatID) throws {
+        let text = """
+            @string{jm = {Journal One}}
+            @string{pub = "Big" # { Press}}
+            @article{a, author = {Ann Author}, title = {A}, journal = jm, year = 2001, month = jan}
+            @string{other = {Unused Here}}
+            @book{b, author = {Bo Bee}, title = {B}, publisher = pub, year = 2002}
+            @article{c, author = {Cy Sea}, title = {C}, journal = jm # { Letters}, year = 2003}
+
+            """
+        for pieceSize in [1 << 20, 50, 7, 1] {
+            let r = try Self.convertText(text, to: target, pieceSize: pieceSize)
+            let streamed = try #require(r.streamed, "not streamed: \(r.reason ?? "")")
+            #expect(streamed == r.whole, "\(pieceSize)-byte pieces")
+            #expect(r.streamedDiagnostics == r.wholeDiagnostics)
+            #expect(String(decoding: streamed, as: UTF8.self).contains(" = jm,"))
         }
     }
 }

@@ -40,6 +40,31 @@ public protocol StreamingWriter {
     mutating func finish(metadata: CollectionMetadata, diagnostics: inout Diagnostics)
     /// The bytes written since the last call.
     mutating func take() -> [UInt8]
+
+    /// True when entries are written differently depending on the collection metadata read
+    /// before them (BibTeX's `@string` macros): the driver then gives the metadata read so
+    /// far with ``update(metadata:)`` before writing each piece's entries.
+    var wantsMetadata: Bool { get }
+    /// The collection metadata read so far (only called when ``wantsMetadata``).
+    mutating func update(metadata: CollectionMetadata)
+    /// After ``finish(metadata:diagnostics:)``: bytes that go before everything taken (a
+    /// prologue learnt only at the end, such as BibTeX's `@string`s and comments).
+    mutating func takePrefix() -> [UInt8]
+    /// Nil while the bytes are those of the whole-file writer; else why not (an entry
+    /// without a key, a macro changed after its use…): the driver then converts the
+    /// ordinary way. Checked after every piece and after ``finish(metadata:diagnostics:)``.
+    var refusal: String? { get }
+}
+
+extension StreamingWriter {
+    /// Entries do not depend on the metadata.
+    public var wantsMetadata: Bool { false }
+    /// Nothing to do.
+    public mutating func update(metadata: CollectionMetadata) {}
+    /// No prefix.
+    public mutating func takePrefix() -> [UInt8] { [] }
+    /// The output is the whole-file writer's whenever ``write(_:diagnostics:)`` accepted every entry.
+    public var refusal: String? { nil }
 }
 
 /// Thrown by a ``StreamingReader`` when the file must be read whole.
