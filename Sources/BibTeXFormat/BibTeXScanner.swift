@@ -27,10 +27,11 @@ public enum BibTeXScanner {
     /// and `crossref`/`xdata` fields: the blocks are those of ``scan(_:lines:diagnostics:)``
     /// (the same ranges), but entries keep only their `crossref`/`xdata` fields, and there
     /// are no diagnostics. ``entry(_:at:lines:)`` gives an entry in full.
-    static func scanParentFields(_ bytes: [UInt8], lines: LineIndex) -> BibTeXRawDocument {
+    static func scanParentFields(_ bytes: [UInt8], lines: LineIndex, skim: Bool = false) -> BibTeXRawDocument {
         bytes.withUnsafeBufferPointer { buf in
             var scanner = Scanner(buf: buf, lines: lines)
             scanner.onlyParentFields = true
+            scanner.skim = skim
             return scanner.run()
         }
     }
@@ -88,6 +89,9 @@ private struct Scanner {
     /// Entries keep only their `crossref`/`xdata` fields; the others are scanned (for their
     /// extent) without making strings of their names (``BibTeXScanner/scanParentFields(_:lines:)``).
     var onlyParentFields = false
+    /// Entries are first skimmed (``skimEntry(at:header:)``): those that scan without a
+    /// diagnostic and have no `crossref`/`xdata` field are kept with their key only.
+    var skim = false
 
     init(buf: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
         self.buf = buf
@@ -110,11 +114,12 @@ private struct Scanner {
             }
             flushText(textStart..<at)
             pos = header.bodyStart
-            switch header.type {
-            case "comment": scanComment(at: at, header: header)
-            case "preamble": scanPreamble(at: at, header: header)
-            case "string": scanString(at: at, header: header)
-            default: scanEntry(at: at, header: header)
+            switch header.kind {
+            case .comment: scanComment(at: at, header: header)
+            case .preamble: scanPreamble(at: at, header: header)
+            case .string: scanString(at: at, header: header)
+            case .entry:
+                if !(skim && skimEntry(at: at, header: header)) { scanEntry(at: at, header: header) }
             }
             textStart = pos
         }
@@ -127,10 +132,7 @@ private struct Scanner {
         guard at >= 0, at < n, buf[at] == UInt8(ascii: "@"), !isCommentedOut(at), let header = entryHeader(at: at) else {
             return nil
         }
-        switch header.type {
-        case "comment", "preamble", "string": return nil
-        default: break
-        }
+        guard header.kind == .entry else { return nil }
         pos = header.bodyStart
         scanEntry(at: at, header: header)
         guard case .entry(let entry)? = blocks.last else { return nil }
@@ -171,33 +173,44 @@ private struct Scanner {
         }
     }
 
+    /// What a block header opens.
+    enum BlockKind { case comment, preamble, string, entry }
+
     struct Header {
-        /// Lower-cased type.
-        var type: String
-        /// The type as written.
-        var written: String
+        /// `@comment`, `@preamble`, `@string` (in any case) or an entry.
+        var kind: BlockKind
+        /// The bytes of the type as written.
+        var typeRange: Range<Int>
         /// `}` or `)`, or 0 for `@comment` without a delimiter.
         var close: UInt8
         /// Just after the opening delimiter.
         var bodyStart: Int
     }
 
+    /// The type as written (`Article`).
+    private func written(_ header: Header) -> String { string(header.typeRange) }
+
     /// `@ type {` or `@ type (`, with optional white space; `@comment` needs no delimiter.
+    /// (The type is compared on bytes, ASCII letters in any case: no other character
+    /// lower-cases to the letters of `comment`, `preamble` or `string`.)
     private func entryHeader(at: Int) -> Header? {
         var j = at + 1
         while j < n && isBibSpace(buf[j]) { j += 1 }
         let typeStart = j
         while j < n && isIdentifierByte(buf[j]) && buf[j] != UInt8(ascii: "@") { j += 1 }
         guard j > typeStart, !isASCIIDigit(buf[typeStart]) else { return nil }
-        let written = string(typeStart..<j)
-        let type = written.lowercased()
-        let typeEnd = j
+        let typeRange = typeStart..<j
+        let kind: BlockKind =
+            matchesFolded(typeRange, "comment")
+            ? .comment : matchesFolded(typeRange, "string") ? .string : matchesFolded(typeRange, "preamble") ? .preamble : .entry
         while j < n && isBibSpace(buf[j]) { j += 1 }
         guard j < n, buf[j] == UInt8(ascii: "{") || buf[j] == UInt8(ascii: "(") else {
-            if type == "comment" { return Header(type: type, written: written, close: 0, bodyStart: typeEnd) }
+            if kind == .comment { return Header(kind: kind, typeRange: typeRange, close: 0, bodyStart: typeRange.upperBound) }
             return nil
         }
-        return Header(type: type, written: written, close: buf[j] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: ")"), bodyStart: j + 1)
+        return Header(
+            kind: kind, typeRange: typeRange, close: buf[j] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: ")"),
+            bodyStart: j + 1)
     }
 
     /// A line start (after optional blanks) holding `@knowntype{` or `@knowntype(`.
@@ -318,7 +331,7 @@ private struct Scanner {
     // MARK: Entries
 
     private mutating func scanEntry(at: Int, header: Header) {
-        var entry = BibTeXRawEntry(type: header.written, key: nil, keyRange: nil, fields: [], range: at..<at, isComplete: true)
+        var entry = BibTeXRawEntry(type: written(header), key: nil, keyRange: nil, fields: [], range: at..<at, isComplete: true)
         // The fields are gathered in a buffer reused from entry to entry, then copied to an
         // array of their exact size: one allocation per entry, none wasted.
         swap(&entry.fields, &fieldBuffer)
@@ -352,14 +365,14 @@ private struct Scanner {
         skipSpace()
         if pos < n && buf[pos] == UInt8(ascii: "=") {
             // `@article{title = …`: there is no key; what looked like one is a field name.
-            error("bibtex.missing-key", "@\(header.written) has no citation key", at: keyStart)
+            error("bibtex.missing-key", "@\(written(header)) has no citation key", at: keyStart)
             pos = keyStart
             keyEnd = keyStart
         } else if keyEnd > keyStart {
             entry.key = string(keyStart..<keyEnd)
             entry.keyRange = keyStart..<keyEnd
         } else if pos < n && (buf[pos] == UInt8(ascii: ",") || buf[pos] == header.close) {
-            error("bibtex.missing-key", "@\(header.written) has no citation key", at: keyStart)
+            error("bibtex.missing-key", "@\(written(header)) has no citation key", at: keyStart)
             if buf[pos] == UInt8(ascii: ",") { pos += 1 }
         }
         let key = entry.key
@@ -462,6 +475,93 @@ private struct Scanner {
                 }
             }
         }
+    }
+
+    /// The first pass's cheap look at an entry: when ``scanEntry(at:header:)`` would scan it
+    /// without a diagnostic (the path taken is the same, step by step, but builds nothing)
+    /// and it has no `crossref`/`xdata` field, appends it with its key and extent only and
+    /// returns true. Otherwise returns false at `header.bodyStart`, for the full scan.
+    private mutating func skimEntry(at: Int, header: Header) -> Bool {
+        let close = header.close
+        pos = header.bodyStart
+        var done = false
+        defer { if !done { pos = header.bodyStart } }
+        skipSpace()
+        let keyStart = pos
+        while pos < n {
+            let b = buf[pos]
+            if b == UInt8(ascii: ",") || isBibSpace(b) || b == close || b == UInt8(ascii: "=") { break }
+            pos += 1
+        }
+        let keyEnd = pos
+        guard keyEnd > keyStart else { return false }
+        skipSpace()
+        guard pos < n else { return false }
+        if buf[pos] == close {
+            pos += 1
+            done = true
+        } else if buf[pos] == UInt8(ascii: ",") {
+            pos += 1
+        } else {
+            return false
+        }
+        while !done {
+            skipSpace()
+            guard pos < n else { return false }
+            let b = buf[pos]
+            if b == close {
+                pos += 1
+                done = true
+                break
+            }
+            // (`,` `%` are diagnostics; `@` may start the next entry.)
+            guard b != UInt8(ascii: ","), b != UInt8(ascii: "%"), b != UInt8(ascii: "@") else { return false }
+            // The field's name, `=`, and the value's pieces, as ``scanField`` and ``scanValue`` read them.
+            let nameStart = pos
+            while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
+            guard pos > nameStart, !isParentFieldName(nameStart..<pos) else { return false }
+            skipSpace()
+            guard pos < n, buf[pos] == UInt8(ascii: "=") else { return false }
+            pos += 1
+            while true {
+                skipSpace()
+                guard pos < n else { return false }
+                let p = buf[pos]
+                if p == UInt8(ascii: "{") || p == UInt8(ascii: "\"") {
+                    let (end, terminated) = delimitedEnd(from: pos + 1, quoted: p == UInt8(ascii: "\""))
+                    guard terminated else { return false }
+                    pos = end
+                } else if isASCIIDigit(p) {
+                    while pos < n && isIdentifierByte(buf[pos]) && isASCIIDigit(buf[pos]) { pos += 1 }
+                } else if isIdentifierByte(p) && p != UInt8(ascii: "@") {
+                    while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
+                } else {
+                    return false
+                }
+                let afterPiece = pos
+                skipSpace()
+                if pos < n && buf[pos] == UInt8(ascii: "#") {
+                    pos += 1
+                    continue
+                }
+                pos = afterPiece
+                break
+            }
+            skipSpace()
+            guard pos < n else { return false }
+            let c = buf[pos]
+            if c == UInt8(ascii: ",") {
+                pos += 1
+            } else if c != close {
+                return false
+            }
+        }
+        blocks.append(
+            .entry(
+                BibTeXRawEntry(
+                    type: "", key: string(keyStart..<keyEnd), keyRange: keyStart..<keyEnd, fields: [], range: at..<pos,
+                    isComplete: true)))
+        return true
     }
 
     /// `name = value`, appended to `fields` (built in place: returning it cost a copy and a
@@ -712,13 +812,16 @@ private struct Scanner {
 
     /// True when the bytes are `crossref` or `xdata` in any case (``BibTeXResolver/isParentField(_:)``).
     private func isParentFieldName(_ range: Range<Int>) -> Bool {
-        func matches(_ word: StaticString) -> Bool {
-            guard range.count == word.utf8CodeUnitCount else { return false }
-            let w = word.utf8Start
-            for k in 0..<range.count where buf[range.lowerBound + k] | 0x20 != w[k] { return false }
-            return true
-        }
-        return matches("crossref") || matches("xdata")
+        matchesFolded(range, "crossref") || matchesFolded(range, "xdata")
+    }
+
+    /// True when the bytes are `word` (lower-case ASCII letters) in any case.
+    @inline(__always)
+    private func matchesFolded(_ range: Range<Int>, _ word: StaticString) -> Bool {
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for k in 0..<range.count where buf[range.lowerBound + k] | 0x20 != w[k] { return false }
+        return true
     }
 
     private func lineStart(_ i: Int) -> Bool {

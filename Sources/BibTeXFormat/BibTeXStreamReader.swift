@@ -55,7 +55,7 @@ public struct BibTeXStreamReader {
     // the whole file), in file order.
     private var referenced = Set<String>()
     private var metKeys = Set<String>()
-    private var parents: [ResolvedEntry] = []
+    private(set) var parents: [ResolvedEntry] = []
 
     /// True when the first pass found entries that inherit from others.
     public var hasParents: Bool { !referenced.isEmpty }
@@ -83,11 +83,29 @@ public struct BibTeXStreamReader {
 
     /// First pass over a piece: like ``read(_:atEnd:diagnostics:each:)`` without mapping or
     /// diagnostics, keeping the parents.
-    public mutating func collectParents(_ bytes: [UInt8], atEnd: Bool) throws(Stop) -> Int {
-        // Entries with only their crossref/xdata fields (the blocks are the same): the
-        // parents are scanned again in full below, once they are known.
-        guard let piece = try scan(bytes, atEnd: atEnd, onlyParentFields: true) else { return 0 }
-        let (lines, document, used, _) = piece
+    ///
+    /// Nothing of this pass but the parents is kept, and whatever stops the streaming (bytes
+    /// that are not UTF-8, NUL bytes) stops the second pass too: so it does not look for
+    /// them, and it skims the entries (``BibTeXScanner/scanParentFields(_:lines:skim:)``),
+    /// scanning in full only those that may matter. `full`: the entries scanned in full, with
+    /// the same checks as the second pass (the reference the tests compare with).
+    public mutating func collectParents(_ bytes: [UInt8], atEnd: Bool, full: Bool = false) throws(Stop) -> Int {
+        let lines: LineIndex
+        let document: BibTeXRawDocument
+        let used: Int
+        if full {
+            // Entries with only their crossref/xdata fields (the blocks are the same): the
+            // parents are scanned again in full below, once they are known.
+            guard let piece = try scan(bytes, atEnd: atEnd, onlyParentFields: true) else { return 0 }
+            (lines, document, used, _) = piece
+        } else {
+            try checkByteOrderMark(bytes)
+            // Locations only go into diagnostics, which this pass drops: no index of the lines.
+            lines = LineIndex(file: source, bytes: [])
+            var scanned = BibTeXScanner.scanParentFields(bytes, lines: lines, skim: true)
+            guard let taken = Self.complete(&scanned, count: bytes.count, atEnd: atEnd) else { return 0 }
+            (document, used) = (scanned, taken)
+        }
         // Only what the first pass needs is resolved: the entries that name parents (for
         // their keys), then the entries that are parents; `@string`s in both, in file order.
         var children = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
@@ -106,26 +124,30 @@ public struct BibTeXStreamReader {
         }
         var resolved: [ResolvedEntry] = []
         if !kept.isEmpty {
-            var full = document
-            for i in full.blocks.indices {
-                guard case .entry(let raw) = full.blocks[i], kept.contains(raw.range.lowerBound),
+            var whole = document
+            for i in whole.blocks.indices {
+                guard case .entry(let raw) = whole.blocks[i], kept.contains(raw.range.lowerBound),
                     let entry = BibTeXScanner.entry(bytes, at: raw.range.lowerBound, lines: lines)
                 else { continue }
-                full.blocks[i] = .entry(entry)
+                whole.blocks[i] = .entry(entry)
             }
             var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
             if let macros { resolver.macros = macros }
             resolver.metadata = metadata
-            resolved = resolver.resolve(full, inheriting: false) { kept.contains($0.range.lowerBound) }
+            resolved = resolver.resolve(whole, inheriting: false) { kept.contains($0.range.lowerBound) }
         }
         macros = children.macros
         metadata = children.metadata
+        // The parents' fields' locations, and where the next piece starts, from the line
+        // breaks counted up to them (in increasing order).
+        var cursor = LineCursor(file: source, bytes: bytes, base: base)
+        func location(_ offset: Int) -> SourceLocation { full ? lines.location(ofOffset: offset) : cursor.location(ofOffset: offset) }
         for entry in resolved {
             var parent = entry
-            for k in parent.fields.indices { parent.fields[k].location = lines.location(ofOffset: parent.fields[k].offset) }
+            for k in parent.fields.indices { parent.fields[k].location = location(parent.fields[k].offset) }
             parents.append(Self.shifted(parent, by: base.offset))
         }
-        if !atEnd { base = lines.location(ofOffset: used) }
+        if !atEnd { base = location(used) }
         return used
     }
 
@@ -143,11 +165,7 @@ public struct BibTeXStreamReader {
     private func scan(
         _ bytes: [UInt8], atEnd: Bool, onlyParentFields: Bool = false
     ) throws(Stop) -> (LineIndex, BibTeXRawDocument, Int, Diagnostics)? {
-        if base.offset == 0 {
-            if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
-                throw Stop(description: "the file is UTF-16")
-            }
-        }
+        try checkByteOrderMark(bytes)
         // The whole-file reader refuses binary data and reads NUL bytes as spaces with a
         // warning: a file with any NUL byte is left to it.
         if bytes.contains(0) { throw Stop(description: "the file has NUL bytes") }
@@ -156,13 +174,7 @@ public struct BibTeXStreamReader {
         var document =
             onlyParentFields
             ? BibTeXScanner.scanParentFields(bytes, lines: lines) : BibTeXScanner.scan(bytes, lines: lines, diagnostics: &scanned)
-        // The last block may be cut short by the end of the piece: it comes again next time.
-        var used = bytes.count
-        if !atEnd {
-            guard let last = document.blocks.popLast() else { return nil }
-            used = Self.start(of: last)
-            guard used > 0 else { return nil }
-        }
+        guard let used = Self.complete(&document, count: bytes.count, atEnd: atEnd) else { return nil }
         // (A piece may end inside a UTF-8 sequence; the bytes used never do.)
         if bytes.withUnsafeBufferPointer({ TextDecoding.firstInvalidUTF8(UnsafeBufferPointer(rebasing: $0[..<used])) }) != nil {
             throw Stop(description: "the file is not UTF-8")
@@ -170,6 +182,23 @@ public struct BibTeXStreamReader {
         var kept = Diagnostics()
         for d in scanned.all where (d.location?.offset ?? 0) < base.offset + used { kept.report(d) }
         return (lines, document, used, kept)
+    }
+
+    /// A file that starts with a UTF-16 byte-order mark is not read here.
+    private func checkByteOrderMark(_ bytes: [UInt8]) throws(Stop) {
+        if base.offset == 0, bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw Stop(description: "the file is UTF-16")
+        }
+    }
+
+    /// The blocks of a piece to use: the last one may be cut short by the end of the piece
+    /// (unless `atEnd`), and comes again next time. Returns how many bytes the rest cover;
+    /// nil when no block is complete yet.
+    private static func complete(_ document: inout BibTeXRawDocument, count: Int, atEnd: Bool) -> Int? {
+        guard !atEnd else { return count }
+        guard let last = document.blocks.popLast() else { return nil }
+        let used = start(of: last)
+        return used > 0 ? used : nil
     }
 
     /// The collection metadata (`@string`s, `@preamble`s, comments) read so far.

@@ -117,3 +117,87 @@ public struct LineIndex: Sendable {
         return start..<end
     }
 }
+
+/// The locations of offsets in a piece of a file, given in increasing order, found by
+/// counting line breaks forward from the last one asked: the same answers as
+/// ``LineIndex/location(ofOffset:)`` on the same bytes and base, without indexing every
+/// line (for a pass that needs few locations). An offset before the last one asked starts
+/// the count again from the piece's start.
+public struct LineCursor {
+    /// The file name used in locations.
+    public let file: String
+    private let bytes: [UInt8]
+    private let base: SourceLocation
+    /// Line breaks before `position` are counted.
+    private var position = 0
+    /// How many line starts (after the piece's first) are before `position`.
+    private var breaks = 0
+    /// The last line start at or before `position` (0: the piece's first line).
+    private var lineStart = 0
+
+    /// A cursor at the start of `bytes`, a piece of a file that starts at `base`.
+    public init(file: String, bytes: [UInt8], base: SourceLocation) {
+        self.file = file
+        self.bytes = bytes
+        self.base = base
+    }
+
+    /// The location of a byte offset in the piece (0...count).
+    public mutating func location(ofOffset offset: Int) -> SourceLocation {
+        if offset < position {
+            position = 0
+            breaks = 0
+            lineStart = 0
+        }
+        let target = min(offset, bytes.count)
+        if target > position { advance(to: target) }
+        return SourceLocation(
+            file: file, line: breaks + base.line, column: offset - lineStart + 1 + (breaks == 0 ? base.column - 1 : 0),
+            offset: offset + base.offset)
+    }
+
+    /// Counts the line breaks in `position..<target`: `\n`, and `\r` not followed by `\n`
+    /// (at the piece's end it counts, as in ``LineIndex``).
+    private mutating func advance(to target: Int) {
+        bytes.withUnsafeBufferPointer { buf in
+            let n = buf.count
+            var i = position
+            var count = breaks
+            var last = lineStart
+            if let p = buf.baseAddress {
+                let raw = UnsafeRawPointer(p)
+                // Eight bytes at a time: words without `\r` by counting their `\n`s.
+                while i + 8 <= target {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let lf = ByteWord.exactlyEqual(w, 0x0A)
+                    if ByteWord.exactlyEqual(w, 0x0D) == 0 {
+                        if lf != 0 {
+                            count += lf.nonzeroBitCount
+                            last = i + (63 - lf.leadingZeroBitCount) >> 3 + 1
+                        }
+                    } else {
+                        for j in i..<(i + 8) {
+                            let b = p[j]
+                            if b == 0x0A || (b == 0x0D && (j + 1 >= n || p[j + 1] != 0x0A)) {
+                                count += 1
+                                last = j + 1
+                            }
+                        }
+                    }
+                    i += 8
+                }
+                while i < target {
+                    let b = p[i]
+                    if b == 0x0A || (b == 0x0D && (i + 1 >= n || p[i + 1] != 0x0A)) {
+                        count += 1
+                        last = i + 1
+                    }
+                    i += 1
+                }
+            }
+            position = target
+            breaks = count
+            lineStart = last
+        }
+    }
+}
