@@ -385,6 +385,14 @@ public enum FileIO {
         try writeAtomically(bytes, to: destination)
     }
 
+    /// True when `path` names a regular file (not `-`, a pipe, a device or a directory),
+    /// one that can be read again later with the same content.
+    public static func isRegularFile(_ path: String) -> Bool {
+        guard path != "-" else { return false }
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// True when the file descriptor is a terminal.
     public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 

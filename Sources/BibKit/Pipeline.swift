@@ -136,10 +136,25 @@ public struct Pipeline: Sendable {
         var inputsRead = 0
         for input in inputs {
             do {
-                let result = try read(input, diagnostics: &diagnostics)
-                sources.add(name: input.displayName, bytes: result.bytes)
+                var result = try read(input, diagnostics: &diagnostics)
+                // A regular file is read again only if a diagnostic shows one of its lines,
+                // so its bytes are freed once read; anything else (standard input, a pipe)
+                // could not be read again and is kept.
+                if FileIO.isRegularFile(input.path) {
+                    sources.add(name: input.displayName, path: input.path)
+                } else {
+                    sources.add(name: input.displayName, bytes: result.bytes)
+                }
                 each(result, &diagnostics)
-                library.append(contentsOf: result.library)
+                result.bytes = []
+                if library.entries.isEmpty && library.metadata == CollectionMetadata() {
+                    // The first library read is taken as it is (appending would copy its
+                    // entries while both arrays live).
+                    swap(&library, &result.library)
+                } else {
+                    library.append(contentsOf: result.library)
+                }
+                result.library = Library()
                 inputsRead += 1
             } catch {
                 let code: String

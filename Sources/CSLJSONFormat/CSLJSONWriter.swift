@@ -28,7 +28,7 @@ public struct CSLJSONWriter: BibliographyWriter {
         var stream = Stream(options: options, reserving: library.entries.count * 1024 + 16)
         for entry in library.entries { stream.write(entry, diagnostics: &diagnostics) }
         stream.finish()
-        return stream.take()
+        return stream.takeLast()
     }
 
     /// Writes CSL-JSON entry by entry, for converting in bounded memory: the bytes are those
@@ -77,6 +77,14 @@ public struct CSLJSONWriter: BibliographyWriter {
             if pretty && count > 0 { emitter.newline(0) }
             emitter.bytes.append(UInt8(ascii: "]"))
             emitter.bytes.append(0x0A)
+        }
+
+        /// The bytes written since the last ``take()``, leaving no buffer behind (`take()`
+        /// allocates a new one of the same capacity for the next piece).
+        mutating func takeLast() -> [UInt8] {
+            var out: [UInt8] = []
+            swap(&out, &emitter.bytes)
+            return out
         }
 
         /// The bytes written since the last call.
