@@ -50,37 +50,35 @@ public enum CSLDates {
     static func emitPlain(_ date: BibDate, into emitter: inout JSONEmitter, level: Int) {
         guard let start = date.start else { return }
         let end = date.isRange ? date.end : nil
-        emitter.bytes.append(UInt8(ascii: "{"))
-        if emitter.pretty { emitter.newline(level + 1) }
-        emitter.appendASCII("\"date-parts\":")
-        if emitter.pretty { emitter.bytes.append(0x20) }
-        emitter.bytes.append(UInt8(ascii: "["))
+        emitter.byte(UInt8(ascii: "{"))
+        emitter.memberKey("date-parts", first: true, level: level + 1)
+        emitter.byte(UInt8(ascii: "["))
         emitParts(start, into: &emitter)
         if let end {
-            emitter.bytes.append(UInt8(ascii: ","))
-            if emitter.pretty { emitter.bytes.append(0x20) }
+            emitter.byte(UInt8(ascii: ","))
+            if emitter.pretty { emitter.byte(0x20) }
             emitParts(end, into: &emitter)
         }
-        emitter.bytes.append(UInt8(ascii: "]"))
+        emitter.byte(UInt8(ascii: "]"))
         if emitter.pretty { emitter.newline(level) }
-        emitter.bytes.append(UInt8(ascii: "}"))
+        emitter.byte(UInt8(ascii: "}"))
     }
 
     /// `parts(p)` written on one line, as the emitter writes an array of integers.
     private static func emitParts(_ p: DateParts, into emitter: inout JSONEmitter) {
-        emitter.bytes.append(UInt8(ascii: "["))
+        emitter.byte(UInt8(ascii: "["))
         emitter.appendInteger(cslYear(p.year))
         if let m = p.month {
-            emitter.bytes.append(UInt8(ascii: ","))
-            if emitter.pretty { emitter.bytes.append(0x20) }
+            emitter.byte(UInt8(ascii: ","))
+            if emitter.pretty { emitter.byte(0x20) }
             emitter.appendInteger(m)
             if let d = p.day {
-                emitter.bytes.append(UInt8(ascii: ","))
-                if emitter.pretty { emitter.bytes.append(0x20) }
+                emitter.byte(UInt8(ascii: ","))
+                if emitter.pretty { emitter.byte(0x20) }
                 emitter.appendInteger(d)
             }
         }
-        emitter.bytes.append(UInt8(ascii: "]"))
+        emitter.byte(UInt8(ascii: "]"))
     }
 
     /// The CSL year of a model year. The model numbers years as ISO 8601, EDTF and biblatex

@@ -45,7 +45,7 @@ public struct CSLJSONWriter: BibliographyWriter {
         public init(options: WriteOptions, reserving capacity: Int = 1 << 16) {
             pretty = options.pretty
             emitter = JSONEmitter(pretty: options.pretty, reserving: capacity)
-            emitter.bytes.append(UInt8(ascii: "["))
+            emitter.byte(UInt8(ascii: "["))
         }
 
         /// Appends one item; false (nothing written) for an entry without a key.
@@ -63,7 +63,7 @@ public struct CSLJSONWriter: BibliographyWriter {
             // and writes the item's members into it as it goes.
             var item = CSLItemWriter(entry: entry, key: key, id: id)
             swap(&item.emitter, &emitter)
-            if count > 0 { item.emitter.bytes.append(UInt8(ascii: ",")) }
+            if count > 0 { item.emitter.byte(UInt8(ascii: ",")) }
             if pretty { item.emitter.newline(1) }
             item.build()
             swap(&item.emitter, &emitter)
@@ -75,8 +75,8 @@ public struct CSLJSONWriter: BibliographyWriter {
         /// Closes the array (call once, after the last entry).
         public mutating func finish() {
             if pretty && count > 0 { emitter.newline(0) }
-            emitter.bytes.append(UInt8(ascii: "]"))
-            emitter.bytes.append(0x0A)
+            emitter.byte(UInt8(ascii: "]"))
+            emitter.byte(0x0A)
         }
 
         /// The bytes written since the last ``take()``, leaving no buffer behind (`take()`
@@ -89,8 +89,7 @@ public struct CSLJSONWriter: BibliographyWriter {
 
         /// The bytes written since the last call.
         public mutating func take() -> [UInt8] {
-            defer { emitter.bytes.removeAll(keepingCapacity: true) }
-            return emitter.bytes
+            emitter.take()
         }
     }
 
@@ -161,12 +160,10 @@ struct CSLItemWriter {
     }
 
     /// Writes the separator and the key of the next member of the item.
+    /// The key is written as it is: every key comes from CSL's variable table or is `custom`,
+    /// none needs escaping (a test checks the tables).
     private mutating func beginMember(_ name: String) {
-        if memberCount > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
-        if emitter.pretty { emitter.newline(2) }
-        emitter.emitString(name)
-        emitter.bytes.append(UInt8(ascii: ":"))
-        if emitter.pretty { emitter.bytes.append(0x20) }
+        emitter.memberKey(name, first: memberCount == 0, level: 2)
         memberCount += 1
         written.append(name)
     }
@@ -184,7 +181,7 @@ struct CSLItemWriter {
 
     /// Writes the item: `{`, its members, `}`.
     mutating func build() {
-        emitter.bytes.append(UInt8(ascii: "{"))
+        emitter.byte(UInt8(ascii: "{"))
         let cslType = CSLTypes.cslType(for: entry.type.kind)
         putString("id", id)
         putString("type", cslType)
@@ -201,7 +198,7 @@ struct CSLItemWriter {
         } else if let title = entry.title, !title.isEmpty {
             writeTitle(title, variable: "title", parts: Self.titleParts)
         }
-        if let short = entry.shortTitle, !short.isEmpty { putString("title-short", markup(short, field: "title-short")) }
+        if let short = entry.shortTitle, !short.isEmpty { putMarkup("title-short", short, field: "title-short") }
 
         writeNames()
         writeDates()
@@ -212,26 +209,37 @@ struct CSLItemWriter {
 
         putString("language", entry.language)
         writeKeywords()
-        if let abstract = entry.abstract, !abstract.isEmpty { putString("abstract", markup(abstract, field: "abstract")) }
+        if let abstract = entry.abstract, !abstract.isEmpty { putMarkup("abstract", abstract, field: "abstract") }
         writeNotes()
         writeExtras()
         writeCustom()
         // Never empty: `id` and `type` are always written.
         if emitter.pretty { emitter.newline(1) }
-        emitter.bytes.append(UInt8(ascii: "}"))
+        emitter.byte(UInt8(ascii: "}"))
     }
 
     // MARK: Text
 
-    /// The markup of a rich-text variable for readers, math typeset where possible; when
-    /// some is, the lossless TeX markup goes to `custom.tex` and the variable is derived.
-    private mutating func markup(_ text: RichText, field: String) -> String {
-        let (typeset, tex) = renderings(text, field: field)
-        if let tex {
-            texMarkup.append(JSONOutputMember(field, .string(tex)))
+    /// Writes a rich-text variable: its markup for readers, math typeset where possible,
+    /// rendered straight into the output (escaped as it goes). When some math is typeset,
+    /// the lossless TeX markup goes to `custom.tex` and the variable is derived.
+    private mutating func putMarkup(_ name: String, _ text: RichText, field: String) {
+        beginMember(name)
+        emitter.byte(UInt8(ascii: "\""))
+        var losses = CSLMarkup.Losses()
+        var typesetAny = false
+        if text.inlines.count == 1, case .text(let s) = text.inlines[0] {
+            // Plain text is its own markup.
+            emitter.write(s)
+        } else {
+            CSLMarkup.render(text, math: .typeset, losses: &losses, typeset: &typesetAny, into: &emitter)
+        }
+        emitter.byte(UInt8(ascii: "\""))
+        report(losses, field: field)
+        if typesetAny {
+            texMarkup.append(JSONOutputMember(field, .string(CSLMarkup.render(text))))
             derived.append(field)
         }
-        return typeset
     }
 
     /// The extras joined to the title, to the main title of a multi-volume work, and to a
@@ -272,7 +280,7 @@ struct CSLItemWriter {
             ending = part
         }
         guard joined.count > title.inlines.count else {
-            putString(variable, markup(title, field: variable))
+            putMarkup(variable, title, field: variable)
             return
         }
         let own = renderings(title, field: variable)
@@ -300,6 +308,12 @@ struct CSLItemWriter {
         var losses = CSLMarkup.Losses()
         var typesetAny = false
         let s = CSLMarkup.render(text, math: .typeset, losses: &losses, typeset: &typesetAny)
+        report(losses, field: field)
+        return (s, typesetAny ? CSLMarkup.render(text) : nil)
+    }
+
+    /// Reports what the markup of a variable could not express.
+    private mutating func report(_ losses: CSLMarkup.Losses, field: String) {
         if losses.contains(.code) {
             diagnostics.note(
                 "csl.markup-lost", "CSL markup has no monospace: `\(field)` written as plain text", entryKey: key, field: field)
@@ -309,7 +323,6 @@ struct CSLItemWriter {
                 "csl.markup-lost", "CSL markup has no links: a link target in `\(field)` was dropped (its text kept)",
                 entryKey: key, field: field)
         }
-        return (s, typesetAny ? CSLMarkup.render(text) : nil)
     }
 
     // MARK: Names
@@ -326,12 +339,12 @@ struct CSLItemWriter {
     /// them), straight to the output.
     private mutating func putNames(_ variable: String, _ list: NameList, field: String) {
         beginMember(variable)
-        emitter.bytes.append(UInt8(ascii: "["))
+        emitter.byte(UInt8(ascii: "["))
         var count = 0
         for name in list.names where emitNameObject(name, field: field, index: count) { count += 1 }
         // Name objects are never empty, so a non-empty array goes over several lines.
         if count > 0 && emitter.pretty { emitter.newline(2) }
-        emitter.bytes.append(UInt8(ascii: "]"))
+        emitter.byte(UInt8(ascii: "]"))
     }
 
     /// Each member of a name object (the parts of `name` that are not nil), in the order
@@ -368,26 +381,46 @@ struct CSLItemWriter {
     }
 
     /// One element of a name array (level 3); false (nothing written) for a name skipped.
+    /// Writes the members ``nameObject(_:field:)`` makes, straight from the name when it has
+    /// a family or literal part (``nameMembers(_:field:)`` would give it back with only empty
+    /// family and literal parts dropped).
     private mutating func emitNameObject(_ name: PersonName, field: String, index: Int) -> Bool {
-        guard let members = nameMembers(name, field: field) else { return false }
-        if index > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
+        let hasFamily = !(name.family?.isEmpty ?? true)
+        let hasLiteral = !(name.literal?.isEmpty ?? true)
+        var adjusted: PersonName?
+        if !hasFamily && !hasLiteral {
+            guard let members = nameMembers(name, field: field) else { return false }
+            adjusted = members
+        }
+        if index > 0 { emitter.byte(UInt8(ascii: ",")) }
         if emitter.pretty { emitter.newline(3) }
-        emitter.bytes.append(UInt8(ascii: "{"))
-        var n = 0
-        Self.forEachMember(of: members) { memberKey, value in
-            if n > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
-            if emitter.pretty { emitter.newline(4) }
-            emitter.bytes.append(UInt8(ascii: "\""))
-            emitter.appendASCII(memberKey)
-            emitter.bytes.append(UInt8(ascii: "\""))
-            emitter.bytes.append(UInt8(ascii: ":"))
-            if emitter.pretty { emitter.bytes.append(0x20) }
-            emitter.emitString(value)
-            n += 1
+        emitter.byte(UInt8(ascii: "{"))
+        if let adjusted {
+            var n = 0
+            Self.forEachMember(of: adjusted) { memberKey, value in
+                emitter.memberKey(memberKey, first: n == 0, level: 4)
+                emitter.emitString(value)
+                n += 1
+            }
+        } else {
+            var first = true
+            if hasFamily, let v = name.family { nameMember("family", v, first: &first) }
+            if let v = name.given { nameMember("given", v, first: &first) }
+            if let v = name.droppingParticle { nameMember("dropping-particle", v, first: &first) }
+            if let v = name.nonDroppingParticle { nameMember("non-dropping-particle", v, first: &first) }
+            if let v = name.suffix { nameMember("suffix", v, first: &first) }
+            if hasLiteral, let v = name.literal { nameMember("literal", v, first: &first) }
         }
         if emitter.pretty { emitter.newline(3) }
-        emitter.bytes.append(UInt8(ascii: "}"))
+        emitter.byte(UInt8(ascii: "}"))
         return true
+    }
+
+    @inline(__always)
+    private mutating func nameMember(_ key: StaticString, _ value: String, first: inout Bool) {
+        emitter.memberKey(key, first: first, level: 4)
+        emitter.emitString(value)
+        first = false
     }
 
     private mutating func nameObject(_ name: PersonName, field: String) -> JSONOutput? {
@@ -509,7 +542,7 @@ struct CSLItemWriter {
             derived.append("container-title")
         }
         if let series = entry.series {
-            if let t = series.title, !t.isEmpty { putString("collection-title", markup(t, field: "collection-title")) }
+            if let t = series.title, !t.isEmpty { putMarkup("collection-title", t, field: "collection-title") }
             putString("collection-number", series.number)
             if let s = series.shortTitle { setCustom(.collectionTitleShort, .string(s)) }
         }
@@ -731,7 +764,7 @@ struct CSLItemWriter {
         let notes = entry.notes
         guard !notes.isEmpty else { return }
         if notes.count == 1 {
-            putString("note", markup(notes[0], field: "note"))
+            putMarkup("note", notes[0], field: "note")
         } else {
             // `custom.notes` holds each note losslessly; `note` is for readers.
             let rendered = notes.map { renderings($0, field: "note") }
@@ -829,20 +862,25 @@ struct CSLItemWriter {
         // `custom` at level 2, its members at level 3, as `put("custom", .object(…))` wrote it.
         custom.sort { $0.slot < $1.slot }
         beginMember("custom")
-        emitter.bytes.append(UInt8(ascii: "{"))
+        emitter.byte(UInt8(ascii: "{"))
         var count = 0
-        func member(_ key: String, _ value: JSONOutput) {
-            if count > 0 { emitter.bytes.append(UInt8(ascii: ",")) }
-            if emitter.pretty { emitter.newline(3) }
-            emitter.emitString(key)
-            emitter.bytes.append(UInt8(ascii: ":"))
-            if emitter.pretty { emitter.bytes.append(0x20) }
+        for (slot, value) in custom {
+            // The model keys need no escaping (a test checks them).
+            emitter.memberKey(CSLCustomKey.all[slot], first: count == 0, level: 3)
             emitter.emit(value, level: 3)
             count += 1
         }
-        for (slot, value) in custom { member(CSLCustomKey.all[slot], value) }
-        for m in extraCustom { member(m.key, m.value) }
+        for m in extraCustom {
+            // Keys of extras come from the input: escaped.
+            if count > 0 { emitter.byte(UInt8(ascii: ",")) }
+            if emitter.pretty { emitter.newline(3) }
+            emitter.emitString(m.key)
+            emitter.byte(UInt8(ascii: ":"))
+            if emitter.pretty { emitter.byte(0x20) }
+            emitter.emit(m.value, level: 3)
+            count += 1
+        }
         if emitter.pretty { emitter.newline(2) }
-        emitter.bytes.append(UInt8(ascii: "}"))
+        emitter.byte(UInt8(ascii: "}"))
     }
 }

@@ -42,55 +42,72 @@ public enum CSLMarkup {
         // Plain text (most titles and abstracts) is its own markup.
         if text.inlines.count == 1, case .text(let s) = text.inlines[0] { return s }
         var out = ""
+        render(text, math: form, losses: &losses, typeset: &typeset, into: &out)
+        return out
+    }
+
+    /// Writes the CSL markup for rich text to `out` (for a ``JSONEmitter``, escaped as the
+    /// inside of a JSON string: the bytes `emitString(render(…))` writes between its quotes).
+    static func render<Sink: MarkupSink>(
+        _ text: RichText, math form: MathForm, losses: inout Losses, typeset: inout Bool, into out: inout Sink
+    ) {
         // An explicit stack rather than recursion: the depth of the tree is not ours to bound.
-        var stack: [(inlines: [Inline], next: Int, close: String)] = [(text.inlines, 0, "")]
+        var stack: [(inlines: [Inline], next: Int, close: StaticString)] = [(text.inlines, 0, "")]
         while var top = stack.popLast() {
             guard top.next < top.inlines.count else {
-                out += top.close
+                out.write(top.close)
                 continue
             }
             let inline = top.inlines[top.next]
             top.next += 1
             stack.append(top)
-            func open(_ tag: String, _ close: String, _ children: [Inline]) {
-                out += tag
+            func open(_ tag: StaticString, _ close: StaticString, _ children: [Inline]) {
+                out.write(tag)
                 stack.append((children, 0, close))
             }
             switch inline {
-            case .text(let s): out += s
+            case .text(let s): out.write(s)
             case .italic(let c): open("<i>", "</i>", c)
             case .bold(let c): open("<b>", "</b>", c)
-            case .smallCaps(let c): open(smallCapsOpen, "</span>", c)
+            case .smallCaps(let c): open(smallCapsOpenTag, "</span>", c)
             case .superscript(let c): open("<sup>", "</sup>", c)
             case .subscript(let c): open("<sub>", "</sub>", c)
             case .caseProtected(let c):
                 // A protected span holding only math would read back as bare math: nest it.
                 if c.count == 1, case .math(let tex) = c[0], form == .tex || typesetMath(tex) == nil {
-                    out += nocaseOpen + nocaseOpen + "$" + tex + "$</span></span>"
+                    out.write(nocaseOpenTag)
+                    out.write(nocaseOpenTag)
+                    out.write("$")
+                    out.write(tex)
+                    out.write("$</span></span>")
                 } else {
-                    open(nocaseOpen, "</span>", c)
+                    open(nocaseOpenTag, "</span>", c)
                 }
             case .math(let tex):
                 if form == .typeset, let markup = typesetMath(tex) {
-                    out += nocaseOpen + markup + "</span>"
+                    out.write(nocaseOpenTag)
+                    out.write(markup)
+                    out.write("</span>")
                     typeset = true
                 } else {
-                    out += nocaseOpen + "$" + tex + "$</span>"
+                    out.write(nocaseOpenTag)
+                    out.write("$")
+                    out.write(tex)
+                    out.write("$</span>")
                 }
             case .code(let s):
                 losses.insert(.code)
-                out += s
+                out.write(s)
             case .link(_, let c):
                 losses.insert(.link)
                 open("", "", c)
-            case .raw(_, let s): out += s
+            case .raw(_, let s): out.write(s)
             }
         }
-        return out
     }
 
-    static let smallCapsOpen = "<span style=\"font-variant:small-caps;\">"
-    static let nocaseOpen = "<span class=\"nocase\">"
+    static let smallCapsOpenTag: StaticString = "<span style=\"font-variant:small-caps;\">"
+    static let nocaseOpenTag: StaticString = "<span class=\"nocase\">"
 
     // MARK: - Parsing
 
@@ -300,5 +317,32 @@ public enum CSLMarkup {
         }
         if textStart < u.count { out.append(.text(String(decoding: u[textStart..<u.count], as: UTF8.self))) }
         return out
+    }
+}
+
+/// Where ``CSLMarkup`` writes markup: a `String`, or a ``JSONEmitter`` (escaped, as the
+/// inside of a JSON string).
+protocol MarkupSink {
+    mutating func write(_ text: String)
+    mutating func write(_ text: StaticString)
+}
+
+extension String: MarkupSink {
+    mutating func write(_ text: String) { self += text }
+    mutating func write(_ text: StaticString) {
+        if text.utf8CodeUnitCount > 0 { self += text.description }
+    }
+}
+
+extension JSONEmitter: MarkupSink {
+    mutating func write(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+            var text = text
+            text.withUTF8 { appendEscaped($0) }
+        }
+    }
+
+    mutating func write(_ text: StaticString) {
+        appendEscaped(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }

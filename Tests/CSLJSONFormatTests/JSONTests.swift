@@ -150,10 +150,155 @@ import Testing
             """)
     }
 
+    @Test func writesKeysUnescapedExactlyAsTheEscapingPathDoes() {
+        // The writer writes its member keys without the escaping scan: every key it can
+        // write must need none, and `memberKey` must write what the general path writes.
+        var keys = Set(CSLVariables.kinds.keys)
+        keys.formUnion(CSLVariables.fieldVariables.compactMap(\.variable))
+        keys.formUnion(CSLVariables.identifierVariables.map(\.variable))
+        keys.formUnion(CSLVariables.levelNameVariables.map(\.variable))
+        keys.formUnion(CSLCustomKey.all)
+        keys.formUnion(["custom", "date-parts", "family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal"])
+        for key in keys.sorted() {
+            #expect(JSONEmitter.needsNoEscaping(key), "\(key)")
+        }
+        #expect(!JSONEmitter.needsNoEscaping("a\"b") && !JSONEmitter.needsNoEscaping("a\\b") && !JSONEmitter.needsNoEscaping("a\tb"))
+        for pretty in [false, true] {
+            for level in 0...4 {
+                for first in [true, false] {
+                    for key in keys.sorted() + ["", "é"] {
+                        var fast = JSONEmitter(pretty: pretty)
+                        fast.byte(UInt8(ascii: "{"))
+                        fast.memberKey(key, first: first, level: level)
+                        var general = JSONEmitter(pretty: pretty)
+                        general.byte(UInt8(ascii: "{"))
+                        if !first { general.byte(UInt8(ascii: ",")) }
+                        if pretty { general.newline(level) }
+                        general.emitString(key)
+                        general.byte(UInt8(ascii: ":"))
+                        if pretty { general.byte(0x20) }
+                        #expect(fast.bytes == general.bytes, "\(key) \(pretty) \(level) \(first)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func growsWhileEscapingAndStartsAgainAfterTake() {
+        // Each escaped byte takes more room than the unescaped text planned: long runs of
+        // them make the buffer grow in the middle of a string.
+        var emitter = JSONEmitter(pretty: false, reserving: 3)
+        let controls = [UInt8](repeating: 0x01, count: 1000) + Array("tail\"".utf8)
+        controls.withUnsafeBufferPointer { emitter.emitEscaped($0) }
+        let expected = "\"" + String(repeating: "\\u0001", count: 1000) + "tail\\\"\""
+        #expect(String(decoding: emitter.take(), as: UTF8.self) == expected)
+        #expect(emitter.count == 0)
+        emitter.emitString("x")
+        #expect(emitter.take() == Array("\"x\"".utf8))
+        // An emitter that never wrote has no bytes; one made without capacity grows on demand.
+        var empty = JSONEmitter(pretty: true)
+        #expect(empty.take() == [])
+        for i in 0..<300 { empty.appendInteger(i) }
+        #expect(String(decoding: empty.bytes, as: UTF8.self) == (0..<300).map(String.init).joined())
+    }
+
+    @Test func writesIntegersAsStringDoes() {
+        var values = [0, 1, -1, 9, 10, -10, 99, 100, 2019, -2500, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<200 {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values.append(Int(truncatingIfNeeded: x) >> Int(x % 60))
+        }
+        for v in values {
+            var emitter = JSONEmitter(pretty: false)
+            emitter.appendInteger(v)
+            #expect(String(decoding: emitter.bytes, as: UTF8.self) == String(v))
+        }
+    }
+
     @Test func roundTripsThroughTheParser() throws {
         let text = #"{"a":[1,-2.5e3,"s",true,false,null,{"b":[]}],"c":"\u0000"}"#
         var p = JSONParser(bytes: Array(text.utf8))
         let node = try p.parseValue()
         #expect(JSONEmitter.compactText(JSONOutput(node)) == text)
+    }
+}
+
+@Suite struct MarkupIntoEmitterTests {
+    /// The writer renders rich text straight into the output: the bytes must be those of the
+    /// markup string escaped, for every kind of inline, with either math form.
+    @Test func directMarkupIsTheEscapedMarkupString() {
+        var g = EntryGenerator(seed: 0xC0DE_F00D)
+        var texts: [RichText] = (0..<600).map { _ in g.rich() }
+        texts += [
+            RichText([.code("a\"b"), .link(url: "https://x", [.text("t\\")]), .raw(format: "latex", "\\x\n")]),
+            RichText(""), RichText([.math("x^2")]), RichText([.caseProtected([.math("\\alpha")])]),
+            RichText([.caseProtected([.math("\\notacommand{")])]), RichText([.math("\\frac{1}{2} \"q\"")]),
+            RichText([.smallCaps([.text("Sc")]), .italic([.bold([.superscript([.text("\u{1}")])])])]),
+        ]
+        var typesetSeen = false
+        for text in texts {
+            for form in [CSLMarkup.MathForm.tex, .typeset] {
+                var stringLosses = CSLMarkup.Losses()
+                var stringTypeset = false
+                let markup = CSLMarkup.render(text, math: form, losses: &stringLosses, typeset: &stringTypeset)
+                var expected = JSONEmitter(pretty: false)
+                expected.emitString(markup)
+                var directLosses = CSLMarkup.Losses()
+                var directTypeset = false
+                var direct = JSONEmitter(pretty: false)
+                direct.byte(UInt8(ascii: "\""))
+                CSLMarkup.render(text, math: form, losses: &directLosses, typeset: &directTypeset, into: &direct)
+                direct.byte(UInt8(ascii: "\""))
+                #expect(direct.bytes == expected.bytes, "\(text)")
+                #expect(directLosses.rawValue == stringLosses.rawValue && directTypeset == stringTypeset)
+                typesetSeen = typesetSeen || directTypeset
+            }
+        }
+        #expect(typesetSeen)
+    }
+}
+
+@Suite struct DirectNameObjectTests {
+    /// Top-level name variables are written straight from the names; names in roles CSL
+    /// has no variable for go through ``JSONOutput`` into `custom.names`. Both must write the
+    /// same array for any name (parts missing, empty or present).
+    @Test func namesWrittenDirectlyMatchTheTreePath() throws {
+        var g = EntryGenerator(seed: 0xA11_CE)
+        func part() -> String? {
+            switch g.int(4) {
+            case 0: return nil
+            case 1: return ""
+            case 2: return " "
+            default: return g.string()
+            }
+        }
+        var lists: [[PersonName]] = []
+        for _ in 0..<300 {
+            lists.append((0..<(1 + g.int(4))).map { _ in
+                PersonName(family: part(), given: part(), droppingParticle: part(), nonDroppingParticle: part(), suffix: part(), literal: part())
+            })
+        }
+        lists.append([PersonName(given: "Only"), PersonName(), PersonName(literal: "")])
+        for (i, names) in lists.enumerated() {
+            var entry = Entry(type: EntryType(.book))
+            entry.key = "k\(i)"
+            entry.contributors[.author] = NameList(names)
+            entry.contributors[ContributorRole("not-a-csl-role")] = NameList(names)
+            let (bytes, diagnostics) = Support.write(Library(entries: [entry]), pretty: false)
+            var parser = JSONParser(bytes: bytes)
+            let item = try #require(try parser.parseValue().elements?.first)
+            let tree = item["custom"]?["names"]?["not-a-csl-role"]
+            guard let direct = item["author"] else {
+                // Every name skipped: no `author`, and an empty array in `custom`.
+                #expect(tree?.elements?.isEmpty == true, "\(names)")
+                continue
+            }
+            let treeNode = try #require(tree)
+            #expect(bytes[direct.start..<direct.end] == bytes[treeNode.start..<treeNode.end], "\(names)")
+            let byField = Dictionary(grouping: diagnostics.all, by: { $0.field ?? "" })
+            func codes(_ field: String) -> [String] { (byField[field] ?? []).map { "\($0.severity) \($0.code)" } }
+            #expect(codes("author") == codes("not-a-csl-role"), "\(names)")
+        }
     }
 }

@@ -1,5 +1,13 @@
 import BibModel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON value to be written, with object members in the order they are to appear.
 indirect enum JSONOutput: Sendable, Equatable {
     case null
@@ -48,101 +56,241 @@ struct JSONOutputMember: Sendable, Equatable {
     }
 }
 
+/// The memory a ``JSONEmitter`` writes into (freed with the last emitter holding it).
+final class JSONByteStorage {
+    /// The start of the memory; nil when nothing was allocated.
+    fileprivate(set) var base: UnsafeMutablePointer<UInt8>?
+
+    fileprivate init(capacity: Int) {
+        base = capacity > 0 ? malloc(capacity)?.assumingMemoryBound(to: UInt8.self) : nil
+    }
+
+    /// Moves the bytes to a block of `capacity` bytes (`realloc`: large blocks grow in place).
+    fileprivate func resize(to capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        guard let grown = realloc(base, capacity) else { fatalError("JSONEmitter: out of memory (\(capacity) bytes)") }
+        base = grown.assumingMemoryBound(to: UInt8.self)
+        return grown.assumingMemoryBound(to: UInt8.self)
+    }
+
+    deinit { free(base) }
+}
+
 /// Serialises ``JSONOutput`` to UTF-8: compact, or pretty with two-space indentation.
 ///
 /// Strings are escaped as RFC 8259 requires (quote, backslash, control characters);
 /// everything else, non-ASCII included, is written as UTF-8 unchanged.
+///
+/// The bytes go straight into memory the emitter manages (one capacity check per write,
+/// then plain stores), not into an array. Copies of an emitter share that memory: only one
+/// copy may write (the writers move an emitter with `swap`, never copy it and go on).
 struct JSONEmitter {
-    /// The bytes written so far.
-    var bytes: [UInt8] = []
+    /// Nil until the first write when created without capacity.
+    private var storage: JSONByteStorage?
+    /// `storage.base` (kept here: reading it is one load, without the access check a class
+    /// property needs).
+    private var base: UnsafeMutablePointer<UInt8>?
+    private var capacity: Int
+    /// The number of bytes written.
+    private(set) var count = 0
     /// Pretty-print (newlines and indentation) or compact.
     let pretty: Bool
 
     /// Creates an emitter.
     init(pretty: Bool, reserving capacity: Int = 0) {
         self.pretty = pretty
-        bytes.reserveCapacity(capacity)
+        storage = capacity > 0 ? JSONByteStorage(capacity: capacity) : nil
+        base = storage?.base
+        self.capacity = base == nil ? 0 : capacity
+    }
+
+    /// The bytes written so far (a copy).
+    var bytes: [UInt8] {
+        guard let base, count > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// The bytes written so far; the emitter starts again empty (keeping its memory).
+    mutating func take() -> [UInt8] {
+        defer { count = 0 }
+        return bytes
+    }
+
+    /// Room for `n` more bytes; the pointer to write them at.
+    @inline(__always)
+    private mutating func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if let base, capacity - count >= n { return base + count }
+        return grow(n)
+    }
+
+    @inline(never)
+    private mutating func grow(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        let needed = count + n
+        var newCapacity = Swift.max(capacity, 64)
+        while newCapacity < needed { newCapacity = newCapacity &* 2 }
+        let owner = storage ?? JSONByteStorage(capacity: 0)
+        storage = owner
+        let grown = owner.resize(to: newCapacity)
+        base = grown
+        capacity = newCapacity
+        return grown + count
+    }
+
+    /// Writes one byte.
+    @inline(__always)
+    mutating func byte(_ b: UInt8) {
+        room(1).pointee = b
+        count += 1
+    }
+
+    /// Writes two bytes.
+    @inline(__always)
+    mutating func bytes(_ b0: UInt8, _ b1: UInt8) {
+        let p = room(2)
+        p[0] = b0
+        p[1] = b1
+        count += 2
+    }
+
+    /// Writes bytes as they are.
+    @inline(__always)
+    mutating func appendRaw(_ buffer: UnsafeBufferPointer<UInt8>) {
+        let n = buffer.count
+        guard n > 0, let source = buffer.baseAddress else { return }
+        room(n).update(from: source, count: n)
+        count += n
     }
 
     /// Writes a value at a nesting level.
     mutating func emit(_ value: JSONOutput, level: Int = 0) {
         switch value {
-        case .null: append("null")
-        case .bool(let b): append(b ? "true" : "false")
+        case .null: appendASCII("null")
+        case .bool(let b): appendASCII(b ? "true" : "false")
         case .integer(let i): appendInteger(i)
         case .number(let text): append(text)
         case .string(let s): emitString(s)
         case .array(let elements):
             if elements.isEmpty {
-                append("[]")
+                appendASCII("[]")
                 return
             }
-            bytes.append(UInt8(ascii: "["))
+            byte(UInt8(ascii: "["))
             let multiline = pretty && value.needsLines
             for (i, element) in elements.enumerated() {
                 if i > 0 {
-                    bytes.append(UInt8(ascii: ","))
-                    if pretty && !multiline { bytes.append(UInt8(ascii: " ")) }
+                    if pretty && !multiline { bytes(UInt8(ascii: ","), 0x20) } else { byte(UInt8(ascii: ",")) }
                 }
                 if multiline { newline(level + 1) }
                 emit(element, level: level + 1)
             }
             if multiline { newline(level) }
-            bytes.append(UInt8(ascii: "]"))
+            byte(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty {
-                append("{}")
+                appendASCII("{}")
                 return
             }
-            bytes.append(UInt8(ascii: "{"))
+            byte(UInt8(ascii: "{"))
             for (i, member) in members.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { byte(UInt8(ascii: ",")) }
                 if pretty { newline(level + 1) }
                 emitString(member.key)
-                bytes.append(UInt8(ascii: ":"))
-                if pretty { bytes.append(UInt8(ascii: " ")) }
+                if pretty { bytes(UInt8(ascii: ":"), 0x20) } else { byte(UInt8(ascii: ":")) }
                 emit(member.value, level: level + 1)
             }
             if pretty { newline(level) }
-            bytes.append(UInt8(ascii: "}"))
+            byte(UInt8(ascii: "}"))
         }
     }
 
     /// Writes a line break and indentation (pretty mode).
     mutating func newline(_ level: Int) {
-        bytes.append(0x0A)
-        for _ in 0..<level {
-            bytes.append(0x20)
-            bytes.append(0x20)
+        let n = 1 + 2 * Swift.max(level, 0)
+        let p = room(n)
+        p[0] = 0x0A
+        (p + 1).initialize(repeating: 0x20, count: n - 1)
+        count += n
+    }
+
+    /// Writes the start of an object member: a comma unless it is the first, a line break
+    /// and indentation at `level` (pretty mode), the key as it is (it must need no escaping:
+    /// see ``needsNoEscaping(_:)``), the colon and, pretty, a space.
+    mutating func memberKey(_ key: UnsafeBufferPointer<UInt8>, first: Bool, level: Int) {
+        let indent = pretty ? 1 + 2 * Swift.max(level, 0) : 0
+        let n = key.count
+        var p = room(n + indent + 5)
+        if !first {
+            p[0] = UInt8(ascii: ",")
+            p += 1
         }
+        if indent > 0 {
+            p[0] = 0x0A
+            (p + 1).initialize(repeating: 0x20, count: indent - 1)
+            p += indent
+        }
+        p[0] = UInt8(ascii: "\"")
+        if n > 0, let source = key.baseAddress { (p + 1).update(from: source, count: n) }
+        p += n + 1
+        p[0] = UInt8(ascii: "\"")
+        p[1] = UInt8(ascii: ":")
+        p += 2
+        if pretty {
+            p[0] = 0x20
+            p += 1
+        }
+        if let base { count = p - base }
+    }
+
+    /// ``memberKey(_:first:level:)`` for a key known at compile time.
+    mutating func memberKey(_ key: StaticString, first: Bool, level: Int) {
+        memberKey(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), first: first, level: level)
+    }
+
+    /// ``memberKey(_:first:level:)`` for a key from a table (no escaping needed).
+    mutating func memberKey(_ key: String, first: Bool, level: Int) {
+        if key.utf8.withContiguousStorageIfAvailable({ memberKey($0, first: first, level: level) }) == nil {
+            var key = key
+            key.withUTF8 { memberKey($0, first: first, level: level) }
+        }
+    }
+
+    /// True when `emitString` writes the text between quotes unchanged (no quote,
+    /// backslash or control character), as ``memberKey(_:first:level:)`` assumes of keys.
+    static func needsNoEscaping(_ s: String) -> Bool {
+        !s.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
 
     /// Writes raw ASCII text.
     mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        if text.utf8.withContiguousStorageIfAvailable({ appendRaw($0) }) == nil {
+            var text = text
+            text.withUTF8 { appendRaw($0) }
+        }
     }
 
     /// Writes raw ASCII text known at compile time.
     mutating func appendASCII(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        appendRaw(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Writes an integer in decimal, as `String(i)` does, without making the string.
     mutating func appendInteger(_ i: Int) {
-        if i < 0 { bytes.append(UInt8(ascii: "-")) }
         var m = i.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { buf in
-            repeat {
-                buf[19 - n] = UInt8(truncatingIfNeeded: m % 10) + 0x30
-                m /= 10
-                n += 1
-            } while m > 0
-            bytes.append(contentsOf: buf[(20 - n)...])
+        var digits = 1
+        var t = m
+        while t >= 10 {
+            t /= 10
+            digits += 1
         }
+        let sign = i < 0 ? 1 : 0
+        let p = room(digits + sign)
+        if sign == 1 { p[0] = UInt8(ascii: "-") }
+        var k = digits + sign
+        repeat {
+            k -= 1
+            p[k] = UInt8(truncatingIfNeeded: m % 10) + 0x30
+            m /= 10
+        } while m > 0
+        count += digits + sign
     }
 
     /// Writes a string literal with JSON escaping.
@@ -155,45 +303,65 @@ struct JSONEmitter {
 
     /// Writes UTF-8 bytes as a string literal with JSON escaping.
     mutating func emitEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
-        var runStart = 0
-        var i = 0
+        byte(UInt8(ascii: "\""))
+        appendEscaped(buffer)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Writes UTF-8 bytes with JSON escaping, without quotes (a part of a string literal).
+    mutating func appendEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
         let n = buffer.count
+        guard n > 0, let source = buffer.baseAddress else { return }
+        // Room for the text unescaped; an escape makes more room for itself.
+        var out = room(n)
+        var i = 0
         while i < n {
-            // Eight bytes at a time while none needs escaping (no control byte, quote or backslash).
-            if i + 8 <= n, let base = buffer.baseAddress {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            // Eight bytes at a time, copied as they are tested, while none needs escaping
+            // (no control byte, quote or backslash).
+            if i + 8 <= n {
+                let w = UnsafeRawPointer(source + i).loadUnaligned(as: UInt64.self)
                 if ByteWord.below(w, 0x20) | ByteWord.equal(w, 0x22) | ByteWord.equal(w, 0x5C) == 0 {
+                    UnsafeMutableRawPointer(out).storeBytes(of: w, as: UInt64.self)
+                    out += 8
                     i += 8
                     continue
                 }
             }
-            let b = buffer[i]
+            let b = source[i]
             i += 1
-            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-            let at = i - 1
-            if runStart < at { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<at])) }
-            runStart = i
-            switch b {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            default:
-                let digits = Array("0123456789abcdef".utf8)
-                append("\\u00")
-                bytes.append(digits[Int(b >> 4)])
-                bytes.append(digits[Int(b & 0xF)])
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else {
+                out.pointee = b
+                out += 1
+                continue
             }
+            // An escape takes up to six bytes where one was planned: make room for the rest.
+            if let base { count = out - base }
+            out = room(6 + (n - i))
+            var k = 2
+            out[0] = UInt8(ascii: "\\")
+            switch b {
+            case UInt8(ascii: "\""): out[1] = UInt8(ascii: "\"")
+            case UInt8(ascii: "\\"): out[1] = UInt8(ascii: "\\")
+            case 0x0A: out[1] = UInt8(ascii: "n")
+            case 0x0D: out[1] = UInt8(ascii: "r")
+            case 0x09: out[1] = UInt8(ascii: "t")
+            case 0x08: out[1] = UInt8(ascii: "b")
+            case 0x0C: out[1] = UInt8(ascii: "f")
+            default:
+                out[1] = UInt8(ascii: "u")
+                out[2] = UInt8(ascii: "0")
+                out[3] = UInt8(ascii: "0")
+                out[4] = Self.hexDigit(b >> 4)
+                out[5] = Self.hexDigit(b & 0xF)
+                k = 6
+            }
+            out += k
         }
-        if runStart < buffer.count {
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<buffer.count]))
-        }
-        bytes.append(UInt8(ascii: "\""))
+        if let base { count = out - base }
     }
+
+    @inline(__always)
+    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 
     /// The compact JSON text of a value.
     static func compactText(_ value: JSONOutput) -> String {
