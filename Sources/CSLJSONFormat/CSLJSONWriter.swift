@@ -79,12 +79,10 @@ public struct CSLJSONWriter: BibliographyWriter {
             emitter.byte(0x0A)
         }
 
-        /// The bytes written since the last ``take()``, leaving no buffer behind (`take()`
-        /// allocates a new one of the same capacity for the next piece).
+        /// The bytes written since the last ``take()``, leaving no buffer behind (the
+        /// emitter's memory is freed once they are copied out).
         mutating func takeLast() -> [UInt8] {
-            var out: [UInt8] = []
-            swap(&out, &emitter.bytes)
-            return out
+            emitter.takeAll()
         }
 
         /// The bytes written since the last call.

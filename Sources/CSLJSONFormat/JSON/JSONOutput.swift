@@ -115,6 +115,17 @@ struct JSONEmitter {
         return bytes
     }
 
+    /// The bytes written so far; the emitter starts again empty, its memory freed (the
+    /// last take: no buffer is left behind as big as the output).
+    mutating func takeAll() -> [UInt8] {
+        let out = bytes
+        storage = nil
+        base = nil
+        capacity = 0
+        count = 0
+        return out
+    }
+
     /// Room for `n` more bytes; the pointer to write them at.
     @inline(__always)
     private mutating func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
