@@ -64,13 +64,15 @@ public struct Sort: LibraryTransform {
         self.criteria = criteria
     }
 
-    private enum Value: Comparable {
+    enum Value: Comparable {
         case number(Int)
         case text(String)
         case parts(Int, Int, Int)
     }
 
-    private static func value(_ key: Key, of entry: Entry) -> Value? {
+    /// The value an entry is sorted by for one key, as the reference for ``SortColumn``
+    /// (which holds the same values in a form that compares without `String`s).
+    static func value(_ key: Key, of entry: Entry) -> Value? {
         switch key {
         case .key: return entry.key.map { .text($0.lowercased()) }
         case .year: return entry.year.map { .number($0) }
@@ -78,40 +80,254 @@ public struct Sort: LibraryTransform {
             guard let d = entry.issued?.typed?.start ?? entry.issued?.typed?.end else { return nil }
             return .parts(d.year, d.month ?? 0, d.day ?? 0)
         case .author:
-            let names = entry.authors.names.isEmpty ? (entry.contributors[.editor]?.names ?? []) : entry.authors.names
-            guard let first = names.first else { return nil }
-            let family = first.literal ?? first.family ?? ""
-            return .text(MatchText.words(family).joined(separator: " ") + "\u{1}" + MatchText.words(first.given ?? "").joined(separator: " "))
+            guard let (family, given) = authorParts(of: entry) else { return nil }
+            return .text(MatchText.words(family).joined(separator: " ") + "\u{1}" + MatchText.words(given).joined(separator: " "))
         case .title:
-            guard let t = entry.title?.plainText, !t.isEmpty else { return nil }
+            guard let t = titleText(of: entry) else { return nil }
             return .text(MatchText.words(t).joined(separator: " "))
         case .type: return .text(entry.type.kind.rawValue)
         case .journal:
-            guard let t = entry.container?.title?.plainText ?? entry.container?.shortTitle else { return nil }
+            guard let t = journalText(of: entry) else { return nil }
             return .text(MatchText.words(t).joined(separator: " "))
         }
     }
 
+    /// The first author's (else editor's) family name (or literal) and given names.
+    static func authorParts(of entry: Entry) -> (String, String)? {
+        let names = entry.authors.names.isEmpty ? (entry.contributors[.editor]?.names ?? []) : entry.authors.names
+        guard let first = names.first else { return nil }
+        return (first.literal ?? first.family ?? "", first.given ?? "")
+    }
+
+    static func titleText(of entry: Entry) -> String? {
+        guard let t = entry.title?.plainText, !t.isEmpty else { return nil }
+        return t
+    }
+
+    static func journalText(of entry: Entry) -> String? {
+        entry.container?.title?.plainText ?? entry.container?.shortTitle
+    }
+
+    /// The entry order the criteria give: indices into `entries`, ties in library order.
+    func order(of entries: [Entry]) -> [Int] {
+        let columns = criteria.map { SortColumn($0, entries: entries) }
+        var order = Array(entries.indices)
+        order.sort { a, b in
+            for column in columns {
+                let c = column.compare(a, b)
+                if c != 0 { return c < 0 }
+            }
+            return a < b
+        }
+        return order
+    }
+
     /// Sorts the entries.
     public func apply(to library: inout Library, diagnostics: inout Diagnostics) -> TransformReport {
-        let decorated = library.entries.enumerated().map { i, e in (i, criteria.map { Self.value($0.key, of: e) }) }
-        let order = decorated.sorted { a, b in
-            for (n, c) in criteria.enumerated() {
-                switch (a.1[n], b.1[n]) {
-                case (nil, nil): continue
-                case (nil, _): return false
-                case (_, nil): return true
-                case (let x?, let y?):
-                    if x == y { continue }
-                    return c.descending ? x > y : x < y
+        let order = order(of: library.entries)
+        var moved = 0
+        for (position, index) in order.enumerated() where position != index { moved += 1 }
+        // The permutation is applied in place, cycle by cycle, by swapping: entries move
+        // without being copied (no second array, no retain and release of every value).
+        var done = [Bool](repeating: false, count: order.count)
+        library.entries.withUnsafeMutableBufferPointer { entries in
+            for start in order.indices where !done[start] {
+                done[start] = true
+                var position = start
+                var source = order[position]
+                while source != start {
+                    entries.swapAt(position, source)
+                    done[source] = true
+                    position = source
+                    source = order[position]
                 }
             }
-            return a.0 < b.0
         }
-        let moved = order.enumerated().filter { $0.offset != $0.element.0 }.count
-        library.entries = order.map { library.entries[$0.0] }
         return TransformReport(notes: ["sorted by \(criteria.map(\.description).joined(separator: ", ")): \(moved) entr\(moved == 1 ? "y" : "ies") moved"])
     }
+}
+
+/// One sort criterion's values for all entries, computed once, in a form that compares
+/// cheaply: integers, and text as the bytes of ASCII values in one buffer (byte order is
+/// `String` order for ASCII); a value that is not ASCII keeps its `String` and is compared
+/// as a `String`. Missing values go last whatever the direction.
+struct SortColumn {
+    private enum Kind { case number, parts, text }
+    private let kind: Kind
+    private let descending: Bool
+    private var present: [Bool] = []
+    /// Numbers: one per entry; parts: three per entry.
+    private var ints: [Int] = []
+    /// Text: the ASCII values' bytes, entry `i` at `bounds[i]..<bounds[i + 1]`.
+    private var bytes: [UInt8] = []
+    private var bounds: [Int] = [0]
+    /// Text: the values that are not ASCII, by entry.
+    private var other: [Int: String] = [:]
+
+    init(_ criterion: Sort.Criterion, entries: [Entry]) {
+        descending = criterion.descending
+        switch criterion.key {
+        case .year: kind = .number
+        case .date: kind = .parts
+        default: kind = .text
+        }
+        present.reserveCapacity(entries.count)
+        switch kind {
+        case .number:
+            ints.reserveCapacity(entries.count)
+            for entry in entries {
+                let year = entry.year
+                present.append(year != nil)
+                ints.append(year ?? 0)
+            }
+        case .parts:
+            ints.reserveCapacity(entries.count * 3)
+            for entry in entries {
+                if let d = entry.issued?.typed?.start ?? entry.issued?.typed?.end {
+                    present.append(true)
+                    ints += [d.year, d.month ?? 0, d.day ?? 0]
+                } else {
+                    present.append(false)
+                    ints += [0, 0, 0]
+                }
+            }
+        case .text:
+            bounds.reserveCapacity(entries.count + 1)
+            for (i, entry) in entries.enumerated() {
+                let mark = bytes.count
+                let ok = Self.appendText(criterion.key, of: entry, to: &bytes)
+                present.append(ok != nil)
+                if ok == false {
+                    bytes.removeSubrange(mark...)
+                    if case .text(let t)? = Sort.value(criterion.key, of: entry) { other[i] = t }
+                }
+                bounds.append(bytes.count)
+            }
+        }
+    }
+
+    /// Appends the value's bytes when it is ASCII (true); false when it is not (nothing
+    /// usable appended), nil when the entry has no value.
+    private static func appendText(_ key: Sort.Key, of entry: Entry, to out: inout [UInt8]) -> Bool? {
+        switch key {
+        case .key:
+            guard let key = entry.key else { return nil }
+            for b in key.utf8 {
+                guard b < 0x80 else { return false }
+                out.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            }
+            return true
+        case .author:
+            guard let (family, given) = Sort.authorParts(of: entry) else { return nil }
+            guard appendWords(family, to: &out) else { return false }
+            out.append(0x01)
+            return appendWords(given, to: &out)
+        case .title:
+            guard let t = Sort.titleText(of: entry) else { return nil }
+            return appendWords(t, to: &out)
+        case .journal:
+            guard let t = Sort.journalText(of: entry) else { return nil }
+            return appendWords(t, to: &out)
+        case .type:
+            for b in entry.type.kind.rawValue.utf8 {
+                guard b < 0x80 else { return false }
+                out.append(b)
+            }
+            return true
+        case .year, .date:
+            return nil
+        }
+    }
+
+    /// Appends `MatchText.words(text).joined(separator: " ")` when it is ASCII (true), else
+    /// false. ASCII text without a backslash is read byte by byte as `MatchText` reads it.
+    static func appendWords(_ text: String, to out: inout [UInt8]) -> Bool {
+        let mark = out.count
+        var words = 0
+        var inWord = false
+        for v in text.utf8 {
+            if v >= 0x80 || v == UInt8(ascii: "\\") {
+                out.removeSubrange(mark...)
+                return appendSlow(text, to: &out)
+            }
+            if isDigit(v) || isLetter(v) {
+                if !inWord {
+                    if words > 0 { out.append(0x20) }
+                    words += 1
+                    inWord = true
+                }
+                out.append(isLetter(v) ? v | 0x20 : v)
+            } else if v == UInt8(ascii: "'") {
+                continue
+            } else {
+                inWord = false
+                if v == UInt8(ascii: "&") {
+                    if words > 0 { out.append(0x20) }
+                    words += 1
+                    out.append(contentsOf: [0x61, 0x6E, 0x64])
+                }
+            }
+        }
+        return true
+    }
+
+    private static func appendSlow(_ text: String, to out: inout [UInt8]) -> Bool {
+        let joined = MatchText.words(text).joined(separator: " ")
+        for b in joined.utf8 where b >= 0x80 { return false }
+        out.append(contentsOf: joined.utf8)
+        return true
+    }
+
+    /// -1, 0 or 1: entry `a` before, level with, or after entry `b` for this criterion.
+    @inline(__always)
+    func compare(_ a: Int, _ b: Int) -> Int {
+        switch (present[a], present[b]) {
+        case (false, false): return 0
+        case (false, true): return 1
+        case (true, false): return -1
+        case (true, true): break
+        }
+        let c: Int
+        switch kind {
+        case .number:
+            c = ints[a] < ints[b] ? -1 : ints[a] == ints[b] ? 0 : 1
+        case .parts:
+            var r = 0
+            for k in 0..<3 where r == 0 {
+                let x = ints[3 * a + k]
+                let y = ints[3 * b + k]
+                r = x < y ? -1 : x == y ? 0 : 1
+            }
+            c = r
+        case .text:
+            c = compareText(a, b)
+        }
+        return descending ? -c : c
+    }
+
+    private func compareText(_ a: Int, _ b: Int) -> Int {
+        if !other.isEmpty, other[a] != nil || other[b] != nil {
+            let x = other[a] ?? text(a)
+            let y = other[b] ?? text(b)
+            return x < y ? -1 : x == y ? 0 : 1
+        }
+        let (a0, a1, b0, b1) = (bounds[a], bounds[a + 1], bounds[b], bounds[b + 1])
+        return bytes.withUnsafeBufferPointer { buf -> Int in
+            let n = min(a1 - a0, b1 - b0)
+            var i = 0
+            while i < n {
+                let x = buf[a0 + i]
+                let y = buf[b0 + i]
+                if x != y { return x < y ? -1 : 1 }
+                i += 1
+            }
+            let la = a1 - a0
+            let lb = b1 - b0
+            return la < lb ? -1 : la == lb ? 0 : 1
+        }
+    }
+
+    private func text(_ i: Int) -> String { String(decoding: bytes[bounds[i]..<bounds[i + 1]], as: UTF8.self) }
 }
 
 /// A bad value for a transform option, with a message naming what is valid.

@@ -12,6 +12,14 @@ public enum MatchText {
 
     /// The words of ``key(_:)`` (split where the text had spaces or punctuation).
     public static func words(_ text: String) -> [String] {
+        let source = text.utf8.contains(UInt8(ascii: "\\")) ? latexStripped(text) : text
+        if source.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(source) }
+        if let words = latinWords(source) { return words }
+        return decomposedWords(source)
+    }
+
+    /// ``words(_:)`` the general way: compatibility decomposition, then scalar by scalar.
+    static func decomposedWords(_ source: String) -> [String] {
         var words: [String] = []
         var current = ""
         func flush() {
@@ -20,8 +28,6 @@ public enum MatchText {
                 current = ""
             }
         }
-        let source = text.utf8.contains(UInt8(ascii: "\\")) ? latexStripped(text) : text
-        if source.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(source) }
         // After compatibility decomposition accented Latin letters are an ASCII base and a
         // mark, and look-alike forms are one letter (micro sign `µ` and Greek `μ`, which is what
         // upper-casing `µ` gives back; `ﬁ` and `fi`; `²` and `2`); what is left are special
@@ -64,6 +70,75 @@ public enum MatchText {
         "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i", "ȷ": "j", "ŋ": "ng", "Ŋ": "ng",
         "ħ": "h", "Ħ": "h", "ŀ": "l", "Ŀ": "l",
     ]
+
+    /// What a Latin letter of U+00C0–U+024F (Latin-1 Supplement, Latin Extended-A and -B)
+    /// does in ``decomposedWords(_:)``: its ASCII letters join the current word (none for a
+    /// letter that is skipped), or it ends the word; nil for one whose result is not ASCII
+    /// letters (then the text goes the general way).
+    private enum LatinFold {
+        case letters([UInt8])
+        case separator
+    }
+
+    private static let latinFirst: UInt32 = 0xC0
+    private static let latinEnd: UInt32 = 0x250
+
+    /// The table, made by asking ``decomposedWords(_:)`` itself what each letter does
+    /// between two ASCII letters, so the fast path cannot disagree with it. (Decomposing
+    /// such text letter by letter is what decomposing it whole does: every one of these
+    /// letters decomposes to a base first, and the marks that follow are dropped.)
+    private static let latinFolds: [LatinFold?] = (latinFirst..<latinEnd).map { value -> LatinFold? in
+        guard let scalar = Unicode.Scalar(value) else { return nil }
+        var probe = "a"
+        probe.unicodeScalars.append(scalar)
+        probe += "b"
+        let result = decomposedWords(probe)
+        if result == ["a", "b"] { return .separator }
+        guard result.count == 1, let word = result.first else { return nil }
+        let bytes = Array(word.utf8)
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "a"), bytes.last == UInt8(ascii: "b") else { return nil }
+        let middle = Array(bytes[1..<(bytes.count - 1)])
+        guard middle.allSatisfy({ isDigit($0) || (isLetter($0) && $0 >= 0x61) }) else { return nil }
+        return .letters(middle)
+    }
+
+    /// ``words(_:)`` for text of ASCII and the Latin letters of ``latinFolds`` (accented names
+    /// and titles), without decomposing; nil when another character is present.
+    static func latinWords(_ text: String) -> [String]? {
+        var words: [String] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(16)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                let v = UInt8(value)
+                if isDigit(v) || isLetter(v) {
+                    current.append(isLetter(v) ? v | 0x20 : v)
+                } else if v == UInt8(ascii: "'") {
+                    continue
+                } else {
+                    if !current.isEmpty {
+                        words.append(String(decoding: current, as: UTF8.self))
+                        current.removeAll(keepingCapacity: true)
+                    }
+                    if v == UInt8(ascii: "&") { words.append("and") }
+                }
+                continue
+            }
+            guard value >= latinFirst, value < latinEnd, let fold = latinFolds[Int(value - latinFirst)] else { return nil }
+            switch fold {
+            case .letters(let letters):
+                current.append(contentsOf: letters)
+            case .separator:
+                if !current.isEmpty {
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        return words
+    }
 
     /// ``words(_:)`` for ASCII text, byte by byte.
     private static func asciiWords(_ text: String) -> [String] {

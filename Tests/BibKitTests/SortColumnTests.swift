@@ -1,0 +1,92 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import BibKit
+@testable import BibModel
+
+/// The sort step compares precomputed columns (integers, ASCII bytes); it must give the
+/// order the plain definition gives: `Sort.value` per entry compared as values, missing
+/// values last whatever the direction, ties in library order.
+@Suite struct SortColumnTests {
+    /// The definition: values compared as `Sort.Value`s.
+    static func referenceOrder(_ sort: Sort, _ entries: [Entry]) -> [Int] {
+        let decorated = entries.enumerated().map { i, e in (i, sort.criteria.map { Sort.value($0.key, of: e) }) }
+        return decorated.sorted { a, b in
+            for (n, c) in sort.criteria.enumerated() {
+                switch (a.1[n], b.1[n]) {
+                case (nil, nil): continue
+                case (nil, _): return false
+                case (_, nil): return true
+                case (let x?, let y?):
+                    if x == y { continue }
+                    return c.descending ? x > y : x < y
+                }
+            }
+            return a.0 < b.0
+        }.map(\.0)
+    }
+
+    static let families = [
+        "Smith", "smith", "de la Cruz", "O'Brien", "Müller", "Muller", "Schr{\\\"o}dinger", "Schrödinger", "Ngô",
+        "김", "Zhang", "van der Berg", "Smith-Jones", "AT&T", "", "Ωmega", "Ærø", "Straße", "strasse", "Lee",
+    ]
+    static let givens: [String?] = [nil, "A.", "Ann", "ann", "José", "J.-P.", "", "Zoë", "Ø."]
+    static let titles: [String?] = [
+        nil, "", "Attention Is All You Need", "attention is all you need!", "Über Graphen", "Uber graphen",
+        "The $\\alpha$-helix", "α-helix", "Q&A: a study", "Q and A a study", "2001", "200 1",
+    ]
+
+    static func entries(count: Int, seed: UInt64) -> [Entry] {
+        var rng = SplitMix64(seed: seed)
+        func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+        var out: [Entry] = []
+        for i in 0..<count {
+            let kind = pick([WorkType.articleJournal, .book, .chapter, .thesis])
+            let key: String? = pick([nil, "k\(i % 7)", "K\(i % 5)", "é\(i % 3)", "Zed", ""])
+            let hasAuthor = rng.next() % 5 != 0
+            let authors: [(String, String?)] = hasAuthor ? [(pick(families), pick(givens))] : []
+            let editors: [(String, String?)] = !hasAuthor && rng.next() % 2 == 0 ? [(pick(families), pick(givens))] : []
+            let year: Int? = rng.next() % 6 == 0 ? nil : 1995 + Int(rng.next() % 6)
+            let journal: String? = pick([nil, "J. Mach. Learn. Res.", "Zeitschrift für Physik", "zeitschrift fur physik"])
+            var e = Make.entry(key, kind, title: pick(titles), authors: authors, year: year, journal: journal, editors: editors)
+            if let year, rng.next() % 3 == 0 {
+                e.issued = .typed(BibDate(year: year, month: pick([nil, 1, 6, 12]), day: pick([nil, 1, 15])))
+            }
+            out.append(e)
+        }
+        return out
+    }
+
+    @Test(arguments: ["year,author", "-year,author", "author", "-author,-title", "title", "key", "-key", "type,journal",
+        "date", "-date,key", "journal,-year,title"])
+    func columnsGiveTheDefinedOrder(spec: String) throws {
+        let sort = try Sort(parsing: spec)
+        for seed in 1...6 {
+            let entries = Self.entries(count: 150, seed: UInt64(seed))
+            let expected = Self.referenceOrder(sort, entries)
+            #expect(sort.order(of: entries) == expected, "\(spec), seed \(seed)")
+            var library = Library(entries: entries)
+            var diagnostics = Diagnostics()
+            _ = sort.apply(to: &library, diagnostics: &diagnostics)
+            #expect(library.entries == expected.map { entries[$0] }, "\(spec), seed \(seed)")
+        }
+    }
+
+    @Test func asciiWordsMatchMatchText() {
+        let texts = Self.families + Self.titles.compactMap { $0 } + [
+            "  lead and trail  ", "a&b", "&&", "x'y", "'", "Mc'Donald & Sons, Ltd.", "ÀB", "tab\there", "\\emph{x}",
+        ]
+        for t in texts {
+            var out: [UInt8] = []
+            let ascii = SortColumn.appendWords(t, to: &out)
+            let joined = MatchText.words(t).joined(separator: " ")
+            if ascii {
+                #expect(String(decoding: out, as: UTF8.self) == joined, "\(t)")
+            } else {
+                #expect(joined.utf8.contains { $0 >= 0x80 }, "\(t)")
+                #expect(out.isEmpty)
+            }
+        }
+    }
+}
