@@ -46,10 +46,30 @@ public struct Dedupe: LibraryTransform {
 
     /// Finds clusters; reports or merges them.
     public func apply(to library: inout Library, diagnostics: inout Diagnostics) -> TransformReport {
-        let entries = library.entries
-        let found = DuplicateFinder(maxComparisons: options.maxComparisons).clusters(in: entries)
         var report = TransformReport()
-        guard !found.isEmpty else { return report }
+        // What goes and what replaces the survivors is worked out first; the array is then
+        // changed in place (survivors moved down by swapping, no copy of the entries).
+        guard let plan = mergePlan(library.entries, report: &report, diagnostics: &diagnostics) else { return report }
+        let kept = library.entries.count - plan.removed.count
+        library.entries.withUnsafeMutableBufferPointer { entries in
+            var w = 0
+            for i in entries.indices where !plan.removed.contains(i) {
+                if let merged = plan.replacement[i] { entries[i] = merged }
+                if w != i { entries.swapAt(w, i) }
+                w += 1
+            }
+        }
+        library.entries.removeLast(library.entries.count - kept)
+        return report
+    }
+
+    /// The entries to remove and the merged survivors (nil when nothing is merged: no
+    /// clusters, or clusters only reported).
+    private func mergePlan(
+        _ entries: [Entry], report: inout TransformReport, diagnostics: inout Diagnostics
+    ) -> (removed: Set<Int>, replacement: [Int: Entry])? {
+        let found = DuplicateFinder(maxComparisons: options.maxComparisons).clusters(in: entries)
+        guard !found.isEmpty else { return nil }
         let labels = entries.indices.map { entries[$0].reportLabel(index: $0) }
         guard let policy = options.merge else {
             for cluster in found {
@@ -63,7 +83,7 @@ public struct Dedupe: LibraryTransform {
                         at: entries[i].origin?.start, entryKey: entries[i].key)
                 }
             }
-            return report
+            return nil
         }
 
         var removed = Set<Int>()
@@ -100,14 +120,10 @@ public struct Dedupe: LibraryTransform {
                 }
             }
         }
-        var out: [Entry] = []
-        out.reserveCapacity(entries.count - removed.count)
-        for i in entries.indices where !removed.contains(i) { out.append(replacement[i] ?? entries[i]) }
-        library.entries = out
         let merged = removed.count
         report.notes.append(
             "merged \(found.count) cluster\(found.count == 1 ? "" : "s") (\(policy.rawValue)): \(merged) entr\(merged == 1 ? "y" : "ies") removed")
-        return report
+        return (removed, replacement)
     }
 
     static func describe(_ cluster: DuplicateFinder.Cluster, entries: [Entry], labels: [String], survivor: String?) -> DuplicateCluster {

@@ -297,11 +297,19 @@ struct ClusterState {
     /// Why each entry joined its cluster.
     var reason: [String?]
 
+    /// The earliest and latest year of each cluster (by root), as its profile has them: the
+    /// year veto of ``Profile/compatible(with:requireSharedSurname:)`` checked before any
+    /// profile is made (most entries that share a title are other works of other years).
+    private var minYear: [Int?]
+    private var maxYear: [Int?]
+
     init(prints: [Fingerprint]) {
         self.prints = prints
         parent = Array(prints.indices)
         size = Array(repeating: 1, count: prints.count)
         reason = Array(repeating: nil, count: prints.count)
+        minYear = prints.map(\.year)
+        maxYear = minYear
     }
 
     mutating func find(_ i: Int) -> Int {
@@ -323,17 +331,22 @@ struct ClusterState {
         let ra = find(a)
         let rb = find(b)
         if ra == rb { return true }
-        let pa = prints[a]
-        let pb = prints[b]
-        guard pairAllows(pa, pb, mode: mode) else { return false }
+        // (The fingerprints are read in place: a copy would retain every value of both.)
+        guard pairAllows(prints[a], prints[b], mode: mode) else { return false }
+        let lo = [minYear[ra], minYear[rb]].compactMap { $0 }.min()
+        let hi = [maxYear[ra], maxYear[rb]].compactMap { $0 }.max()
+        if let lo, let hi, hi - lo > 1 { return false }
         let qa = profile(ra)
         let qb = profile(rb)
-        guard qa.compatible(with: qb, requireSharedSurname: mode != .identifier && (mode == .mainTitle || pa.genericTitle || pb.genericTitle)) else {
+        let requireSharedSurname = mode != .identifier && (mode == .mainTitle || prints[a].genericTitle || prints[b].genericTitle)
+        guard qa.compatible(with: qb, requireSharedSurname: requireSharedSurname) else {
             return false
         }
         let (big, small) = size[ra] >= size[rb] ? (ra, rb) : (rb, ra)
         parent[small] = big
         size[big] += size[small]
+        minYear[big] = lo
+        maxYear[big] = hi
         var merged = qa
         merged.absorb(qb)
         profiles[big] = merged
