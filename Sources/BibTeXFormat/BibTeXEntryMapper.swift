@@ -31,16 +31,17 @@ struct BibTeXEntryMapper {
         self.source = source
         self.dialect = dialect
         self.lines = lines
-        self.type = source.type.lowercased()
-        self.typeClass = TypeClass(type)
+        self.type = BibTeXText.lowercased(source.type)
     }
 
     /// The entry type's memberships in the type sets the mapping asks about, looked up once.
-    private struct TypeClass {
-        let issueInNumber: Bool
-        let seriesNumber: Bool
-        let book: Bool
-        let chapter: Bool
+    struct TypeClass: Equatable {
+        var issueInNumber = false
+        var seriesNumber = false
+        var book = false
+        var chapter = false
+
+        init() {}
 
         init(_ type: String) {
             issueInNumber = BibTeXFieldTable.issueInNumberTypes.contains(type)
@@ -50,7 +51,8 @@ struct BibTeXEntryMapper {
         }
     }
 
-    private let typeClass: TypeClass
+    /// Set by ``map()`` (through the cache's ``LaTeXPlainCache/typeClass(_:)``).
+    private var typeClass = TypeClass()
 
     private var key: String? { source.key }
     private var namespace: String { dialect.namespace }
@@ -58,14 +60,28 @@ struct BibTeXEntryMapper {
     // MARK: Map
 
     mutating func map() -> Entry {
+        typeClass = plainCache.typeClass(type)
         entry.key = source.key
         entry.origin = SourceRange(
             start: lines.location(ofOffset: source.range.lowerBound), endOffset: source.range.upperBound + lines.baseOffset)
         fields = source.fields
-        consumed = FieldFlags(count: fields.count)
-        isFirst = FieldFlags(count: fields.count)
-        first = filledArray(Known.allCases.count, -1)
-        known = filledArray(fields.count, -1)
+        // The per-field tables live in the cache between entries: no allocation per entry.
+        swap(&consumed, &plainCache.mapperScratch.consumed)
+        swap(&isFirst, &plainCache.mapperScratch.isFirst)
+        swap(&first, &plainCache.mapperScratch.first)
+        swap(&known, &plainCache.mapperScratch.known)
+        defer {
+            swap(&consumed, &plainCache.mapperScratch.consumed)
+            swap(&isFirst, &plainCache.mapperScratch.isFirst)
+            swap(&first, &plainCache.mapperScratch.first)
+            swap(&known, &plainCache.mapperScratch.known)
+        }
+        consumed.reset(count: fields.count)
+        isFirst.reset(count: fields.count)
+        first.removeAll(keepingCapacity: true)
+        first.append(contentsOf: repeatElement(-1, count: Known.allCases.count))
+        known.removeAll(keepingCapacity: true)
+        known.append(contentsOf: repeatElement(-1, count: fields.count))
         // Names the mapper never asks for: a few are scanned, many go into a set.
         var otherNames: [String] = []
         var otherSet: Set<String> = []
@@ -236,8 +252,20 @@ struct BibTeXEntryMapper {
         String(decoding: collapsedWhitespaceBytes(bytes), as: UTF8.self)
     }
 
+    static func collapsedWhitespace(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: collapsedWhitespaceBytes(bytes), as: UTF8.self)
+    }
+
     /// ``collapsedWhitespace(_:)`` as bytes.
     static func collapsedWhitespaceBytes(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { collapsedWhitespaceBytes($0) }
+    }
+
+    static func collapsedWhitespaceBytes(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { collapsedWhitespaceBytes($0) }
+    }
+
+    static func collapsedWhitespaceBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var pending = false
@@ -537,13 +565,17 @@ struct BibTeXEntryMapper {
             if entry.fields[.number] == nil, let f = take(.eid) { entry.fields[.number] = plain(f) }
         }
         if series.number == nil, let f = take(.seriesnumber) { series.number = plain(f) }
-        if let f = take(.pages) { entry.fields[.page] = Self.simplePages(f.value) ?? Self.pages(plain(f)) }
+        if let f = take(.pages) { entry.fields[.page] = f.value.withUnsafeBufferPointer({ Self.simplePages($0) }) ?? Self.pages(plain(f)) }
     }
 
     /// The common page values read without decoding: `123` and `e12` as they are, `12-15`
     /// and `12--15` as `12-15` (what ``pages(_:)`` makes of their decoded text); nil for
     /// anything else. A single hyphen is a range only between digits (`S-12` stays).
     static func simplePages(_ value: [UInt8]) -> String? {
+        value.withUnsafeBufferPointer { simplePages($0) }
+    }
+
+    static func simplePages(_ value: UnsafeBufferPointer<UInt8>) -> String? {
         func isAlnum(_ b: UInt8) -> Bool { isASCIIDigit(b) || isASCIILetter(b) }
         var i = 0
         let n = value.count
@@ -559,9 +591,11 @@ struct BibTeXEntryMapper {
         if hyphens == 1 {
             guard value[..<leftEnd].allSatisfy(isASCIIDigit), value[rightStart...].allSatisfy(isASCIIDigit) else { return nil }
         }
-        var out = value[..<leftEnd]
+        var out: [UInt8] = []
+        out.reserveCapacity(leftEnd + 1 + n - rightStart)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[..<leftEnd]))
         out.append(UInt8(ascii: "-"))
-        out.append(contentsOf: value[rightStart...])
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[rightStart...]))
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -886,7 +920,7 @@ struct BibTeXEntryMapper {
             links.append(contentsOf: noteLinks)
             if !rest.isEmpty {
                 var g = f
-                g.value = Array(rest.utf8)
+                g.value = ArraySlice(rest.utf8)
                 let text = rich(g)
                 if !text.isEmpty { entry.notes.append(text) }
             }
@@ -1171,6 +1205,12 @@ struct FieldFlags {
     private var flags: [Bool]
 
     init(count: Int = 0) { flags = filledArray(count, false) }
+
+    /// `count` flags, none set, in the storage there is (no allocation when it is large enough).
+    mutating func reset(count: Int) {
+        flags.removeAll(keepingCapacity: true)
+        flags.append(contentsOf: repeatElement(false, count: count))
+    }
 
     mutating func insert(_ i: Int) {
         guard i >= 0 else { return }

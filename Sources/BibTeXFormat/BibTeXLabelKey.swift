@@ -64,7 +64,7 @@ enum BibTeXLabelKey {
         let own = entry.fields.filter { !$0.inherited }
         func field(_ name: String) -> [UInt8]? {
             guard let f = own.first(where: { $0.lower == name }), f.expression == nil else { return nil }
-            return f.value
+            return Array(f.value)
         }
         guard isWanted(type: entry.type.lowercased(), hasField: { name in name != "key" && own.contains { $0.lower == name } }),
             let base = base(field: field, citationKey: citationKey)

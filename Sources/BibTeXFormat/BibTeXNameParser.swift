@@ -46,7 +46,10 @@ public enum BibTeXNameParser {
     static func parse(_ buf: UnsafeBufferPointer<UInt8>, useprefix: Bool, cache: inout LaTeXPlainCache) -> Result {
         var result = Result(names: NameList(), problems: [], unknownCommands: [])
         result.names.names.reserveCapacity(4)
+        // The cache's buffers, moved out and back (not copied, so they stay unshared).
         var scratch = Scratch()
+        swap(&scratch, &cache.nameScratch)
+        defer { swap(&scratch, &cache.nameScratch) }
         var j = 0
         let end = buf.count
         var index = 0

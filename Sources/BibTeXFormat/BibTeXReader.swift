@@ -158,8 +158,9 @@ struct ResolvedField {
     var name: String
     /// The name in lower case.
     var lower: String
-    /// The value's LaTeX after macro expansion.
-    var value: [UInt8]
+    /// The value's LaTeX after macro expansion: for a value of one piece, a slice of the
+    /// bytes read (no copy); indices are those of the bytes, not from zero.
+    var value: ArraySlice<UInt8>
     /// The value expression when it used a macro (`jmlr`, `jan # "~1"`), for the round trip.
     var expression: String?
     /// Where the field's name starts.
@@ -224,7 +225,7 @@ struct BibTeXResolver {
                 for field in raw.fields {
                     var (value, expression) = expand(field.value, key: raw.key, field: field.name)
                     if !validUTF8 && !value.withUnsafeBufferPointer({ TextDecoding.isValidUTF8($0) }) {
-                        value = Array(value.withUnsafeBufferPointer { BibTeXText.windows1252($0) }.utf8)
+                        value = ArraySlice(value.withUnsafeBufferPointer { BibTeXText.windows1252($0) }.utf8)
                     }
                     fields.append(
                         ResolvedField(
@@ -236,7 +237,7 @@ struct BibTeXResolver {
             case .string(let field, _):
                 var (value, _) = expand(field.value, key: nil, field: field.name)
                 if !validUTF8 && !value.withUnsafeBufferPointer({ TextDecoding.isValidUTF8($0) }) {
-                    value = Array(value.withUnsafeBufferPointer { BibTeXText.windows1252($0) }.utf8)
+                    value = ArraySlice(value.withUnsafeBufferPointer { BibTeXText.windows1252($0) }.utf8)
                 }
                 let lower = field.name.lowercased()
                 if let existing = metadata.macros.keys.first(where: { $0.lowercased() == lower }) {
@@ -245,7 +246,7 @@ struct BibTeXResolver {
                         at: lines.location(ofOffset: field.nameRange.lowerBound))
                     metadata.macros[existing] = nil
                 }
-                macros[lower] = value
+                macros[lower] = Array(value)
                 metadata.macros[field.name] = expressionText(field.value)
             case .preamble(let value, _):
                 metadata.preambles.append(expressionText(value))
@@ -339,9 +340,9 @@ struct BibTeXResolver {
     }
 
     /// The expanded value and, when a macro was used, the expression as written.
-    private mutating func expand(_ value: BibTeXRawValue, key: String?, field: String) -> ([UInt8], String?) {
+    private mutating func expand(_ value: BibTeXRawValue, key: String?, field: String) -> (ArraySlice<UInt8>, String?) {
         if value.pieces.count == 1, let piece = value.pieces.first, piece.kind != .macro {
-            return (Array(bytes[piece.content]), nil)
+            return (bytes[piece.content], nil)
         }
         var out: [UInt8] = []
         var usedMacro = false
@@ -363,7 +364,7 @@ struct BibTeXResolver {
                 }
             }
         }
-        return (out, usedMacro ? expressionText(value) : nil)
+        return (ArraySlice(out), usedMacro ? expressionText(value) : nil)
     }
 
     /// The value as a BibTeX expression: pieces as written, joined with ` # `.

@@ -144,7 +144,11 @@ public struct BibTeXStreamReader {
         func location(_ offset: Int) -> SourceLocation { full ? lines.location(ofOffset: offset) : cursor.location(ofOffset: offset) }
         for entry in resolved {
             var parent = entry
-            for k in parent.fields.indices { parent.fields[k].location = location(parent.fields[k].offset) }
+            for k in parent.fields.indices {
+                parent.fields[k].location = location(parent.fields[k].offset)
+                // Its own copy of the value: a slice would keep the whole piece alive.
+                parent.fields[k].value = ArraySlice(Array(parent.fields[k].value))
+            }
             parents.append(Self.shifted(parent, by: base.offset))
         }
         if !atEnd { base = location(used) }

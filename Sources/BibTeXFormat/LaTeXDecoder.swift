@@ -1201,6 +1201,31 @@ struct LaTeXPlainCache {
     /// walks the table's rows each time. The mapper hands this along with the plain decodings.
     private var typeReadings: [BibTeXDialect: [String: BibTeXTypeTable.Reading]] = [:]
 
+    /// Buffers the entry mapper and the name parser reuse from entry to entry (they travel
+    /// with the cache, which the readers hand from entry to entry).
+    var mapperScratch = MapperScratch()
+    var nameScratch = BibTeXNameParser.Scratch()
+
+    /// The mapper's per-field tables (see ``BibTeXEntryMapper``).
+    struct MapperScratch {
+        var consumed = FieldFlags()
+        var isFirst = FieldFlags()
+        var first: [Int32] = []
+        var known: [Int8] = []
+    }
+
+    /// Type classes met before (lower-case type → class), searched in order: a file has few types.
+    private var typeClasses: [(String, BibTeXEntryMapper.TypeClass)] = []
+
+    /// ``BibTeXEntryMapper/TypeClass`` of a lower-case entry type.
+    mutating func typeClass(_ type: String) -> BibTeXEntryMapper.TypeClass {
+        for (t, c) in typeClasses where t == type { return c }
+        let c = BibTeXEntryMapper.TypeClass(type)
+        if typeClasses.count >= 64 { typeClasses.removeAll(keepingCapacity: true) }
+        typeClasses.append((type, c))
+        return c
+    }
+
     /// ``BibTeXTypeTable/reading(written:typeField:subtypeField:dialect:)`` with neither field.
     mutating func typeReading(written: String, dialect: BibTeXDialect) -> BibTeXTypeTable.Reading {
         if let known = typeReadings[dialect]?[written] { return known }
