@@ -733,8 +733,13 @@ struct BibTeXEntryMapper {
     private var isbns: [String] = []
 
     private mutating func mapIdentifiers() {
-        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) {
-            switch knownName(i) {
+        // By index: a field is copied only when it is used.
+        for i in fields.indices where !consumed.contains(i) && isFirst.contains(i) {
+            let kind = knownName(i)
+            if kind == nil && Self.numberedIdentifierLead(fields[i].lower) == false { continue }
+            if let kind, !Self.isIdentifierName(kind) { continue }
+            let f = fields[i]
+            switch kind {
             case .doi?:
                 consumed.insert(i)
                 entryIDs.append(Identifier(.doi, Self.bareDOI(verbatim(f, unescape: true))))
@@ -790,6 +795,23 @@ struct BibTeXEntryMapper {
         entryIDs.append(Identifier(kind, kind == .doi ? Self.bareDOI(value) : value, qualifier: qualifier))
     }
 
+    /// Whether ``mapIdentifiers()`` reads fields of this name.
+    private static func isIdentifierName(_ k: Known) -> Bool {
+        switch k {
+        case .doi, .isbn, .issn, .pmid, .pmcid, .hdl, .lccn, .arxiv, .arxivid, .eprint: true
+        default: false
+        }
+    }
+
+    /// Whether a name may be one of ``numberedIdentifier(_:)``'s, by its first byte.
+    @inline(__always)
+    static func numberedIdentifierLead(_ name: String) -> Bool {
+        switch name.utf8.first {
+        case UInt8(ascii: "d"), UInt8(ascii: "a"), UInt8(ascii: "p"), UInt8(ascii: "h"), UInt8(ascii: "l"): true
+        default: false
+        }
+    }
+
     static func numberedIdentifier(_ name: String) -> IdentifierKind? {
         // Every base starts with one of these letters: most names are out after one byte.
         switch name.utf8.first {
@@ -828,6 +850,11 @@ struct BibTeXEntryMapper {
     /// `https://doi.org/10.1/x`, `doi:10.1/x` → `10.1/x`.
     static func bareDOI(_ s: String) -> String {
         var t = s.trimmingSpaces
+        // Every prefix starts with `h`, `d` or `D`; a bare DOI starts with `10.`.
+        switch t.utf8.first {
+        case UInt8(ascii: "h"), UInt8(ascii: "d"), UInt8(ascii: "D"): break
+        default: return t
+        }
         for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:", "DOI:", "doi.org/"]
         where t.hasPrefix(prefix) {
             t = String(t.dropFirst(prefix.count)).trimmingSpaces
@@ -1019,17 +1046,19 @@ struct BibTeXEntryMapper {
     static let foreignNamespaces = ["csl-json", "custom-json", "profile", "ris", "csl", "jats", "custom", "bibkit"]
 
     private mutating func mapOtherFields() {
-        let table = BibTeXFieldTable.lookup(in: dialect, type: type)
+        let table = plainCache.fieldLookup(type, dialect)
         // Where two names feed one model field (`school` and `institution`), the field's home
         // for this entry type wins; the other stays in extra under its own name.
-        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) && !isNotField(i) {
-            guard let field = table.field(named: f.lower), entry.fields[field] == nil,
-                BibTeXFieldTable.row(field).names(in: dialect, type: type).first == f.lower
+        for i in fields.indices where !consumed.contains(i) && isFirst.contains(i) && !isNotField(i) {
+            let lower = fields[i].lower
+            guard let field = table.field(named: lower), entry.fields[field] == nil,
+                BibTeXFieldTable.row(field).names(in: dialect, type: type).first == lower
             else { continue }
             consumed.insert(i)
-            entry.fields[field] = plain(f)
+            entry.fields[field] = plain(fields[i])
         }
-        for (i, f) in fields.enumerated() where !consumed.contains(i) && isFirst.contains(i) {
+        for i in fields.indices where !consumed.contains(i) && isFirst.contains(i) {
+            let f = fields[i]
             let name = f.lower
             if knownName(i) == .pubstate {
                 consumed.insert(i)
@@ -1057,6 +1086,16 @@ struct BibTeXEntryMapper {
     /// One name per model slot for macro markers, whichever dialect's name the field had
     /// (the writer looks under both).
     static let markerName: [String: String] = ["journaltitle": "journal", "location": "address", "annotation": "annote"]
+
+    /// ``markerName`` of a name, or the name (compared, not hashed).
+    static func markerName(_ name: String) -> String {
+        switch name.utf8.count {
+        case 12 where name == "journaltitle": "journal"
+        case 8 where name == "location": "address"
+        case 10 where name == "annotation": "annote"
+        default: name
+        }
+    }
 
     /// Names the field table knows but that mean something else here.
     static let notFields: Set<String> = ["number", "issue", "eid", "volume", "pages"]
@@ -1087,7 +1126,7 @@ struct BibTeXEntryMapper {
                 if !extra.contains(where: { $0.0 == i }) { continue }
             }
             let inModel = !extra.contains(where: { $0.0 == i })
-            let name = asideNames[i].map { $0.lowercased() } ?? (inModel ? Self.markerName[lower] ?? lower : lower)
+            let name = asideNames[i].map { $0.lowercased() } ?? (inModel ? Self.markerName(lower) : lower)
             markers.append((name, expression))
         }
         for (name, expression) in markers.sorted(by: { $0.0 < $1.0 }) {

@@ -86,7 +86,15 @@ public enum BibTeXKeys {
                 return false
             } ?? key.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
         guard hasUpper else { return key }
-        return String(decoding: key.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let count = key.utf8.count
+        return String(unsafeUninitializedCapacity: count) { out in
+            var k = 0
+            for b in key.utf8 {
+                out[k] = b &- 0x41 < 26 ? b | 0x20 : b
+                k += 1
+            }
+            return k
+        }
     }
 
     /// `a`, `b`, …, `z`, `aa`, `ab`, … (the suffixes ``CitationKeyGenerator`` uses).

@@ -279,9 +279,12 @@ struct BibTeXResolver {
 
     /// True for a field name that names parents: `crossref` or `xdata`, in any case.
     static func isParentField(_ name: String) -> Bool {
+        // Most names have neither length: out before any byte is read.
+        let count = name.utf8.count
+        guard count == 8 || count == 5 else { return false }
         var u = name.utf8.makeIterator()
         func next() -> UInt8 { (u.next() ?? 0) | 0x20 }
-        switch name.utf8.count {
+        switch count {
         case 8:
             return next() == UInt8(ascii: "c") && next() == UInt8(ascii: "r") && next() == UInt8(ascii: "o")
                 && next() == UInt8(ascii: "s") && next() == UInt8(ascii: "s") && next() == UInt8(ascii: "r")
@@ -369,6 +372,10 @@ struct BibTeXResolver {
 
     /// The value as a BibTeX expression: pieces as written, joined with ` # `.
     func expressionText(_ value: BibTeXRawValue) -> String {
+        // One piece as written (a macro name, most often): no list to join.
+        if value.pieces.count == 1, let piece = value.pieces.first, piece.isTerminated {
+            return String(bytesRange: piece.range, in: bytes)
+        }
         var parts: [String] = []
         for piece in value.pieces {
             if piece.isTerminated {
@@ -391,16 +398,18 @@ struct BibTeXResolver {
         var seen = seenKeys
         seenKeys = [:]
         defer { seenKeys = seen }
+        /// The value at a key, inserted when missing (one lookup for both).
+        func firstValue(_ value: inout String) -> String { value }
         for entry in entries {
             guard let key = entry.key else { continue }
             let folded = BibTeXKeys.folded(key)
-            if let first = seen[folded] {
+            let count = seen.count
+            let first = firstValue(&seen[folded, default: key])
+            if seen.count == count {
                 let how = first == key ? "" : " ('\(first)'; BibTeX compares keys ignoring case)"
                 diagnostics.warning(
                     "bibtex.duplicate-key", "citation key '\(key)' is used by an earlier entry\(how); both are kept",
                     at: lines.location(ofOffset: entry.range.lowerBound), entryKey: key)
-            } else {
-                seen[folded] = key
             }
         }
     }
@@ -528,7 +537,7 @@ struct BibTeXResolver {
     /// Appends the fields `child` lacks from `parent`.
     private func lend(from parent: ResolvedEntry, to child: inout ResolvedEntry, xdata: Bool) {
         // The two dialects' names of one field count as one (`journal` and `journaltitle`).
-        func canonical(_ name: String) -> String { BibTeXEntryMapper.markerName[name] ?? name }
+        func canonical(_ name: String) -> String { BibTeXEntryMapper.markerName(name) }
         var have = Set<String>(minimumCapacity: child.fields.count + parent.fields.count)
         for field in child.fields { have.insert(canonical(field.lower)) }
         let ptype = BibTeXText.lowercased(parent.type)
@@ -536,8 +545,7 @@ struct BibTeXResolver {
         let map = xdata ? nil : Self.rulesByParent[ptype]?.first { Self.rules[$0].children.contains(ctype) }.map { Self.rules[$0].map }
         var lent: [ResolvedField] = []
         func add(_ field: ResolvedField, as name: String) {
-            guard !have.contains(canonical(name)) else { return }
-            have.insert(canonical(name))
+            guard have.insert(canonical(name)).inserted else { return }
             var f = field
             f.name = name == field.lower ? field.name : name
             f.lower = name

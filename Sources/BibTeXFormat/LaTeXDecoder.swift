@@ -54,6 +54,17 @@ public enum LaTeXDecoder {
         return Result(text: parser.finish(), unknownCommands: parser.unknown, flattened: parser.flattened)
     }
 
+    /// ``parsed(_:protectGroups:plainPrefix:)`` that looks for runs of spaces in every text run
+    /// and merges adjacent runs the general way (``RichText``), as the decoder did before it knew
+    /// where such runs can come from (tests compare the two).
+    static func parsedCheckingAllSpaces(_ bytes: UnsafeBufferPointer<UInt8>, protectGroups: Bool) -> Result {
+        var parser = Parser(buf: bytes, protectGroups: protectGroups, plainPrefix: 0)
+        parser.run()
+        parser.stack[0].flush()
+        let text = LaTeXDecoderStyle.tidiedCheckingAllSpaces(parser.stack[0].inlines)
+        return Result(text: text, unknownCommands: parser.unknown, flattened: parser.flattened)
+    }
+
     /// Most values hold no LaTeX at all: text without a backslash, braces, `$`, `~` or a
     /// backtick, without `--` or `''`
     /// and without runs of white space decodes to itself (a lone `-` or `'` is copied as it is).
@@ -375,26 +386,36 @@ private struct Parser {
     let n: Int
     let protectGroups: Bool
     var i = 0
-    var stack: [Frame] = [Frame(.root, wraps: false)]
+    var stack: [Frame]
     var unknown: [String] = []
     var flattened = false
     var wrapDepth = 0
+    /// Whether ``emit(_:)`` wrote a space: only then can one text run hold two spaces in a
+    /// row (``emitSpace()`` never writes a second one, and copied runs hold single spaces).
+    var emittedSpace = false
 
     init(buf: UnsafeBufferPointer<UInt8>, protectGroups: Bool, plainPrefix: Int = 0) {
         self.buf = buf
         self.n = buf.count
         self.protectGroups = protectGroups
-        stack[0].text.reserveCapacity(buf.count)
+        // Room for a few levels of nesting from the start (one allocation).
+        var root = Frame(.root, wraps: false)
+        root.text.reserveCapacity(buf.count)
         let prefix = min(max(0, plainPrefix), buf.count)
         if prefix > 0 {
-            stack[0].text.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<prefix]))
+            root.text.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<prefix]))
             i = prefix
         }
+        var frames: [Frame] = []
+        frames.reserveCapacity(4)
+        frames.append(consume root)
+        stack = frames
     }
 
     // MARK: Output helpers
 
     private mutating func emit(_ s: String) {
+        if !emittedSpace && s.utf8.contains(0x20) { emittedSpace = true }
         stack[stack.count - 1].text.append(contentsOf: s.utf8)
     }
 
@@ -441,23 +462,27 @@ private struct Parser {
         guard stack.count > 1, var frame = stack.popLast() else { return }
         frame.flush()
         if frame.wraps { wrapDepth -= 1 }
-        // Adjacent text runs merged, so `{bunch {of} x}` and `{bunch of x}` read the same.
-        let content = frame.wraps ? RichText(frame.inlines).inlines : frame.inlines
-        var out: [Inline]
+        // Adjacent text runs merged, so `{bunch {of} x}` and `{bunch of x}` read the same
+        // (one run, or none, is merged already: flushed runs are never empty).
+        let content = frame.wraps && frame.inlines.count > 1 ? RichText(frame.inlines).inlines : frame.inlines
+        stack[stack.count - 1].flush()
+        // The common wrappings go straight into the parent, without an array of one.
         switch frame.kind {
         case .root:
-            out = content
+            stack[stack.count - 1].inlines.append(contentsOf: content)
         case .group(let protect):
-            out = protect && !content.isEmpty ? [.caseProtected(content)] : content
+            if protect && !content.isEmpty {
+                stack[stack.count - 1].inlines.append(.caseProtected(content))
+            } else {
+                stack[stack.count - 1].inlines.append(contentsOf: content)
+            }
         case .style(let style), .declaration(let style):
-            out = LaTeXDecoderStyle.wrap(content, style, wraps: frame.wraps)
+            stack[stack.count - 1].inlines.append(contentsOf: LaTeXDecoderStyle.wrap(content, style, wraps: frame.wraps))
         case .accent(let mark):
-            out = LaTeXDecoderStyle.accented(content, mark: mark)
+            stack[stack.count - 1].inlines.append(contentsOf: LaTeXDecoderStyle.accented(content, mark: mark))
         case .link(let url):
-            out = [.link(url: url, content)]
+            stack[stack.count - 1].inlines.append(.link(url: url, content))
         }
-        stack[stack.count - 1].flush()
-        stack[stack.count - 1].inlines.append(contentsOf: out)
     }
 
     /// True when no frame other than the root is open (the top level of the field).
@@ -542,7 +567,7 @@ private struct Parser {
 
     mutating func finish() -> RichText {
         stack[0].flush()
-        return LaTeXDecoderStyle.tidied(stack[0].inlines)
+        return LaTeXDecoderStyle.tidied(stack[0].inlines, emittedSpace: emittedSpace)
     }
 
     // MARK: Groups
@@ -1123,7 +1148,42 @@ enum LaTeXDecoderStyle {
     }
 
     /// Runs of spaces collapsed, leading and trailing space dropped, adjacent text merged.
-    static func tidied(_ inlines: [Inline]) -> RichText {
+    ///
+    /// Two spaces in a row can only be in a text run where the parser emitted a space
+    /// (`emittedSpace`) or where two runs are joined (one ends with a space, the next starts
+    /// with one): only such runs are looked at. ``tidiedCheckingAllSpaces(_:)`` looks at all.
+    static func tidied(_ inlines: [Inline], emittedSpace: Bool) -> RichText {
+        var merged: [Inline] = []
+        merged.reserveCapacity(inlines.count)
+        // Index in `merged` of each text run that may hold two spaces in a row.
+        var suspects: [Int] = []
+        for inline in inlines {
+            guard case .text(let next) = inline else {
+                merged.append(inline)
+                continue
+            }
+            if next.isEmpty { continue }
+            if case .text(let previous)? = merged.last {
+                let k = merged.count - 1
+                if previous.utf8.last == 0x20 && next.utf8.first == 0x20 && suspects.last != k { suspects.append(k) }
+                merged[k] = .text(previous + next)
+                continue
+            }
+            merged.append(inline)
+        }
+        if emittedSpace {
+            suspects = Array(merged.indices)
+        }
+        for k in suspects {
+            if case .text(let s) = merged[k], hasDoubleSpace(s) {
+                merged[k] = .text(collapse(s))
+            }
+        }
+        return trimmed(merged)
+    }
+
+    /// ``tidied(_:emittedSpace:)`` the general way: every run looked at (the reference for tests).
+    static func tidiedCheckingAllSpaces(_ inlines: [Inline]) -> RichText {
         // One non-empty run is merged already.
         var merged: [Inline]
         if inlines.count == 1, case .text(let s) = inlines[0], !s.isEmpty {
@@ -1136,6 +1196,12 @@ enum LaTeXDecoderStyle {
                 merged[k] = .text(collapse(s))
             }
         }
+        return trimmed(merged)
+    }
+
+    /// Leading and trailing spaces dropped.
+    private static func trimmed(_ inlines: [Inline]) -> RichText {
+        var merged = inlines
         // Copies only when there is a space to drop.
         if case .text(let s)? = merged.first, s.utf8.first == 0x20 {
             let t = String(s.drop { $0 == " " })
@@ -1194,7 +1260,46 @@ enum LaTeXDecoderStyle {
 struct LaTeXPlainCache {
     static let maxKeyBytes = 64
     static let maxCount = 8192
-    private var table: [String: (String, [String])] = [:]
+    /// The values met, looked up by their bytes (no key string, no SipHash): `slots` is an
+    /// open-addressing table of indices into `entries` (-1 empty), whose keys are stored one
+    /// after the other in `keyBytes`.
+    private var slots: [Int32] = []
+    private var entries: [CachedPlain] = []
+    private var keyBytes: [UInt8] = []
+
+    private struct CachedPlain {
+        var start: Int32
+        var count: Int32
+        var hash: UInt32
+        var value: (String, [String])
+    }
+
+    /// FNV-1a of the bytes.
+    @inline(__always)
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var h: UInt32 = 0x811C_9DC5
+        for b in bytes { h = (h ^ UInt32(b)) &* 0x0100_0193 }
+        return h
+    }
+
+    /// The cached decoding of `bytes`, if any; else where to put it (a slot index).
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, _ h: UInt32) -> (value: (String, [String])?, slot: Int) {
+        let mask = slots.count - 1
+        var k = Int(h) & mask
+        return keyBytes.withUnsafeBufferPointer { keys in
+            while true {
+                let e = Int(slots[k])
+                if e < 0 { return (nil, k) }
+                let entry = entries[e]
+                if entry.hash == h, Int(entry.count) == bytes.count,
+                    bytes.elementsEqual(UnsafeBufferPointer(rebasing: keys[Int(entry.start)..<Int(entry.start + entry.count)]))
+                {
+                    return (entry.value, k)
+                }
+                k = (k + 1) & mask
+            }
+        }
+    }
 
     /// Entry types read before without `type`/`entrysubtype` fields (the common case), per
     /// dialect and written type: ``BibTeXTypeTable/reading(written:typeField:subtypeField:dialect:)``
@@ -1226,6 +1331,18 @@ struct LaTeXPlainCache {
         return c
     }
 
+    /// Field tables met before (lower-case type, dialect → table), searched in order.
+    private var fieldLookups: [(String, BibTeXDialect, BibTeXFieldTable.Lookup)] = []
+
+    /// ``BibTeXFieldTable/lookup(in:type:)`` of a lower-case entry type.
+    mutating func fieldLookup(_ type: String, _ dialect: BibTeXDialect) -> BibTeXFieldTable.Lookup {
+        for (t, d, l) in fieldLookups where d == dialect && t == type { return l }
+        let l = BibTeXFieldTable.lookup(in: dialect, type: type)
+        if fieldLookups.count >= 64 { fieldLookups.removeAll(keepingCapacity: true) }
+        fieldLookups.append((type, dialect, l))
+        return l
+    }
+
     /// ``BibTeXTypeTable/reading(written:typeField:subtypeField:dialect:)`` with neither field.
     mutating func typeReading(written: String, dialect: BibTeXDialect) -> BibTeXTypeTable.Reading {
         if let known = typeReadings[dialect]?[written] { return known }
@@ -1240,11 +1357,22 @@ struct LaTeXPlainCache {
         let (stop, nonASCII) = LaTeXDecoder.plainStop(bytes)
         if stop < 0 { return (LaTeXDecoder.plainText(bytes, nonASCII: nonASCII), []) }
         guard bytes.count <= Self.maxKeyBytes, bytes.allSatisfy({ $0 < 0x80 }) else { return Self.decoded(bytes, stop) }
-        let key = String(decoding: bytes, as: UTF8.self)
-        if let known = table[key] { return known }
+        // Twice as many slots as entries at most: probes stay short.
+        if slots.isEmpty { slots = [Int32](repeating: -1, count: 2 * Self.maxCount) }
+        let h = Self.hash(bytes)
+        var (known, slot) = find(bytes, h)
+        if let known { return known }
         let value = Self.decoded(bytes, stop)
-        if table.count >= Self.maxCount { table.removeAll(keepingCapacity: true) }
-        table[key] = value
+        if entries.count >= Self.maxCount {
+            // Full: start afresh (memory stays bounded).
+            entries.removeAll(keepingCapacity: true)
+            keyBytes.removeAll(keepingCapacity: true)
+            for k in slots.indices { slots[k] = -1 }
+            slot = find(bytes, h).slot
+        }
+        slots[slot] = Int32(entries.count)
+        entries.append(CachedPlain(start: Int32(keyBytes.count), count: Int32(bytes.count), hash: h, value: value))
+        keyBytes.append(contentsOf: bytes)
         return value
     }
 

@@ -200,6 +200,70 @@ struct LaTeXDecodingTests {
         #expect(started > 300)
     }
 
+    /// Strings rich in what makes or joins runs of spaces: spacing commands, groups that
+    /// start or end with a space, formatting, math, accents, unknown commands.
+    static func spacySamples(count: Int, seed: UInt64) -> [String] {
+        let alphabet = [
+            "a", "B", " ", "  ", "\\space ", "\\space{}", "\\textspace ", "\\ ", "\\,", "~", "{", "}", "{ ", " }",
+            "\\emph{", "{\\em ", "\\textbf{ x ", "$x$", " $y$ ", "\\'{e}", "\\'{ e}", "\\foo{ z }", "\\relax ", "\\par ",
+            "\\url{a b}", "\\href{u}{ t }", "\\enquote{ q }", "\\mbox{ m }", "--", "\t", "\n", "\\o", "{\\\"o}",
+        ]
+        var state = seed
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        return (0..<count).map { _ in (0..<(next() % 16)).map { _ in alphabet[next() % alphabet.count] }.joined() }
+    }
+
+    @Test("runs of spaces are collapsed as when every text run was looked at")
+    func spacesCollapsedLikeTheGeneralWay() {
+        var withSpaces = 0
+        let fixed = ["a {  b} c", "a{ b}", "x \\space y", "x\\space\\space y", "{a }{ b}", "\\emph{a } b", "a $x$  b", "a \\par  b"]
+        for text in Self.spacySamples(count: 6000, seed: 23) + fixed {
+            var t = text
+            t.withUTF8 { buf in
+                for protect in [false, true] {
+                    let general = LaTeXDecoder.parsedCheckingAllSpaces(buf, protectGroups: protect)
+                    let fast = LaTeXDecoder.parsed(buf, protectGroups: protect)
+                    #expect(fast.text == general.text, "\(text.debugDescription)")
+                    #expect(fast.text.inlines == general.text.inlines, "\(text.debugDescription)")
+                    #expect(LaTeXDecoder.decode(buf, protectGroups: protect).text == general.text, "\(text.debugDescription)")
+                    if general.text.inlines.contains(where: { if case .text(let s) = $0 { s.contains(" ") } else { false } }) {
+                        withSpaces += 1
+                    }
+                }
+            }
+        }
+        // The samples do make runs that need collapsing at joins and after spacing commands.
+        var joined = "a {  b} c"
+        let joinedText = joined.withUTF8 { LaTeXDecoder.parsedCheckingAllSpaces($0, protectGroups: false) }.text
+        #expect(joinedText == RichText("a b c"))
+        #expect(withSpaces > 1000)
+    }
+
+    @Test("the plain cache gives what decoding gives, for values met again and after it starts afresh")
+    func plainCacheAgreesWithDecoding() {
+        var cache = LaTeXPlainCache()
+        let samples = Self.samples(count: 3000, seed: 5) + Self.spacySamples(count: 3000, seed: 9)
+            + ["H{\\'{e}}l{\\`e}ne", "Wang, H{\\'{e}}l{\\`e}ne S.", "\\foo{x}", "{\\\"o}"]
+        // More distinct values than the cache holds, several times over, and each value twice.
+        var values: [String] = []
+        for round in 0..<4 {
+            for (k, text) in samples.enumerated() { values.append(text + (round == 0 ? "" : " \\relax{}\(k % 997)")) }
+        }
+        #expect(Set(values).count > LaTeXPlainCache.maxCount)
+        for text in values + values.reversed() {
+            var t = text
+            t.withUTF8 { buf in
+                let cached = cache.plain(buf)
+                let direct = LaTeXDecoder.plain(buf)
+                #expect(cached.0 == direct.0, "\(text.debugDescription)")
+                #expect(cached.1 == direct.1, "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test("double spaces are found wherever they are")
     func doubleSpaces() {
         for n in 0..<40 {
