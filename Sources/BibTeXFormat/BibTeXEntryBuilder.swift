@@ -148,6 +148,10 @@ struct EntryBuilder {
 
     private var dialect: BibTeXDialect { context.dialect }
 
+    /// ``resolve()``'s field names taken and chosen candidates (kept for their capacity).
+    private var usedNames: [String] = []
+    private var chosenCandidates: [Int] = []
+
     /// A builder for the entry at `entry`, which must stay valid while the builder is used.
     init(entry: UnsafePointer<Entry>, key: String, context: WriteContext) {
         self.entryAddress = entry
@@ -155,10 +159,28 @@ struct EntryBuilder {
         self.context = context
     }
 
+    /// Trades the builder's buffers with the writer's (before ``build()``: the writer's empty
+    /// ones with their capacity; after ``emit(to:)``: back to the writer), so that one set of
+    /// buffers serves every entry of a write instead of being allocated and freed per entry.
+    mutating func exchangeBuffers(_ buffers: inout EntryBuffers) {
+        swap(&arena, &buffers.arena)
+        swap(&requests, &buffers.requests)
+        swap(&macroMarkers, &buffers.macroMarkers)
+        swap(&placed, &buffers.placed)
+        swap(&homePosition, &buffers.homePosition)
+        swap(&addendumParts, &buffers.addendumParts)
+        swap(&usedNames, &buffers.usedNames)
+        swap(&chosenCandidates, &buffers.chosenCandidates)
+    }
+
     // MARK: Build
 
     mutating func build() {
         arena.removeAll(keepingCapacity: true)
+        requests.removeAll(keepingCapacity: true)
+        macroMarkers.removeAll(keepingCapacity: true)
+        placed.removeAll(keepingCapacity: true)
+        addendumParts.removeAll(keepingCapacity: true)
         if Self.fieldCount <= 64 {
             var mask: UInt64 = 0
             for field in entry.fields.keys { mask |= 1 << UInt64(field.ordinal) }
@@ -167,7 +189,8 @@ struct EntryBuilder {
         let typeInfo = cachedType()
         type = typeInfo.written
         plans = context.fieldPlans(for: type)
-        homePosition = [Int](repeating: -1, count: plans.homeCount)
+        homePosition.removeAll(keepingCapacity: true)
+        homePosition.append(contentsOf: repeatElement(-1, count: plans.homeCount))
         addNames()
         addTitles()
         addContainerAndSeries()
@@ -219,38 +242,44 @@ struct EntryBuilder {
 
     /// Appends `@type{key, … }` and a newline.
     func emit(to out: inout [UInt8]) {
-        func append(_ s: String) {
-            if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
-                out.append(contentsOf: s.utf8)
-            }
-        }
-        out.append(UInt8(ascii: "@"))
-        append(type)
-        out.append(UInt8(ascii: "{"))
-        append(key)
-        out.append(UInt8(ascii: ","))
-        out.append(0x0A)
-        arena.withUnsafeBufferPointer { arena in
-            for (index, field) in placed.enumerated() {
-                out.append(0x20)
-                out.append(0x20)
-                append(field.name)
-                out.append(0x20)
-                out.append(UInt8(ascii: "="))
-                out.append(0x20)
-                let value = UnsafeBufferPointer(rebasing: arena[field.value])
-                if field.bare {
-                    out.append(contentsOf: value)
-                } else {
-                    out.append(UInt8(ascii: "{"))
-                    out.append(contentsOf: value)
-                    out.append(UInt8(ascii: "}"))
+        // Measured first, then written into one buffer of that size through a pointer (a few
+        // appends per field to `out` cost more than the bytes they copy).
+        var total = type.utf8.count + key.utf8.count + 6
+        for field in placed { total += field.name.utf8.count + field.value.count + (field.bare ? 7 : 9) }
+        let last = placed.count - 1
+        let bytes = arena.withUnsafeBufferPointer { arena in
+            [UInt8](unsafeUninitializedCapacity: total) { buf, count in
+                var w = EmitCursor(buf)
+                w.put(UInt8(ascii: "@"))
+                w.put(type)
+                w.put(UInt8(ascii: "{"))
+                w.put(key)
+                w.put(UInt8(ascii: ","))
+                w.put(0x0A)
+                for index in placed.indices {
+                    w.put(0x20)
+                    w.put(0x20)
+                    w.put(placed[index].name)
+                    w.put(0x20)
+                    w.put(UInt8(ascii: "="))
+                    w.put(0x20)
+                    let value = UnsafeBufferPointer(rebasing: arena[placed[index].value])
+                    if placed[index].bare {
+                        w.put(value)
+                    } else {
+                        w.put(UInt8(ascii: "{"))
+                        w.put(value)
+                        w.put(UInt8(ascii: "}"))
+                    }
+                    if index < last { w.put(UInt8(ascii: ",")) }
+                    w.put(0x0A)
                 }
-                if index < placed.count - 1 { out.append(UInt8(ascii: ",")) }
-                out.append(0x0A)
+                w.put(UInt8(ascii: "}"))
+                w.put(0x0A)
+                count = w.count
             }
         }
-        out.append(contentsOf: "}\n".utf8)
+        out.append(contentsOf: bytes)
     }
 
     // MARK: Type
@@ -425,7 +454,14 @@ struct EntryBuilder {
                     "\(kept) \(role.rawValue) name(s) with a suffix have a comma inside a part, which biber rejects; written as one unit",
                     entryKey: key, field: role.rawValue)
             }
-            request(role.rawValue, candidates(for: role), value)
+            let places: FieldCandidates
+            if let cached = context.roleCandidates[role] {
+                places = cached
+            } else {
+                places = FieldCandidates(candidates(for: role))
+                context.roleCandidates[role] = places
+            }
+            request(role.rawValue, places, value)
         }
     }
 
@@ -844,7 +880,8 @@ struct EntryBuilder {
             let start = arena.count
             for (i, keyword) in keywords.enumerated() {
                 if i > 0 { arena.append(contentsOf: ", ".utf8) }
-                let braced = keyword.utf8.contains(UInt8(ascii: ","))
+                var word = keyword
+                let braced = word.withUTF8 { $0.contains(UInt8(ascii: ",")) }
                 if braced { arena.append(UInt8(ascii: "{")) }
                 context.encoder.appendText(keyword, to: &arena)
                 if braced { arena.append(UInt8(ascii: "}")) }
@@ -989,23 +1026,27 @@ struct EntryBuilder {
 
     private mutating func resolve() {
         // The field names taken (a few dozen at most: a linear search beats hashing).
-        var used: [String] = []
-        used.reserveCapacity(requests.count * 2)
+        var used = usedNames
+        usedNames = []
+        used.removeAll(keepingCapacity: true)
         // Plain values, so the helpers below do not capture (and copy) the builder.
         let dialect = self.dialect
         let type = self.type
         let requests = self.requests
-        var chosen = [Int?](repeating: nil, count: requests.count)
+        let n = requests.count
+        // The candidate chosen for each request, -1 for none.
+        var chosen = chosenCandidates
+        chosenCandidates = []
+        chosen.removeAll(keepingCapacity: true)
+        chosen.append(contentsOf: repeatElement(-1, count: n))
         // Usually requested in order of priority already.
         var inOrder = true
         for i in requests.indices.dropFirst() where requests[i - 1].priority > requests[i].priority {
             inOrder = false
             break
         }
-        let byPriority =
-            inOrder
-            ? Array(requests.indices)
-            : requests.indices.sorted { (requests[$0].priority, $0) < (requests[$1].priority, $1) }
+        let byPriority: [Int] =
+            inOrder ? [] : requests.indices.sorted { (requests[$0].priority, $0) < (requests[$1].priority, $1) }
         // Field names compare ignoring case (extras keep the case they were read with).
         func fits(_ c: FieldCandidate, _ isInteger: Bool) -> Bool {
             let name = BibTeXKeys.folded(c.name)
@@ -1019,46 +1060,59 @@ struct EntryBuilder {
             used.append(BibTeXKeys.folded(c.name))
             for companion in c.companions { used.append(companion.name) }
         }
-        for i in byPriority {
+        for step in 0..<n {
+            let i = inOrder ? step : byPriority[step]
             if let first = requests[i].candidates.first, fits(first, requests[i].isInteger) {
                 chosen[i] = 0
                 take(first)
             }
         }
-        for i in byPriority where chosen[i] == nil {
-            for (k, c) in requests[i].candidates.enumerated().dropFirst() where fits(c, requests[i].isInteger) {
+        for step in 0..<n {
+            let i = inOrder ? step : byPriority[step]
+            guard chosen[i] < 0 else { continue }
+            let candidates = requests[i].candidates
+            for k in candidates.indices.dropFirst() where fits(candidates[k], requests[i].isInteger) {
                 chosen[i] = k
-                take(c)
+                take(candidates[k])
                 break
             }
         }
-        placed.reserveCapacity(requests.count + 4)
+        used.removeAll(keepingCapacity: true)
+        usedNames = used
+        placed.reserveCapacity(n + 4)
+        for i in 0..<n where chosen[i] < 0 { reportUnplaced(requests[i]) }
         // Output order: a value placed in its own first candidate keeps its request position;
         // one placed in a field that is another slot's home takes that slot's position, just
         // before whatever was requested there.
-        let homePosition = self.homePosition
-        let homeIDs = plans.homeIDs
-        func position(_ i: Int) -> (Int, Int, Int) {
-            guard let k = chosen[i], !requests[i].isExtra else { return (i, 1, i) }
-            let borrowed = k > 0 || requests[i].priority >= 1_000_000
-            guard borrowed else { return (i, 1, i) }
-            let name = BibTeXKeys.folded(requests[i].candidates[k].name)
-            if let id = homeIDs[name], homePosition[id] >= 0, homePosition[id] != i {
-                let home = homePosition[id]
-                return (home, 0, i)
+        var outputOrder: [Int] = []
+        if anyHome {
+            let homePosition = self.homePosition
+            let homeIDs = plans.homeIDs
+            func position(_ i: Int) -> (Int, Int, Int) {
+                let k = chosen[i]
+                guard k >= 0, !requests[i].isExtra else { return (i, 1, i) }
+                let borrowed = k > 0 || requests[i].priority >= 1_000_000
+                guard borrowed else { return (i, 1, i) }
+                let name = BibTeXKeys.folded(requests[i].candidates[k].name)
+                if let id = homeIDs[name], homePosition[id] >= 0, homePosition[id] != i {
+                    let home = homePosition[id]
+                    return (home, 0, i)
+                }
+                return (i, 1, i)
             }
-            return (i, 1, i)
+            let keys = requests.indices.map(position)
+            if !zip(keys, keys.dropFirst()).allSatisfy({ $0 < $1 }) {
+                outputOrder = requests.indices.sorted { keys[$0] < keys[$1] }
+            }
         }
-        for i in requests.indices where chosen[i] == nil { reportUnplaced(requests[i]) }
-        let keys = requests.indices.map(position)
-        let keysInOrder = zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 }
-        let outputOrder =
-            !anyHome || keysInOrder ? Array(requests.indices) : requests.indices.sorted { keys[$0] < keys[$1] }
-        for i in outputOrder {
-            guard let k = chosen[i] else { continue }
+        let hasMarkers = !macroMarkers.isEmpty
+        for step in 0..<n {
+            let i = outputOrder.isEmpty ? step : outputOrder[step]
+            let k = chosen[i]
+            guard k >= 0 else { continue }
             let c = requests[i].candidates[k]
             let bare = requests[i].bare
-            if !bare, let expression = macroExpression(for: c.name, value: requests[i].value) {
+            if !bare, hasMarkers, let expression = macroExpression(for: c.name, value: requests[i].value) {
                 let expressionBytes = stored(expression.utf8)
                 placed.append((c.name, expressionBytes, true))
             } else {
@@ -1069,6 +1123,7 @@ struct EntryBuilder {
                 placed.append((companion.name, companionBytes, false))
             }
         }
+        chosenCandidates = chosen
     }
 
     /// The macro expression a field was read with (`journal = jmlr`), when the value about to
@@ -1529,5 +1584,35 @@ public enum BabelLanguages {
     public static func name(for language: String) -> String? {
         let key = language.trimmingSpaces.lowercased().replacingAll("_", with: "-")
         return names[key]
+    }
+}
+
+/// Writes bytes into uninitialised memory of a size measured beforehand: what would not fit
+/// is dropped (the measure is an upper bound, so nothing is).
+struct EmitCursor {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    /// The bytes written.
+    private(set) var count = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+    @inline(__always)
+    mutating func put(_ b: UInt8) {
+        guard count < buffer.count else { return }
+        buffer[count] = b
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let src = bytes.baseAddress, let dst = buffer.baseAddress, bytes.count <= buffer.count - count else { return }
+        (dst + count).initialize(from: src, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    mutating func put(_ s: String) {
+        var s = s
+        s.withUTF8 { put($0) }
     }
 }

@@ -19,7 +19,7 @@ extension BibTeXWriter {
         private let writer: BibTeXWriter
         private var context: WriteContext
         private var registry = KeyRegistry()
-        private var arena: [UInt8] = []
+        private var buffers = EntryBuffers()
         private var out: [UInt8] = []
         private var prefix: [UInt8] = []
         private var count = 0
@@ -33,7 +33,6 @@ extension BibTeXWriter {
             writer = BibTeXWriter(dialect: dialect)
             let asciiOnly = !(options.keepUnicode ?? (dialect == .biblatex))
             context = WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly))
-            arena.reserveCapacity(4096)
             out.reserveCapacity(1 << 16)
         }
 
@@ -59,7 +58,7 @@ extension BibTeXWriter {
             let key = BibTeXWriter.ownKey(original, registry: &registry, diagnostics: &context.diagnostics)
             if count > 0 { out.append(0x0A) }
             withUnsafePointer(to: entry) { entry in
-                BibTeXWriter.appendEntry(entry, key: key, context: &context, arena: &arena, to: &out)
+                BibTeXWriter.appendEntry(entry, key: key, context: &context, buffers: &buffers, to: &out)
             }
             swap(&context.diagnostics, &diagnostics)
             count += 1

@@ -29,13 +29,12 @@ public struct BibTeXWriter: BibliographyWriter {
         appendPrologue(lib.metadata, to: &out, context: &context)
 
         let keys = assignKeys(lib.entries, context: &context)
-        // The builders' value bytes, one buffer for all (its capacity is kept).
-        var arena: [UInt8] = []
-        arena.reserveCapacity(4096)
+        // The builders' buffers, one set for all (their capacity is kept).
+        var buffers = EntryBuffers()
         lib.entries.withUnsafeBufferPointer { entries in
             guard let first = entries.baseAddress else { return }
             for i in entries.indices {
-                Self.appendEntry(first + i, key: keys[i], context: &context, arena: &arena, to: &out)
+                Self.appendEntry(first + i, key: keys[i], context: &context, buffers: &buffers, to: &out)
                 out.append(0x0A)
             }
         }
@@ -47,7 +46,7 @@ public struct BibTeXWriter: BibliographyWriter {
 
     /// Appends one entry (`@type{key, …}` and a newline) built with the write's context.
     static func appendEntry(
-        _ entry: UnsafePointer<Entry>, key: String, context: inout WriteContext, arena: inout [UInt8],
+        _ entry: UnsafePointer<Entry>, key: String, context: inout WriteContext, buffers: inout EntryBuffers,
         to out: inout [UInt8]
     ) {
         // The builder borrows the context by swapping, so the diagnostics and the encoder
@@ -56,11 +55,11 @@ public struct BibTeXWriter: BibliographyWriter {
             entry: entry, key: key,
             context: WriteContext(dialect: context.dialect, encoder: LaTeXEncoder(asciiOnly: context.encoder.asciiOnly)))
         swap(&builder.context, &context)
-        swap(&builder.arena, &arena)
+        builder.exchangeBuffers(&buffers)
         builder.build()
         builder.emit(to: &out)
         swap(&builder.context, &context)
-        swap(&builder.arena, &arena)
+        builder.exchangeBuffers(&buffers)
     }
 
     // MARK: Keys
@@ -203,6 +202,21 @@ public struct BibTeXWriter: BibliographyWriter {
     }
 }
 
+/// The buffers an ``EntryBuilder`` fills for one entry, kept by the writer from entry to
+/// entry for their capacity (see ``EntryBuilder/exchangeBuffers(_:)``).
+struct EntryBuffers {
+    var arena: [UInt8] = []
+    var requests: [FieldRequest] = []
+    var macroMarkers: [(name: String, alias: String?, expression: String)] = []
+    var placed: [(name: String, value: Range<Int>, bare: Bool)] = []
+    var homePosition: [Int] = []
+    var addendumParts: [Range<Int>] = []
+    var usedNames: [String] = []
+    var chosenCandidates: [Int] = []
+
+    init() { arena.reserveCapacity(4096) }
+}
+
 /// State shared by all entries of one write.
 struct WriteContext {
     let dialect: BibTeXDialect
@@ -215,6 +229,8 @@ struct WriteContext {
     var labelKeyUses: [String: Int] = [:]
     /// `bibtex-macro:` expressions expanded so far (``EntryBuilder``'s macro markers).
     var macroExpansions: [String: MacroExpansion] = [:]
+    /// The places of a name list by role (``EntryBuilder``'s `candidates(for:)`, made once).
+    var roleCandidates: [ContributorRole: FieldCandidates] = [:]
     /// Entry types chosen so far (``EntryBuilder/chooseType()`` depends on a few facts only).
     var typeInfos: [EntryBuilder.TypeKey: EntryBuilder.TypeInfo] = [:]
     /// ``FieldPlans`` by written entry type, made once per type.

@@ -184,4 +184,19 @@ struct KeyScaleTests {
         #expect(KeyAndLibraryTests.keys(text) == ["zimmer2023sparsea", "Zimmer2023sparse"])
         #expect(diagnostics.isEmpty)
     }
+    @Test("an entry is written whole: a 60 000-byte value, an empty extra, a bare macro, many fields, in order")
+    func entryBytesWhole() {
+        let long = String(repeating: "abcdefghij", count: 6_000)
+        var entry = Entry(key: "k", type: EntryType(.document), title: "T")
+        entry.notes = [RichText(long)]
+        entry.extra[FieldKey("bibtex", "empty")] = ""
+        entry.extra[FieldKey("bibtex", "month")] = "June"
+        entry.extra[FieldKey(BibTeXReader.macroNamespace, "month")] = "jun"
+        for n in 0..<40 { entry.extra[FieldKey("bibtex", "x\(n)")] = "v\(n)" }
+        let (text, _) = written([entry])
+        var expected = "@misc{k,\n  title = {T},\n  note = {" + long + "},\n  empty = {},\n  month = jun,\n"
+        for n in 0..<40 { expected += "  x\(n) = {v\(n)},\n" }
+        expected += "  key = {T}\n}\n"
+        #expect(text == expected)
+    }
 }
