@@ -1133,10 +1133,28 @@ struct EntryBuilder {
         let folded = BibTeXKeys.folded(name)
         // The marker read under this name, else under the other dialect's name (the aliases
         // pair names both ways).
-        guard
-            let expression = macroMarkers.last(where: { $0.name == folded })?.expression
-                ?? macroMarkers.last(where: { $0.alias == folded })?.expression
-        else { return nil }
+        // (Index loops: `last(where:)` copied each marker, three strings, into its closure.)
+        var found = -1
+        var k = macroMarkers.count - 1
+        while k >= 0 {
+            if macroMarkers[k].name == folded {
+                found = k
+                break
+            }
+            k -= 1
+        }
+        if found < 0 {
+            k = macroMarkers.count - 1
+            while k >= 0 {
+                if macroMarkers[k].alias == folded {
+                    found = k
+                    break
+                }
+                k -= 1
+            }
+        }
+        guard found >= 0 else { return nil }
+        let expression = macroMarkers[found].expression
         // The same few expressions come back entry after entry: expanded once per write.
         let expanded: MacroExpansion
         if let cached = context.macroExpansions[expression] {

@@ -570,6 +570,9 @@ enum BraceBalance {
     /// Replaces braces without a partner by `%7B`/`%7D` (for verbatim fields such as URLs);
     /// returns the text and whether anything changed.
     static func percentEncodingUnmatched(_ s: String) -> (String, Bool) {
+        // The usual URL or DOI has no brace at all: no copy of its bytes then.
+        var probe = s
+        if !probe.withUTF8({ containsBrace($0) }) { return (s, false) }
         let bytes = Array(s.utf8)
         let matched: [Bool]? = bytes.withUnsafeBufferPointer { matchedBraces($0) }
         guard let matched else { return (s, false) }
