@@ -38,8 +38,13 @@ public struct CSLJSONWriter: BibliographyWriter {
     public struct Stream {
         private var usedIDs = UniqueKeys(caseSensitive: true)
         private var emitter: JSONEmitter
+        private var mathCache = MathTypesetCache()
+        /// The item writer, kept from entry to entry for the memory of its lists.
+        private var item = CSLItemWriter(entry: Stream.placeholder, key: "", id: "")
         private var count = 0
         private let pretty: Bool
+        /// What the item writer holds between entries (not the last entry written).
+        private static let placeholder = Entry(type: EntryType(.document))
 
         /// Starts the array.
         public init(options: WriteOptions, reserving capacity: Int = 1 << 16) {
@@ -61,13 +66,16 @@ public struct CSLJSONWriter: BibliographyWriter {
             }
             // The item writer borrows the emitter by swapping (no copy of the bytes so far)
             // and writes the item's members into it as it goes.
-            var item = CSLItemWriter(entry: entry, key: key, id: id)
+            item.start(entry: entry, key: key, id: id)
             swap(&item.emitter, &emitter)
+            swap(&item.mathCache, &mathCache)
             if count > 0 { item.emitter.byte(UInt8(ascii: ",")) }
             if pretty { item.emitter.newline(1) }
             item.build()
             swap(&item.emitter, &emitter)
+            swap(&item.mathCache, &mathCache)
             diagnostics.append(contentsOf: item.diagnostics)
+            item.start(entry: Self.placeholder, key: "", id: "")
             count += 1
             return true
         }
@@ -124,12 +132,14 @@ public struct CSLJSONWriter: BibliographyWriter {
 /// Writes the CSL item for one entry, at nesting level 1 (an element of the top array):
 /// each member is written as it is put, in the order of the calls.
 struct CSLItemWriter {
-    let entry: Entry
-    let key: String
-    let id: String
+    private(set) var entry: Entry
+    private(set) var key: String
+    private(set) var id: String
     var diagnostics = Diagnostics()
     /// Where the item is written (the caller swaps its own emitter in and out).
     var emitter = JSONEmitter(pretty: false)
+    /// Typeset formulas (the caller swaps its own cache in and out, as the emitter).
+    var mathCache = MathTypesetCache()
 
     private var memberCount = 0
     /// The keys written so far (a handful: a linear search beats hashing).
@@ -138,14 +148,32 @@ struct CSLItemWriter {
     private var custom: [(slot: Int, value: JSONOutput)] = []
     private var derived: [String] = []
     private var truncated: [String] = []
-    /// Lossless markup of the rich-text variables written with typeset math.
-    private var texMarkup: [JSONOutputMember] = []
+    /// Lossless markup of the rich-text variables written with typeset math: the text to
+    /// render with math as TeX when `custom` is written, or the markup itself.
+    private var texMarkup: [(variable: String, text: RichText?, markup: String)] = []
 
     init(entry: Entry, key: String, id: String) {
         self.entry = entry
         self.key = key
         self.id = id
         written.reserveCapacity(24)
+    }
+
+    /// Starts another item with this writer: everything as a new writer has it, except the
+    /// memory of its lists, kept (and the emitter and formula cache, the caller's).
+    mutating func start(entry: Entry, key: String, id: String) {
+        self.entry = entry
+        self.key = key
+        self.id = id
+        diagnostics = Diagnostics()
+        memberCount = 0
+        written.removeAll(keepingCapacity: true)
+        if !custom.isEmpty { custom.removeAll(keepingCapacity: true) }
+        if !derived.isEmpty { derived.removeAll(keepingCapacity: true) }
+        if !truncated.isEmpty { truncated.removeAll(keepingCapacity: true) }
+        if !texMarkup.isEmpty { texMarkup.removeAll(keepingCapacity: true) }
+        if !extraCustom.isEmpty { extraCustom.removeAll(keepingCapacity: true) }
+        if !extraCustomKeys.isEmpty { extraCustomKeys.removeAll(keepingCapacity: true) }
     }
 
     /// Sets a `custom` member carrying model data.
@@ -230,12 +258,12 @@ struct CSLItemWriter {
             // Plain text is its own markup.
             emitter.write(s)
         } else {
-            CSLMarkup.render(text, math: .typeset, losses: &losses, typeset: &typesetAny, into: &emitter)
+            CSLMarkup.render(text, math: .typeset, losses: &losses, typeset: &typesetAny, cache: &mathCache, into: &emitter)
         }
         emitter.byte(UInt8(ascii: "\""))
         report(losses, field: field)
         if typesetAny {
-            texMarkup.append(JSONOutputMember(field, .string(CSLMarkup.render(text))))
+            texMarkup.append((field, text, ""))
             derived.append(field)
         }
     }
@@ -282,7 +310,7 @@ struct CSLItemWriter {
             return
         }
         let own = renderings(title, field: variable)
-        texMarkup.append(JSONOutputMember(variable, .string(own.tex ?? own.typeset)))
+        texMarkup.append((variable, nil, own.tex ?? own.typeset))
         derived.append(variable)
         putString(variable, renderings(RichText(joined), field: variable).typeset)
     }
@@ -305,7 +333,7 @@ struct CSLItemWriter {
     private mutating func renderings(_ text: RichText, field: String) -> (typeset: String, tex: String?) {
         var losses = CSLMarkup.Losses()
         var typesetAny = false
-        let s = CSLMarkup.render(text, math: .typeset, losses: &losses, typeset: &typesetAny)
+        let s = CSLMarkup.render(text, math: .typeset, losses: &losses, typeset: &typesetAny, cache: &mathCache)
         report(losses, field: field)
         return (s, typesetAny ? CSLMarkup.render(text) : nil)
     }
@@ -428,10 +456,20 @@ struct CSLItemWriter {
         return .object(out)
     }
 
+    /// `CSLVariables.kinds[role.rawValue] == .names`, without the lookup for the usual roles.
+    static func isNameVariable(_ role: ContributorRole) -> Bool {
+        role == .author || role == .editor || CSLVariables.kinds[role.rawValue] == .names
+    }
+
+    /// `CSLVariables.kinds[role.rawValue] == .date`, without the lookup for `issued`.
+    static func isDateVariable(_ role: DateRole) -> Bool {
+        role == .issued || CSLVariables.kinds[role.rawValue] == .date
+    }
+
     private mutating func writeNames() {
         var otherRoles: [JSONOutputMember] = []
         for (role, list) in entry.contributors {
-            if CSLVariables.kinds[role.rawValue] == .names, !written.contains(role.rawValue) {
+            if Self.isNameVariable(role), !written.contains(role.rawValue) {
                 // An empty list cut short is written as `[]` so that it keeps its place.
                 if !list.isEmpty { putNames(role.rawValue, list, field: role.rawValue) }
                 written.append(role.rawValue)
@@ -443,6 +481,8 @@ struct CSLItemWriter {
         }
         if !otherRoles.isEmpty { setCustom(.names, .object(otherRoles)) }
 
+        // Most entries have no container or series contributors.
+        guard !(entry.container?.contributors.isEmpty ?? true) || !(entry.series?.contributors.isEmpty ?? true) else { return }
         var from: [JSONOutputMember] = []
         for (levelName, level, customKey, slot) in [
             ("container", entry.container, CSLCustomKey.containerNames, CSLCustomKey.Slot.containerNames),
@@ -494,7 +534,7 @@ struct CSLItemWriter {
                     entryKey: key, field: role.rawValue)
                 value = .raw(d.edtf)
             }
-            let topLevel = CSLVariables.kinds[role.rawValue] == .date
+            let topLevel = Self.isDateVariable(role)
             if topLevel, case .typed(let d) = value, CSLDates.isPlain(d) {
                 // Most dates: written straight out, no tree.
                 beginMember(role.rawValue)
@@ -579,8 +619,15 @@ struct CSLItemWriter {
         // Which fields the entry has, by ordinal, so the fields it lacks cost no lookup.
         var present: UInt64 = 0
         for field in entry.fields.keys { present |= 1 << UInt64(field.ordinal) }
-        for (field, variable) in CSLVariables.fieldVariables {
-            guard present & (1 << UInt64(field.ordinal)) != 0 || Self.derivableFields.contains(field) else { continue }
+        // The fields present or derivable, in ``Field`` order (the table's, by ordinal: a test
+        // checks), lowest bit first.
+        let table = CSLVariables.fieldVariables
+        var pending = present | Self.derivableMask
+        while pending != 0 {
+            let ordinal = pending.trailingZeroBitCount
+            pending &= pending &- 1
+            guard ordinal < table.count else { break }
+            let (field, variable) = table[ordinal]
             if let variable {
                 if let value = entry.fields[field] {
                     putString(variable, value)
@@ -596,6 +643,7 @@ struct CSLItemWriter {
 
     /// The fields ``derivedValue(_:)`` may give a value for.
     static let derivableFields: [Field] = [.publisher, .number, .genre]
+    static let derivableMask: UInt64 = derivableFields.reduce(0) { $0 | 1 << UInt64($1.ordinal) }
 
     static func customSlot(for field: Field) -> CSLCustomKey.Slot {
         switch field {
@@ -615,58 +663,83 @@ struct CSLItemWriter {
         return .object(m)
     }
 
-    /// The levels in the order a variable looks for its identifier: the one the reader puts
-    /// it back into first (0 the entry, 1 the container, 2 the series).
-    private static let entryFirst = [0, 1, 2]
-    private static let containerFirst = [1, 0, 2]
     /// Each level and the `level` written in its listed identifiers.
     private static let levelNames: [(Int, String?)] = [(0, nil), (1, "container"), (2, "series")]
 
+    /// The identifiers of each level (0 the entry, 1 the container, 2 the series) a variable
+    /// took: at most one per variable, a bit per position (positions from 64 on in a list).
+    private struct UsedIdentifiers {
+        var bits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var far: [(level: Int, index: Int)] = []
+
+        mutating func insert(_ level: Int, _ i: Int) {
+            guard i < 64 else { return far.append((level, i)) }
+            switch level {
+            case 0: bits.0 |= 1 << UInt64(i)
+            case 1: bits.1 |= 1 << UInt64(i)
+            default: bits.2 |= 1 << UInt64(i)
+            }
+        }
+
+        func contains(_ level: Int, _ i: Int) -> Bool {
+            guard i < 64 else { return far.contains { $0.level == level && $0.index == i } }
+            let b = level == 0 ? bits.0 : level == 1 ? bits.1 : bits.2
+            return b & (1 << UInt64(i)) != 0
+        }
+    }
+
+    /// What the reader rebuilds of level `l` (`ids`): each top-level variable as a bare
+    /// identifier of the level it belongs to (in the fixed order), followed by the listed
+    /// ones. True when that gives the level back.
+    private static func rebuildsExactly(
+        _ ids: [Identifier], level l: Int, top: [(variable: String, id: Identifier, toContainer: Bool)], used: UsedIdentifiers
+    ) -> Bool {
+        var k = 0
+        if l < 2 {
+            for t in top where t.toContainer == (l == 1) {
+                guard k < ids.count, ids[k] == Identifier(t.id.kind, t.id.value) else { return false }
+                k += 1
+            }
+        }
+        for (i, id) in ids.enumerated() where !used.contains(l, i) {
+            guard k < ids.count, ids[k] == id else { return false }
+            k += 1
+        }
+        return k == ids.count
+    }
+
     private mutating func writeIdentifiers() {
+        let entryIDs = entry.identifiers
         let containerIDs = entry.container?.identifiers ?? []
         let seriesIDs = entry.series?.identifiers ?? []
         // Nothing to write (and nothing derived) without identifiers.
-        if entry.identifiers.isEmpty && containerIDs.isEmpty && seriesIDs.isEmpty { return }
+        if entryIDs.isEmpty && containerIDs.isEmpty && seriesIDs.isEmpty { return }
         let hasContainer = !(entry.container?.title?.isEmpty ?? true)
-        func level(_ l: Int) -> [Identifier] { l == 0 ? entry.identifiers : l == 1 ? containerIDs : seriesIDs }
         var top: [(variable: String, id: Identifier, toContainer: Bool)] = []
-        // Which identifiers of each level (entry, container, series) a variable took.
-        var used: [Set<Int>] = [[], [], []]
+        var used = UsedIdentifiers()
         for (kind, variable) in CSLVariables.identifierVariables {
             let toContainer = CSLVariables.identifierBelongsToContainer(kind, type: entry.type.kind, hasContainer: hasContainer)
-            // Prefer the level the reader will put the value back into.
-            for l in toContainer ? Self.containerFirst : Self.entryFirst {
-                let ids = level(l)
+            // Prefer the level the reader will put the value back into: the container, then
+            // the entry, then the series; or the entry, the container, the series.
+            for step in 0..<3 {
+                let l = step == 2 ? 2 : toContainer ? 1 - step : step
+                let ids = l == 0 ? entryIDs : l == 1 ? containerIDs : seriesIDs
                 if let i = ids.firstIndex(where: { $0.kind == kind }) {
                     top.append((variable, ids[i], toContainer))
-                    used[l].insert(i)
+                    used.insert(l, i)
                     break
                 }
             }
         }
-        // What the reader rebuilds: each top-level variable as a bare identifier of the level
-        // it belongs to (in the fixed order), followed by the listed ones. Exact when that
-        // gives every level back.
-        func rebuildsExactly(_ l: Int) -> Bool {
-            let original = level(l)
-            var k = 0
-            if l < 2 {
-                for t in top where t.toContainer == (l == 1) {
-                    guard k < original.count, original[k] == Identifier(t.id.kind, t.id.value) else { return false }
-                    k += 1
-                }
-            }
-            for (i, id) in original.enumerated() where !used[l].contains(i) {
-                guard k < original.count, original[k] == id else { return false }
-                k += 1
-            }
-            return k == original.count
-        }
-        let exact = rebuildsExactly(0) && rebuildsExactly(1) && rebuildsExactly(2)
+        let exact =
+            Self.rebuildsExactly(entryIDs, level: 0, top: top, used: used)
+            && Self.rebuildsExactly(containerIDs, level: 1, top: top, used: used)
+            && Self.rebuildsExactly(seriesIDs, level: 2, top: top, used: used)
         for (variable, id, _) in top { putString(variable, id.value) }
         var list: [JSONOutput] = []
         for (l, name) in Self.levelNames {
-            for (i, id) in level(l).enumerated() where !exact || !used[l].contains(i) {
+            let ids = l == 0 ? entryIDs : l == 1 ? containerIDs : seriesIDs
+            for (i, id) in ids.enumerated() where !exact || !used.contains(l, i) {
                 list.append(Self.identifierObject(id, level: name))
             }
         }
@@ -737,22 +810,34 @@ struct CSLItemWriter {
     /// Whether ``splitKeywords(_:)`` gives the keywords back from their `, `-joined text:
     /// for ASCII keywords, when none is empty, holds a comma or has white space at an end
     /// (the split is by `Character`, so other text takes the general way).
-    static func keywordsSplitBack(_ keywords: [String], joined: String) -> Bool {
+    static func keywordsSplitBack(_ keywords: [String], joined: @autoclosure () -> String) -> Bool {
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        func simple(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let first = u.first, let last = u.last, !isSpace(first), !isSpace(last) else { return false }
+            for b in u where b == UInt8(ascii: ",") || b >= 0x80 { return false }
+            return true
+        }
         for k in keywords {
-            let u = k.utf8
-            guard let first = u.first, let last = u.last, !isSpace(first), !isSpace(last),
-                !u.contains(where: { $0 == UInt8(ascii: ",") || $0 >= 0x80 })
-            else { return splitKeywords(joined) == keywords }
+            guard k.utf8.withContiguousStorageIfAvailable(simple) ?? Array(k.utf8).withUnsafeBufferPointer(simple) else {
+                return splitKeywords(joined()) == keywords
+            }
         }
         return true
     }
 
     private mutating func writeKeywords() {
-        guard !entry.keywords.isEmpty else { return }
-        let joined = entry.keywords.joined(separator: ", ")
-        putString("keyword", joined)
-        if !Self.keywordsSplitBack(entry.keywords, joined: joined) {
+        let keywords = entry.keywords
+        guard !keywords.isEmpty else { return }
+        // `keywords.joined(separator: ", ")`, escaped piece by piece (escaping goes byte by
+        // byte, so the pieces escaped make the whole escaped).
+        beginMember("keyword")
+        emitter.byte(UInt8(ascii: "\""))
+        for (i, keyword) in keywords.enumerated() {
+            if i > 0 { emitter.bytes(UInt8(ascii: ","), 0x20) }
+            emitter.write(keyword)
+        }
+        emitter.byte(UInt8(ascii: "\""))
+        if !Self.keywordsSplitBack(keywords, joined: keywords.joined(separator: ", ")) {
             setCustom(.keywords, .array(entry.keywords.map { .string($0) }))
             derived.append("keyword")
         }
@@ -778,7 +863,8 @@ struct CSLItemWriter {
     private var extraCustomKeys: [String] = []
 
     private mutating func addExtraCustom(_ key: String, _ value: JSONOutput) {
-        if extraCustomKeys.contains(key) || CSLCustomKey.reserved.contains(key) {
+        // The model keys have no colon (a test checks): a `namespace:name` key is none of them.
+        if extraCustomKeys.contains(key) || (!key.utf8.contains(UInt8(ascii: ":")) && CSLCustomKey.reserved.contains(key)) {
             diagnostics.warning(
                 "csl.extra-collision", "extra field `\(key)` collides with another custom key and was not written",
                 entryKey: self.key, field: key)
@@ -852,8 +938,30 @@ struct CSLItemWriter {
         }
     }
 
+    /// Writes `custom.tex` (level 3), as `emit(.object(members), level: 3)` writes the object
+    /// of each variable and its markup with math as TeX, rendering that straight into the output.
+    private mutating func emitTexMarkup() {
+        emitter.byte(UInt8(ascii: "{"))
+        for (i, member) in texMarkup.enumerated() {
+            // The variables are CSL's (``CSLCustomKey/texVariables``): no escaping needed.
+            emitter.memberKey(member.variable, first: i == 0, level: 4)
+            emitter.byte(UInt8(ascii: "\""))
+            if let text = member.text {
+                var losses = CSLMarkup.Losses()
+                var typeset = false
+                CSLMarkup.render(text, math: .tex, losses: &losses, typeset: &typeset, cache: &mathCache, into: &emitter)
+            } else {
+                emitter.write(member.markup)
+            }
+            emitter.byte(UInt8(ascii: "\""))
+        }
+        if emitter.pretty { emitter.newline(3) }
+        emitter.byte(UInt8(ascii: "}"))
+    }
+
     private mutating func writeCustom() {
-        if !texMarkup.isEmpty { setCustom(.tex, .object(texMarkup)) }
+        // `tex` is written by ``emitTexMarkup()`` (the value here only holds its place).
+        if !texMarkup.isEmpty { setCustom(.tex, .null) }
         if !truncated.isEmpty { setCustom(.truncated, .array(truncated.map { .string($0) })) }
         if !derived.isEmpty { setCustom(.derived, .array(derived.map { .string($0) })) }
         guard !custom.isEmpty || !extraCustom.isEmpty else { return }
@@ -865,7 +973,11 @@ struct CSLItemWriter {
         for (slot, value) in custom {
             // The model keys need no escaping (a test checks them).
             emitter.memberKey(CSLCustomKey.all[slot], first: count == 0, level: 3)
-            emitter.emit(value, level: 3)
+            if slot == CSLCustomKey.Slot.tex.rawValue {
+                emitTexMarkup()
+            } else {
+                emitter.emit(value, level: 3)
+            }
             count += 1
         }
         for m in extraCustom {

@@ -39,17 +39,27 @@ public enum CSLMarkup {
     /// The CSL markup for rich text; `typeset` is set when some math was typeset rather
     /// than written as TeX (the markup then does not read back to `text`).
     static func render(_ text: RichText, math form: MathForm, losses: inout Losses, typeset: inout Bool) -> String {
+        var cache = MathTypesetCache()
+        return render(text, math: form, losses: &losses, typeset: &typeset, cache: &cache)
+    }
+
+    /// The same, math typeset through `cache`.
+    static func render(
+        _ text: RichText, math form: MathForm, losses: inout Losses, typeset: inout Bool, cache: inout MathTypesetCache
+    ) -> String {
         // Plain text (most titles and abstracts) is its own markup.
         if text.inlines.count == 1, case .text(let s) = text.inlines[0] { return s }
         var out = ""
-        render(text, math: form, losses: &losses, typeset: &typeset, into: &out)
+        render(text, math: form, losses: &losses, typeset: &typeset, cache: &cache, into: &out)
         return out
     }
 
     /// Writes the CSL markup for rich text to `out` (for a ``JSONEmitter``, escaped as the
     /// inside of a JSON string: the bytes `emitString(render(…))` writes between its quotes).
+    /// Math is typeset through `cache`.
     static func render<Sink: MarkupSink>(
-        _ text: RichText, math form: MathForm, losses: inout Losses, typeset: inout Bool, into out: inout Sink
+        _ text: RichText, math form: MathForm, losses: inout Losses, typeset: inout Bool, cache: inout MathTypesetCache,
+        into out: inout Sink
     ) {
         // An explicit stack rather than recursion: the depth of the tree is not ours to bound.
         var stack: [(inlines: [Inline], next: Int, close: StaticString)] = [(text.inlines, 0, "")]
@@ -74,7 +84,7 @@ public enum CSLMarkup {
             case .subscript(let c): open("<sub>", "</sub>", c)
             case .caseProtected(let c):
                 // A protected span holding only math would read back as bare math: nest it.
-                if c.count == 1, case .math(let tex) = c[0], form == .tex || typesetMath(tex) == nil {
+                if c.count == 1, case .math(let tex) = c[0], form == .tex || cache.typeset(tex) == nil {
                     out.write(nocaseOpenTag)
                     out.write(nocaseOpenTag)
                     out.write("$")
@@ -84,7 +94,7 @@ public enum CSLMarkup {
                     open(nocaseOpenTag, "</span>", c)
                 }
             case .math(let tex):
-                if form == .typeset, let markup = typesetMath(tex) {
+                if form == .typeset, let markup = cache.typeset(tex) {
                     out.write(nocaseOpenTag)
                     out.write(markup)
                     out.write("</span>")
@@ -344,5 +354,24 @@ extension JSONEmitter: MarkupSink {
 
     mutating func write(_ text: StaticString) {
         appendEscaped(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+}
+
+/// ``CSLMarkup/typesetMath(_:)`` remembered by TeX source: the same formulas (`$\alpha$`,
+/// `$O(n \log n)$`) come again and again in a bibliography. Short formulas only, and a
+/// bounded number of them.
+struct MathTypesetCache {
+    private var results: [String: String?] = [:]
+    /// The most formulas kept, and the longest (in UTF-8 bytes).
+    static let maxCount = 512
+    static let maxLength = 64
+
+    /// `CSLMarkup.typesetMath(tex)`.
+    mutating func typeset(_ tex: String) -> String? {
+        guard tex.utf8.count <= Self.maxLength else { return CSLMarkup.typesetMath(tex) }
+        if let known = results[tex] { return known }
+        let result = CSLMarkup.typesetMath(tex)
+        if results.count < Self.maxCount { results.updateValue(result, forKey: tex) }
+        return result
     }
 }

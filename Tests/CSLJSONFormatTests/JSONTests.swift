@@ -202,6 +202,16 @@ import Testing
         #expect(String(decoding: empty.bytes, as: UTF8.self) == (0..<300).map(String.init).joined())
     }
 
+    @Test func takeAllHandsOutTheBytesAndFreesTheMemory() {
+        var emitter = JSONEmitter(pretty: false, reserving: 8)
+        emitter.emitString("a\"b")
+        #expect(emitter.takeAll() == Array(#""a\"b""#.utf8))
+        #expect(emitter.count == 0 && emitter.bytes.isEmpty)
+        emitter.emitString("again")
+        #expect(emitter.takeAll() == Array(#""again""#.utf8))
+        #expect(emitter.takeAll() == [])
+    }
+
     @Test func writesIntegersAsStringDoes() {
         var values = [0, 1, -1, 9, 10, -10, 99, 100, 2019, -2500, Int.max, Int.min, Int.max - 1, Int.min + 1]
         var x: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -237,6 +247,7 @@ import Testing
             RichText([.smallCaps([.text("Sc")]), .italic([.bold([.superscript([.text("\u{1}")])])])]),
         ]
         var typesetSeen = false
+        var cache = MathTypesetCache()
         for text in texts {
             for form in [CSLMarkup.MathForm.tex, .typeset] {
                 var stringLosses = CSLMarkup.Losses()
@@ -248,7 +259,9 @@ import Testing
                 var directTypeset = false
                 var direct = JSONEmitter(pretty: false)
                 direct.byte(UInt8(ascii: "\""))
-                CSLMarkup.render(text, math: form, losses: &directLosses, typeset: &directTypeset, into: &direct)
+                // Through a cache shared by all the texts, as the writer's (the string form
+                // typesets without one).
+                CSLMarkup.render(text, math: form, losses: &directLosses, typeset: &directTypeset, cache: &cache, into: &direct)
                 direct.byte(UInt8(ascii: "\""))
                 #expect(direct.bytes == expected.bytes, "\(text)")
                 #expect(directLosses.rawValue == stringLosses.rawValue && directTypeset == stringTypeset)
@@ -300,5 +313,63 @@ import Testing
             func codes(_ field: String) -> [String] { (byField[field] ?? []).map { "\($0.severity) \($0.code)" } }
             #expect(codes("author") == codes("not-a-csl-role"), "\(names)")
         }
+    }
+}
+
+@Suite struct WriterShortcutTests {
+    /// `addExtraCustom` skips the reserved-key lookup for keys with a colon.
+    @Test func modelKeysHaveNoColon() {
+        for key in CSLCustomKey.all { #expect(!key.contains(":"), "\(key)") }
+    }
+
+    /// The ASCII test of `keywordsSplitBack` must agree with splitting the joined text.
+    @Test func keywordsSplitBackAgreesWithTheSplit() {
+        var g = EntryGenerator(seed: 0xBEEF)
+        var lists: [[String]] = [[], [""], [" a"], ["a "], ["a,b"], ["é"], ["a", "b c"], ["\u{85}x"], ["x\u{A0}"], ["a\tb"]]
+        for _ in 0..<500 { lists.append((0..<(1 + g.int(4))).map { _ in g.string(6) }) }
+        for keywords in lists {
+            let joined = keywords.joined(separator: ", ")
+            #expect(CSLItemWriter.keywordsSplitBack(keywords, joined: joined) == (CSLItemWriter.splitKeywords(joined) == keywords), "\(keywords)")
+        }
+    }
+
+    /// The role and field shortcuts agree with the tables they stand for.
+    @Test func roleAndFieldShortcutsAgreeWithTheTables() {
+        let names = Array(CSLVariables.kinds.keys) + ["", "Author", "authors", "x-editor", "issued ", "container-author"]
+        for name in names {
+            #expect(CSLItemWriter.isNameVariable(ContributorRole(name)) == (CSLVariables.kinds[name] == .names), "\(name)")
+            #expect(CSLItemWriter.isDateVariable(DateRole(name)) == (CSLVariables.kinds[name] == .date), "\(name)")
+        }
+        // writeFields walks the table by ordinal, lowest bit first.
+        #expect(CSLVariables.fieldVariables.count <= 64)
+        for (i, row) in CSLVariables.fieldVariables.enumerated() { #expect(row.field.ordinal == i, "\(row.field)") }
+        for field in CSLItemWriter.derivableFields { #expect(CSLItemWriter.derivableMask & (1 << UInt64(field.ordinal)) != 0) }
+        #expect(CSLItemWriter.derivableMask.nonzeroBitCount == CSLItemWriter.derivableFields.count)
+    }
+
+    /// `keyword` is written piece by piece: it must read back as the joined keywords.
+    @Test func keywordsWrittenPieceByPieceAreTheJoinedText() throws {
+        var g = EntryGenerator(seed: 0xFEED)
+        for i in 0..<200 {
+            var entry = Entry(type: EntryType(.book))
+            entry.key = "k\(i)"
+            entry.keywords = (0..<(1 + g.int(4))).map { _ in g.string(6) }
+            let (bytes, _) = Support.write(Library(entries: [entry]), pretty: i % 2 == 0)
+            var parser = JSONParser(bytes: bytes)
+            let item = try #require(try parser.parseValue().elements?.first)
+            #expect(item["keyword"]?.string == entry.keywords.joined(separator: ", "))
+        }
+    }
+
+    /// Typesetting through the cache gives what typesetting does, first time and again.
+    @Test func mathCacheGivesTheTypesetterResult() {
+        let formulas = ["\\alpha", "\\beta", "\\leq", "O(n \\log n)", "x^2", "\\notacommand", "a_{i}", "{", "", " ",
+            "\\frac{1}{2}", String(repeating: "x+", count: 40) + "y"]
+        var cache = MathTypesetCache()
+        for _ in 0..<3 {
+            for tex in formulas { #expect(cache.typeset(tex) == CSLMarkup.typesetMath(tex), "\(tex)") }
+        }
+        // A full cache still answers.
+        for i in 0..<(MathTypesetCache.maxCount + 10) { #expect(cache.typeset("x_\(i)") == CSLMarkup.typesetMath("x_\(i)")) }
     }
 }
