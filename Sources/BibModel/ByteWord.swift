@@ -21,15 +21,3 @@ public enum ByteWord {
         (word &- lanes(n)) & ~word & 0x8080_8080_8080_8080
     }
 }
-
-extension ByteWord {
-    /// The high bit of each byte of `word` that equals `b`, and of no other byte (no borrow
-    /// between bytes: slower than ``equal(_:_:)``, for counting matches).
-    @inlinable @inline(__always)
-    public static func exactlyEqual(_ word: UInt64, _ b: UInt8) -> UInt64 {
-        let y = word ^ lanes(b)
-        // A byte's high bit is set in `t` when the byte of `y` is not zero.
-        let t = ((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y
-        return ~t & 0x8080_8080_8080_8080
-    }
-}

@@ -27,12 +27,32 @@ public enum BibTeXScanner {
     /// and `crossref`/`xdata` fields: the blocks are those of ``scan(_:lines:diagnostics:)``
     /// (the same ranges), but entries keep only their `crossref`/`xdata` fields, and there
     /// are no diagnostics. ``entry(_:at:lines:)`` gives an entry in full.
-    static func scanParentFields(_ bytes: [UInt8], lines: LineIndex, skim: Bool = false) -> BibTeXRawDocument {
+    static func scanParentFields(_ bytes: [UInt8], lines: LineIndex) -> BibTeXRawDocument {
         bytes.withUnsafeBufferPointer { buf in
             var scanner = Scanner(buf: buf, lines: lines)
             scanner.onlyParentFields = true
-            scanner.skim = skim
             return scanner.run()
+        }
+    }
+
+    /// An entry that scans without a diagnostic and has no `crossref`/`xdata` field: its
+    /// key and extent.
+    struct SkimmedEntry {
+        var keyRange: Range<Int>
+        var range: Range<Int>
+    }
+
+    /// ``scanParentFields(_:lines:)`` for the streaming reader's first pass, cheaper: the
+    /// entries that scan without a diagnostic and have no `crossref`/`xdata` field are
+    /// skimmed (their extent found as the scanner finds it, nothing built) and come apart,
+    /// in file order, instead of among the blocks. `lines` serves only diagnostics, which
+    /// are dropped: a ``LineIndex`` of no bytes does.
+    static func skimParentFields(_ bytes: [UInt8], lines: LineIndex) -> (BibTeXRawDocument, [SkimmedEntry]) {
+        bytes.withUnsafeBufferPointer { buf in
+            var scanner = Scanner(buf: buf, lines: lines)
+            scanner.onlyParentFields = true
+            scanner.skim = true
+            return (scanner.run(), scanner.skimmed)
         }
     }
 
@@ -60,19 +80,17 @@ public enum BibTeXScanner {
 // MARK: - Byte classes
 
 @inline(__always)
-func isBibSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C || b == 0x0B }
+func isBibSpace(_ b: UInt8) -> Bool { b == 0x20 || b &- 0x09 < 5 }  // space, or TAB LF VT FF CR (0x09...0x0D)
 
 /// A byte that may appear in a BibTeX identifier (entry type, field name, macro name):
 /// anything printable except white space and `" # % ' ( ) , = { }`. Non-ASCII bytes count.
 @inline(__always)
 func isIdentifierByte(_ b: UInt8) -> Bool {
-    switch b {
-    case 0x00...0x20, 0x7F: return false
-    case UInt8(ascii: "\""), UInt8(ascii: "#"), UInt8(ascii: "%"), UInt8(ascii: "'"), UInt8(ascii: "("),
-        UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: "{"), UInt8(ascii: "}"):
-        return false
-    default: return true
-    }
+    // One bit per ASCII byte (the set above); every byte from 0x80 counts.
+    let low: UInt64 = 0xDFFF_EC52_0000_0000  // 0x21...0x3F without " # % ' ( ) , =
+    let high: UInt64 = 0x57FF_FFFF_FFFF_FFFF  // 0x40...0x7E without { }
+    if b >= 0x80 { return true }
+    return b < 0x40 ? (low >> UInt64(b)) & 1 != 0 : (high >> UInt64(b &- 0x40)) & 1 != 0
 }
 
 // MARK: - Scanner
@@ -84,14 +102,26 @@ private struct Scanner {
     var pos = 0
     var diagnostics = Diagnostics()
     var blocks: [BibTeXRawBlock] = []
-    /// The fields of the entry being scanned (reused).
-    var fieldBuffer: [BibTeXRawField] = []
+    /// How many fields the last entry had.
+    var fieldCount = 8
+    /// Field names and entry types made so far (they repeat): by the hash of their bytes.
+    var names = [CachedName](repeating: CachedName(), count: 64)
+
+    struct CachedName {
+        /// The bytes, little-endian, zero-padded (names hold no zero byte).
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var count = -1
+        var name = ""
+    }
     /// Entries keep only their `crossref`/`xdata` fields; the others are scanned (for their
     /// extent) without making strings of their names (``BibTeXScanner/scanParentFields(_:lines:)``).
     var onlyParentFields = false
     /// Entries are first skimmed (``skimEntry(at:header:)``): those that scan without a
     /// diagnostic and have no `crossref`/`xdata` field are kept with their key only.
     var skim = false
+    /// The entries skimmed, apart from ``blocks``.
+    var skimmed: [BibTeXScanner.SkimmedEntry] = []
 
     init(buf: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
         self.buf = buf
@@ -188,7 +218,7 @@ private struct Scanner {
     }
 
     /// The type as written (`Article`).
-    private func written(_ header: Header) -> String { string(header.typeRange) }
+    private mutating func written(_ header: Header) -> String { name(header.typeRange) }
 
     /// `@ type {` or `@ type (`, with optional white space; `@comment` needs no delimiter.
     /// (The type is compared on bytes, ASCII letters in any case: no other character
@@ -332,21 +362,13 @@ private struct Scanner {
 
     private mutating func scanEntry(at: Int, header: Header) {
         var entry = BibTeXRawEntry(type: written(header), key: nil, keyRange: nil, fields: [], range: at..<at, isComplete: true)
-        // The fields are gathered in a buffer reused from entry to entry, then copied to an
-        // array of their exact size: one allocation per entry, none wasted.
-        swap(&entry.fields, &fieldBuffer)
+        // The fields go straight into the entry's array, made room for as many as the last
+        // entry had and a few more: one allocation for nearly every entry, and no copy.
+        entry.fields.reserveCapacity(fieldCount + fieldCount / 4 + 2)
         defer {
             entry.range = at..<pos
-            var fields: [BibTeXRawField] = []
-            if onlyParentFields {
-                for f in entry.fields where BibTeXResolver.isParentField(f.name) { fields.append(f) }
-            } else {
-                fields.reserveCapacity(entry.fields.count)
-                fields.append(contentsOf: entry.fields)
-            }
-            swap(&entry.fields, &fields)
-            fields.removeAll(keepingCapacity: true)
-            fieldBuffer = fields
+            fieldCount = entry.fields.count
+            if onlyParentFields { entry.fields.removeAll { !BibTeXResolver.isParentField($0.name) } }
             blocks.append(.entry(entry))
         }
         skipSpace()
@@ -479,7 +501,7 @@ private struct Scanner {
 
     /// The first pass's cheap look at an entry: when ``scanEntry(at:header:)`` would scan it
     /// without a diagnostic (the path taken is the same, step by step, but builds nothing)
-    /// and it has no `crossref`/`xdata` field, appends it with its key and extent only and
+    /// and it has no `crossref`/`xdata` field, adds its key and extent to ``skimmed`` and
     /// returns true. Otherwise returns false at `header.bodyStart`, for the full scan.
     private mutating func skimEntry(at: Int, header: Header) -> Bool {
         let close = header.close
@@ -556,11 +578,7 @@ private struct Scanner {
                 return false
             }
         }
-        blocks.append(
-            .entry(
-                BibTeXRawEntry(
-                    type: "", key: string(keyStart..<keyEnd), keyRange: keyStart..<keyEnd, fields: [], range: at..<pos,
-                    isComplete: true)))
+        skimmed.append(BibTeXScanner.SkimmedEntry(keyRange: keyStart..<keyEnd, range: at..<pos))
         return true
     }
 
@@ -580,7 +598,7 @@ private struct Scanner {
         }
         let nameRange = nameStart..<pos
         // (Only the names of `crossref`/`xdata` fields when the others are dropped.)
-        let name = onlyParentFields && what == "field" && !isParentFieldName(nameRange) ? "" : string(nameRange)
+        let name = onlyParentFields && what == "field" && !isParentFieldName(nameRange) ? "" : self.name(nameRange)
         skipSpace()
         guard pos < n, buf[pos] == UInt8(ascii: "=") else {
             error("bibtex.missing-equals", "'=' is missing after \(what) name '\(name)'", at: pos < n ? pos : nameStart, key: key)
@@ -832,6 +850,30 @@ private struct Scanner {
 
     private mutating func skipSpace() {
         while pos < n && isBibSpace(buf[pos]) { pos += 1 }
+    }
+
+    /// ``string(_:)`` of a name (field, entry type): made once per piece for names of up
+    /// to 16 bytes, then taken from ``names``.
+    private mutating func name(_ range: Range<Int>) -> String {
+        let count = range.count
+        guard count <= 16 else { return string(range) }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var k = 0
+        while k < count && k < 8 {
+            low |= UInt64(buf[range.lowerBound + k]) << UInt64(8 * k)
+            k += 1
+        }
+        while k < count {
+            high |= UInt64(buf[range.lowerBound + k]) << UInt64(8 * (k - 8))
+            k += 1
+        }
+        let hash = (low ^ (high &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15
+        let slot = Int(truncatingIfNeeded: hash >> 58)
+        if names[slot].count == count && names[slot].low == low && names[slot].high == high { return names[slot].name }
+        let made = string(range)
+        names[slot] = CachedName(low: low, high: high, count: count, name: made)
+        return made
     }
 
     private func string(_ range: Range<Int>) -> String {

@@ -86,26 +86,106 @@ public struct BibTeXStreamReader {
     ///
     /// Nothing of this pass but the parents is kept, and whatever stops the streaming (bytes
     /// that are not UTF-8, NUL bytes) stops the second pass too: so it does not look for
-    /// them, and it skims the entries (``BibTeXScanner/scanParentFields(_:lines:skim:)``),
-    /// scanning in full only those that may matter. `full`: the entries scanned in full, with
-    /// the same checks as the second pass (the reference the tests compare with).
+    /// them, and it skims the entries (``BibTeXScanner/skimParentFields(_:lines:)``),
+    /// scanning in full only those that may matter. `full`: every entry scanned (with only
+    /// its `crossref`/`xdata` fields), with the checks of the second pass: the reference the
+    /// tests compare with.
     public mutating func collectParents(_ bytes: [UInt8], atEnd: Bool, full: Bool = false) throws(Stop) -> Int {
-        let lines: LineIndex
-        let document: BibTeXRawDocument
-        let used: Int
-        if full {
-            // Entries with only their crossref/xdata fields (the blocks are the same): the
-            // parents are scanned again in full below, once they are known.
-            guard let piece = try scan(bytes, atEnd: atEnd, onlyParentFields: true) else { return 0 }
-            (lines, document, used, _) = piece
-        } else {
-            try checkByteOrderMark(bytes)
-            // Locations only go into diagnostics, which this pass drops: no index of the lines.
-            lines = LineIndex(file: source, bytes: [])
-            var scanned = BibTeXScanner.scanParentFields(bytes, lines: lines, skim: true)
-            guard let taken = Self.complete(&scanned, count: bytes.count, atEnd: atEnd) else { return 0 }
-            (document, used) = (scanned, taken)
+        if full { return try collectParentsScanningAll(bytes, atEnd: atEnd) }
+        try checkByteOrderMark(bytes)
+        // Locations only go into diagnostics, which this pass drops: no index of the lines.
+        let lines = LineIndex(file: source, bytes: [])
+        var (document, skimmed) = BibTeXScanner.skimParentFields(bytes, lines: lines)
+        // The last block (entry or other) may be cut short by the end of the piece.
+        var used = bytes.count
+        if !atEnd {
+            let lastBlock = document.blocks.last.map(Self.start(of:)) ?? -1
+            let lastSkimmed = skimmed.last?.range.lowerBound ?? -1
+            if lastSkimmed > lastBlock {
+                skimmed.removeLast()
+                used = lastSkimmed
+            } else if lastBlock >= 0 {
+                document.blocks.removeLast()
+                used = lastBlock
+            } else {
+                return 0
+            }
+            guard used > 0 else { return 0 }
         }
+        // The entries that name parents (for their keys), with the `@string`s in file order.
+        var children = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
+        if let macros { children.macros = macros }
+        children.metadata = metadata
+        let named = children.resolve(document, inheriting: false) { raw in
+            raw.fields.contains { BibTeXResolver.isParentField($0.name) }
+        }
+        for entry in named { referenced.formUnion(BibTeXResolver.parentKeys(of: entry)) }
+        // Every entry's key in file order (the scanned ones and the skimmed ones, merged).
+        var kept: [Int] = []
+        var next = 0
+        func meet(_ key: String, at start: Int) {
+            let key = key.lowercased()
+            if metKeys.insert(key).inserted, referenced.contains(key) { kept.append(start) }
+        }
+        for block in document.blocks {
+            guard case .entry(let raw) = block else { continue }
+            while next < skimmed.count, skimmed[next].range.lowerBound < raw.range.lowerBound {
+                meet(BibTeXText.string(bytes[skimmed[next].keyRange]), at: skimmed[next].range.lowerBound)
+                next += 1
+            }
+            if let key = raw.key { meet(key, at: raw.range.lowerBound) }
+        }
+        while next < skimmed.count {
+            meet(BibTeXText.string(bytes[skimmed[next].keyRange]), at: skimmed[next].range.lowerBound)
+            next += 1
+        }
+        var resolved: [ResolvedEntry] = []
+        if !kept.isEmpty {
+            // The parents in full, among the `@string`s (nothing else counts for them).
+            kept.sort()
+            var whole = BibTeXRawDocument(blocks: [], contentStart: document.contentStart)
+            var k = 0
+            func addKept(before end: Int) {
+                while k < kept.count, kept[k] < end {
+                    if let entry = BibTeXScanner.entry(bytes, at: kept[k], lines: lines) { whole.blocks.append(.entry(entry)) }
+                    k += 1
+                }
+            }
+            for block in document.blocks {
+                guard case .string = block else { continue }
+                addKept(before: Self.start(of: block))
+                whole.blocks.append(block)
+            }
+            addKept(before: Int.max)
+            var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
+            if let macros { resolver.macros = macros }
+            resolver.metadata = metadata
+            resolved = resolver.resolve(whole, inheriting: false)
+        }
+        macros = children.macros
+        metadata = children.metadata
+        // The parents' fields' locations, and where the next piece starts, from the line
+        // breaks counted up to them (in increasing order).
+        var cursor = LineCursor(file: source, bytes: bytes, base: base)
+        for entry in resolved {
+            var parent = entry
+            for k in parent.fields.indices {
+                parent.fields[k].location = cursor.location(ofOffset: parent.fields[k].offset)
+                // Its own copy of the value: a slice would keep the whole piece alive.
+                parent.fields[k].value = ArraySlice(Array(parent.fields[k].value))
+            }
+            parents.append(Self.shifted(parent, by: base.offset))
+        }
+        if !atEnd { base = cursor.location(ofOffset: used) }
+        return used
+    }
+
+    /// ``collectParents(_:atEnd:full:)`` scanning every entry.
+    private mutating func collectParentsScanningAll(_ bytes: [UInt8], atEnd: Bool) throws(Stop) -> Int {
+        // Entries with only their crossref/xdata fields (the blocks are the same): the
+        // parents are scanned again in full below, once they are known.
+        guard let piece = try scan(bytes, atEnd: atEnd, onlyParentFields: true) else { return 0 }
+        let (lines, document, used, _) = piece
         // Only what the first pass needs is resolved: the entries that name parents (for
         // their keys), then the entries that are parents; `@string`s in both, in file order.
         var children = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
@@ -138,20 +218,16 @@ public struct BibTeXStreamReader {
         }
         macros = children.macros
         metadata = children.metadata
-        // The parents' fields' locations, and where the next piece starts, from the line
-        // breaks counted up to them (in increasing order).
-        var cursor = LineCursor(file: source, bytes: bytes, base: base)
-        func location(_ offset: Int) -> SourceLocation { full ? lines.location(ofOffset: offset) : cursor.location(ofOffset: offset) }
         for entry in resolved {
             var parent = entry
             for k in parent.fields.indices {
-                parent.fields[k].location = location(parent.fields[k].offset)
+                parent.fields[k].location = lines.location(ofOffset: parent.fields[k].offset)
                 // Its own copy of the value: a slice would keep the whole piece alive.
                 parent.fields[k].value = ArraySlice(Array(parent.fields[k].value))
             }
             parents.append(Self.shifted(parent, by: base.offset))
         }
-        if !atEnd { base = location(used) }
+        if !atEnd { base = lines.location(ofOffset: used) }
         return used
     }
 
@@ -170,18 +246,18 @@ public struct BibTeXStreamReader {
         _ bytes: [UInt8], atEnd: Bool, onlyParentFields: Bool = false
     ) throws(Stop) -> (LineIndex, BibTeXRawDocument, Int, Diagnostics)? {
         try checkByteOrderMark(bytes)
-        // The whole-file reader refuses binary data and reads NUL bytes as spaces with a
-        // warning: a file with any NUL byte is left to it.
-        if bytes.contains(0) { throw Stop(description: "the file has NUL bytes") }
         let lines = LineIndex(file: source, bytes: bytes, base: base)
         var scanned = Diagnostics()
         var document =
             onlyParentFields
             ? BibTeXScanner.scanParentFields(bytes, lines: lines) : BibTeXScanner.scan(bytes, lines: lines, diagnostics: &scanned)
         guard let used = Self.complete(&document, count: bytes.count, atEnd: atEnd) else { return nil }
-        // (A piece may end inside a UTF-8 sequence; the bytes used never do.)
-        if bytes.withUnsafeBufferPointer({ TextDecoding.firstInvalidUTF8(UnsafeBufferPointer(rebasing: $0[..<used])) }) != nil {
-            throw Stop(description: "the file is not UTF-8")
+        // The whole-file reader refuses binary data and reads NUL bytes as spaces with a
+        // warning: a file with any NUL byte is left to it, as one that is not UTF-8. (A piece
+        // may end inside a UTF-8 sequence; the bytes used never do. The bytes not used come
+        // again with the next piece, and all are used at the end.)
+        if !bytes.withUnsafeBufferPointer({ TextDecoding.isValidUTF8WithoutNUL(UnsafeBufferPointer(rebasing: $0[..<used])) }) {
+            throw Stop(description: bytes[..<used].contains(0) ? "the file has NUL bytes" : "the file is not UTF-8")
         }
         var kept = Diagnostics()
         for d in scanned.all where (d.location?.offset ?? 0) < base.offset + used { kept.report(d) }

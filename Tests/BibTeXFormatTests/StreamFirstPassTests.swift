@@ -214,4 +214,81 @@ struct StreamFirstPassTests {
             }
         }
     }
+
+    @Test("the scanner's byte classes (bit masks) are the grammar's sets, and the UTF-8 and NUL check is the validator's")
+    func byteClasses() {
+        for value in 0...255 {
+            let b = UInt8(value)
+            let space = [0x20, 0x09, 0x0A, 0x0D, 0x0C, 0x0B].contains(value)
+            #expect(isBibSpace(b) == space, "\(value)")
+            let identifier = value > 0x20 && value != 0x7F && !"\"#%'(),={}".utf8.contains(b)
+            #expect(isIdentifierByte(b) == identifier, "\(value)")
+        }
+        var rng = SplitMix64(seed: 11)
+        let alphabet: [UInt8] = [0x61, 0x7F, 0x01, 0x00, 0x80, 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xED, 0xA0, 0xF0, 0x9F, 0x98, 0x80, 0xFF]
+        for round in 0..<3000 {
+            let count = Int(rng.next() % 64)
+            // Mostly ASCII, so that the sixteen-byte steps are taken.
+            let bytes = (0..<count).map { _ in rng.next() % 4 == 0 ? alphabet[Int(rng.next() % UInt64(alphabet.count))] : 0x61 }
+            let expected = !bytes.contains(0) && bytes.withUnsafeBufferPointer { TextDecoding.firstInvalidUTF8($0) } == nil
+            #expect(bytes.withUnsafeBufferPointer { TextDecoding.isValidUTF8WithoutNUL($0) } == expected, "round \(round): \(bytes)")
+        }
+    }
+
+    @Test("LineIndex (memchr without CR, words with CR) finds the line starts a byte loop finds")
+    func lineIndex() {
+        var rng = SplitMix64(seed: 5)
+        for round in 0..<400 {
+            let alphabet: [UInt8] = round % 2 == 0 ? [0x0A, 0x61, 0x20, 0x0B, 0xC3] : [0x0A, 0x0D, 0x61, 0x0B, 0x20]
+            let count = Int(rng.next() % 300)
+            let bytes = (0..<count).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            var starts = [0]
+            for (i, b) in bytes.enumerated() where b == 0x0A || (b == 0x0D && (i + 1 >= count || bytes[i + 1] != 0x0A)) {
+                starts.append(i + 1)
+            }
+            #expect(LineIndex(file: "f", bytes: bytes).lineStarts == starts, "round \(round)")
+        }
+    }
+
+    @Test("field names and entry types (made once per piece) are their bytes")
+    func namesAreTheirBytes() {
+        var rng = SplitMix64(seed: 9)
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-.:+/0123456789".utf8) + [0xC3, 0xA9]
+        var text = ""
+        var expected: [[String]] = []
+        for entry in 0..<60 {
+            var names: [String] = []
+            text += "@Type\(entry % 7){k\(entry),\n"
+            for _ in 0..<(1 + Int(rng.next() % 30)) {
+                var name: [UInt8] = [UInt8(ascii: "a")]
+                for _ in 0..<Int(rng.next() % 20) {
+                    var c = letters[Int(rng.next() % UInt64(letters.count))]
+                    if c == 0xC3 { name += [0xC3, 0xA9]; continue }
+                    if c == 0xA9 { c = UInt8(ascii: "z") }
+                    name.append(c)
+                }
+                // Often a name met before, or one that differs from it in its last byte.
+                if let last = names.last, rng.next() % 3 == 0 {
+                    name = Array(last.utf8)
+                    if rng.next() % 2 == 0 { name[name.count - 1] = name[name.count - 1] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x") }
+                }
+                let s = String(decoding: name, as: UTF8.self)
+                names.append(s)
+                text += "  \(s) = {v},\n"
+            }
+            text += "}\n"
+            expected.append(names)
+        }
+        let bytes = Array(text.utf8)
+        var diagnostics = Diagnostics()
+        let document = BibTeXScanner.scan(bytes, lines: LineIndex(file: "t", bytes: bytes), diagnostics: &diagnostics)
+        var got: [[String]] = []
+        var types: [String] = []
+        for case .entry(let e) in document.blocks {
+            got.append(e.fields.map(\.name))
+            types.append(e.type)
+        }
+        #expect(got == expected)
+        #expect(types == (0..<60).map { "Type\($0 % 7)" })
+    }
 }

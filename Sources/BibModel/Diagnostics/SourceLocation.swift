@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A point in a source file: 1-based line, 1-based column counted in UTF-8 bytes, and
 /// the 0-based byte offset.
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
@@ -53,23 +59,31 @@ public struct LineIndex: Sendable {
             var starts = [0]
             starts.reserveCapacity(buf.count / 40 + 1)
             let n = buf.count
-            var i = 0
-            if let base = buf.baseAddress {
-                // Eight bytes at a time; the bytes flagged as `\n` or `\r` are each looked at (a
-                // flag above a true one may be false).
-                let raw = UnsafeRawPointer(base)
-                while i + 8 <= n {
-                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    var m = ByteWord.equal(w, 0x0A) | ByteWord.equal(w, 0x0D)
-                    while m != 0 {
-                        let j = i + m.trailingZeroBitCount >> 3
-                        // `\n` and a lone `\r` end a line; the `\r` of `\r\n` is passed over.
-                        let b = base[j]
-                        if b == 0x0A || (b == 0x0D && (j + 1 >= n || base[j + 1] != 0x0A)) { starts.append(j + 1) }
-                        m &= m &- 1
-                    }
-                    i += 8
+            guard let base = buf.baseAddress else { return starts }
+            let raw = UnsafeRawPointer(base)
+            if memchr(raw, 0x0D, n) == nil {
+                // No `\r` (nearly always): the `\n`s, found by the C library's memchr.
+                var i = 0
+                while i < n, let hit = memchr(raw + i, 0x0A, n - i) {
+                    i = raw.distance(to: UnsafeRawPointer(hit)) + 1
+                    starts.append(i)
                 }
+                return starts
+            }
+            var i = 0
+            // Eight bytes at a time; the bytes flagged as `\n` or `\r` are each looked at (a
+            // flag above a true one may be false).
+            while i + 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                var m = ByteWord.equal(w, 0x0A) | ByteWord.equal(w, 0x0D)
+                while m != 0 {
+                    let j = i + m.trailingZeroBitCount >> 3
+                    // `\n` and a lone `\r` end a line; the `\r` of `\r\n` is passed over.
+                    let b = base[j]
+                    if b == 0x0A || (b == 0x0D && (j + 1 >= n || base[j + 1] != 0x0A)) { starts.append(j + 1) }
+                    m &= m &- 1
+                }
+                i += 8
             }
             while i < n {
                 let b = buf[i]
@@ -160,32 +174,21 @@ public struct LineCursor {
     /// (at the piece's end it counts, as in ``LineIndex``).
     private mutating func advance(to target: Int) {
         bytes.withUnsafeBufferPointer { buf in
+            guard let p = buf.baseAddress else { return }
             let n = buf.count
             var i = position
             var count = breaks
             var last = lineStart
-            if let p = buf.baseAddress {
-                let raw = UnsafeRawPointer(p)
-                // Eight bytes at a time: words without `\r` by counting their `\n`s.
-                while i + 8 <= target {
-                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    let lf = ByteWord.exactlyEqual(w, 0x0A)
-                    if ByteWord.exactlyEqual(w, 0x0D) == 0 {
-                        if lf != 0 {
-                            count += lf.nonzeroBitCount
-                            last = i + (63 - lf.leadingZeroBitCount) >> 3 + 1
-                        }
-                    } else {
-                        for j in i..<(i + 8) {
-                            let b = p[j]
-                            if b == 0x0A || (b == 0x0D && (j + 1 >= n || p[j + 1] != 0x0A)) {
-                                count += 1
-                                last = j + 1
-                            }
-                        }
-                    }
-                    i += 8
+            let start = UnsafeRawPointer(p)
+            if memchr(start + i, 0x0D, target - i) == nil {
+                // No `\r` (nearly always): the `\n`s, found by the C library's memchr.
+                while i < target, let hit = memchr(start + i, 0x0A, target - i) {
+                    let j = start.distance(to: UnsafeRawPointer(hit))
+                    count += 1
+                    last = j + 1
+                    i = j + 1
                 }
+            } else {
                 while i < target {
                     let b = p[i]
                     if b == 0x0A || (b == 0x0D && (i + 1 >= n || p[i + 1] != 0x0A)) {
