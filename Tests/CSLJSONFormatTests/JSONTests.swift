@@ -212,6 +212,24 @@ import Testing
         #expect(emitter.takeAll() == [])
     }
 
+    @Test func aCopyThatGrowsTakesMemoryOfItsOwn() {
+        var original = JSONEmitter(pretty: false, reserving: 8)
+        original.emitString("ab")
+        var copy = original
+        // The copy outgrows the shared block (8 bytes) several times over; the original's
+        // memory must stay where it was, with its bytes.
+        let long = String(repeating: "x", count: 5_000)
+        copy.emitString(long)
+        #expect(original.writesIntoItsStorage && copy.writesIntoItsStorage)
+        #expect(copy.bytes == Array(#""ab""#.utf8) + Array("\"\(long)\"".utf8))
+        #expect(original.bytes == Array(#""ab""#.utf8))
+        original.emitString(long)
+        #expect(original.bytes == copy.bytes)
+        // The original now grows alone (nobody else holds its block) and keeps its bytes.
+        original.emitString(long)
+        #expect(original.bytes.count == copy.bytes.count + long.utf8.count + 2)
+    }
+
     @Test func writesIntegersAsStringDoes() {
         var values = [0, 1, -1, 9, 10, -10, 99, 100, 2019, -2500, Int.max, Int.min, Int.max - 1, Int.min + 1]
         var x: UInt64 = 0x9E37_79B9_7F4A_7C15

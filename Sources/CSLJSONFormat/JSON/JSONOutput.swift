@@ -81,8 +81,10 @@ final class JSONByteStorage {
 /// everything else, non-ASCII included, is written as UTF-8 unchanged.
 ///
 /// The bytes go straight into memory the emitter manages (one capacity check per write,
-/// then plain stores), not into an array. Copies of an emitter share that memory: only one
-/// copy may write (the writers move an emitter with `swap`, never copy it and go on).
+/// then plain stores), not into an array. Copies of an emitter share that memory until one
+/// of them grows (it then takes a block of its own, so no copy is left pointing at freed
+/// memory); only one copy should write (the writers move an emitter with `swap`, never copy
+/// it and go on): two copies writing within the shared capacity overwrite each other's bytes.
 struct JSONEmitter {
     /// Nil until the first write when created without capacity.
     private var storage: JSONByteStorage?
@@ -102,6 +104,10 @@ struct JSONEmitter {
         base = storage?.base
         self.capacity = base == nil ? 0 : capacity
     }
+
+    /// True when the memory written to is the block the emitter's storage holds (for tests:
+    /// false would mean a copy moved the block away under this emitter).
+    var writesIntoItsStorage: Bool { base == storage?.base }
 
     /// The bytes written so far (a copy).
     var bytes: [UInt8] {
@@ -138,9 +144,19 @@ struct JSONEmitter {
         let needed = count + n
         var newCapacity = Swift.max(capacity, 64)
         while newCapacity < needed { newCapacity = newCapacity &* 2 }
-        let owner = storage ?? JSONByteStorage(capacity: 0)
-        storage = owner
-        let grown = owner.resize(to: newCapacity)
+        let grown: UnsafeMutablePointer<UInt8>
+        if let owner = storage, isKnownUniquelyReferenced(&storage) {
+            grown = owner.resize(to: newCapacity)
+        } else {
+            // No memory yet, or memory shared with a copy of this emitter: a block of its
+            // own with the bytes written so far. A copy never moves (reallocs) memory that
+            // another copy still points at.
+            let fresh = JSONByteStorage(capacity: newCapacity)
+            guard let freshBase = fresh.base else { fatalError("JSONEmitter: out of memory (\(newCapacity) bytes)") }
+            if let base, count > 0 { freshBase.update(from: base, count: count) }
+            storage = fresh
+            grown = freshBase
+        }
         base = grown
         capacity = newCapacity
         return grown + count
