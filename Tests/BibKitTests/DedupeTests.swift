@@ -254,3 +254,21 @@ import Testing
         #expect(report.keyMap.isEmpty)
     }
 }
+
+/// Buckets are joined in library order, not in Dictionary order (which changes from run to
+/// run and would make vetoed merges depend on the run).
+@Suite struct DuplicateBucketOrderTests {
+    @Test func bucketsComeInOrderOfTheirFirstMemberThenKey() {
+        var buckets: [String: [Int]] = [:]
+        for i in 0..<300 { buckets["k\(i)"] = [(i * 7919) % 300, 300 + i] }
+        buckets["single"] = [5]
+        buckets["a-tie"] = [(3 * 7919) % 300, 999]
+        let ordered = DuplicateFinder.inLibraryOrder(buckets)
+        #expect(ordered.count == 301)
+        #expect(!ordered.contains { $0.key == "single" })
+        let firsts = ordered.map { $0.value[0] }
+        #expect(firsts == firsts.sorted())
+        let tie = ordered.filter { $0.value[0] == (3 * 7919) % 300 }.map(\.key)
+        #expect(tie == ["a-tie", "k3"])
+    }
+}

@@ -46,7 +46,7 @@ public struct DuplicateFinder: Sendable {
             for (i, p) in prints.enumerated() {
                 for value in kind.values(of: p) { buckets[value, default: []].append(i) }
             }
-            for (value, members) in buckets where members.count > 1 {
+            for (value, members) in Self.inLibraryOrder(buckets) {
                 join(members, state: &state, reason: "\(kind.rawValue) \(value)", mode: .identifier)
             }
         }
@@ -55,7 +55,7 @@ public struct DuplicateFinder: Sendable {
         for (i, p) in prints.enumerated() where !p.titleKey.isEmpty {
             titleBuckets[p.titleKey, default: []].append(i)
         }
-        for members in titleBuckets.values where members.count > 1 {
+        for (_, members) in Self.inLibraryOrder(titleBuckets) {
             join(members, state: &state, reason: "title", mode: .title)
         }
         // Pass 3: the main title, for a subtitle missing on one side.
@@ -63,7 +63,7 @@ public struct DuplicateFinder: Sendable {
         for (i, p) in prints.enumerated() where p.mainTitleWords >= 4 && p.mainTitleKey.utf8.count >= 20 {
             mainBuckets[p.mainTitleKey, default: []].append(i)
         }
-        for members in mainBuckets.values where members.count > 1 {
+        for (_, members) in Self.inLibraryOrder(mainBuckets) {
             join(members, state: &state, reason: "main title", mode: .mainTitle)
         }
 
@@ -75,6 +75,17 @@ public struct DuplicateFinder: Sendable {
                 return Cluster(members: sorted, reasons: sorted.enumerated().map { $0.offset == 0 ? nil : state.reason[$0.element] })
             }
             .sorted { $0.members[0] < $1.members[0] }
+    }
+
+    /// The buckets of two or more entries, ordered by their first member (members are in
+    /// library order), then by key. Joining is order-dependent where a veto is involved (a
+    /// cluster that grew in one bucket may no longer be compatible with a candidate of the
+    /// next), so buckets must not come in Dictionary order, which changes from run to run.
+    static func inLibraryOrder(_ buckets: [String: [Int]]) -> [(key: String, value: [Int])] {
+        buckets.filter { $0.value.count > 1 }.sorted { a, b in
+            let (x, y) = (a.value.first ?? 0, b.value.first ?? 0)
+            return x != y ? x < y : a.key < b.key
+        }
     }
 
     /// Compares each member of a bucket with the clusters earlier members belong to.
