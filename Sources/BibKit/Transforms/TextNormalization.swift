@@ -13,7 +13,6 @@ public enum MatchText {
     /// The words of ``key(_:)`` (split where the text had spaces or punctuation).
     public static func words(_ text: String) -> [String] {
         let source = text.utf8.contains(UInt8(ascii: "\\")) ? latexStripped(text) : text
-        if source.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(source) }
         if let words = latinWords(source) { return words }
         return decomposedWords(source)
     }
@@ -103,62 +102,38 @@ public enum MatchText {
     }
 
     /// ``words(_:)`` for text of ASCII and the Latin letters of ``latinFolds`` (accented names
-    /// and titles), without decomposing; nil when another character is present.
+    /// and titles), byte by byte and without decomposing; nil when another character is
+    /// present. (U+00C0…U+024F are the two-byte sequences C3 80 … C9 8F.)
     static func latinWords(_ text: String) -> [String]? {
         var words: [String] = []
         var current: [UInt8] = []
         current.reserveCapacity(16)
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                let v = UInt8(value)
+        func endWord() {
+            if !current.isEmpty {
+                words.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        var utf8 = text.utf8.makeIterator()
+        while let v = utf8.next() {
+            if v < 0x80 {
                 if isDigit(v) || isLetter(v) {
                     current.append(isLetter(v) ? v | 0x20 : v)
-                } else if v == UInt8(ascii: "'") {
-                    continue
-                } else {
-                    if !current.isEmpty {
-                        words.append(String(decoding: current, as: UTF8.self))
-                        current.removeAll(keepingCapacity: true)
-                    }
+                } else if v != UInt8(ascii: "'") {
+                    endWord()
                     if v == UInt8(ascii: "&") { words.append("and") }
                 }
                 continue
             }
+            guard v & 0xE0 == 0xC0, let next = utf8.next() else { return nil }
+            let value = UInt32(v & 0x1F) << 6 | UInt32(next & 0x3F)
             guard value >= latinFirst, value < latinEnd, let fold = latinFolds[Int(value - latinFirst)] else { return nil }
             switch fold {
-            case .letters(let letters):
-                current.append(contentsOf: letters)
-            case .separator:
-                if !current.isEmpty {
-                    words.append(String(decoding: current, as: UTF8.self))
-                    current.removeAll(keepingCapacity: true)
-                }
+            case .letters(let letters): current.append(contentsOf: letters)
+            case .separator: endWord()
             }
         }
-        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
-        return words
-    }
-
-    /// ``words(_:)`` for ASCII text, byte by byte.
-    private static func asciiWords(_ text: String) -> [String] {
-        var words: [String] = []
-        var current: [UInt8] = []
-        current.reserveCapacity(16)
-        for v in text.utf8 {
-            if isDigit(v) || isLetter(v) {
-                current.append(isLetter(v) ? v | 0x20 : v)
-            } else if v == UInt8(ascii: "'") {
-                continue
-            } else {
-                if !current.isEmpty {
-                    words.append(String(decoding: current, as: UTF8.self))
-                    current.removeAll(keepingCapacity: true)
-                }
-                if v == UInt8(ascii: "&") { words.append("and") }
-            }
-        }
-        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        endWord()
         return words
     }
 
