@@ -540,7 +540,7 @@ private struct Scanner {
             guard b != UInt8(ascii: ","), b != UInt8(ascii: "%"), b != UInt8(ascii: "@") else { return false }
             // The field's name, `=`, and the value's pieces, as ``scanField`` and ``scanValue`` read them.
             let nameStart = pos
-            while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
+            skipIdentifier()
             guard pos > nameStart, !isParentFieldName(nameStart..<pos) else { return false }
             skipSpace()
             guard pos < n, buf[pos] == UInt8(ascii: "=") else { return false }
@@ -554,20 +554,13 @@ private struct Scanner {
                     guard terminated else { return false }
                     pos = end
                 } else if isASCIIDigit(p) {
-                    while pos < n && isIdentifierByte(buf[pos]) && isASCIIDigit(buf[pos]) { pos += 1 }
+                    skipNumber()
                 } else if isIdentifierByte(p) && p != UInt8(ascii: "@") {
-                    while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
+                    skipIdentifier()
                 } else {
                     return false
                 }
-                let afterPiece = pos
-                skipSpace()
-                if pos < n && buf[pos] == UInt8(ascii: "#") {
-                    pos += 1
-                    continue
-                }
-                pos = afterPiece
-                break
+                if !concatenates() { break }
             }
             skipSpace()
             guard pos < n else { return false }
@@ -587,7 +580,7 @@ private struct Scanner {
     /// there is no name or no `=`.
     private mutating func scanField(close: UInt8, key: String?, what: String, into fields: inout [BibTeXRawField]) -> Bool? {
         let nameStart = pos
-        while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
+        skipIdentifier()
         guard pos > nameStart else {
             if pos < n {
                 error("bibtex.unexpected-character", "unexpected '\(printable(buf[pos]))' where a field name should be", at: pos, key: key)
@@ -661,10 +654,10 @@ private struct Scanner {
                     break
                 }
             } else if isASCIIDigit(b) {
-                while pos < n && isIdentifierByte(buf[pos]) && isASCIIDigit(buf[pos]) { pos += 1 }
+                skipNumber()
                 pieces.append(BibTeXValuePiece(kind: .number, range: pieceStart..<pos, content: pieceStart..<pos, isTerminated: true))
             } else if isIdentifierByte(b) && b != UInt8(ascii: "@") {
-                while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
+                skipIdentifier()
                 pieces.append(BibTeXValuePiece(kind: .macro, range: pieceStart..<pos, content: pieceStart..<pos, isTerminated: true))
             } else {
                 let what = fieldName.map { "'\($0)'" } ?? "this definition"
@@ -675,14 +668,7 @@ private struct Scanner {
                 }
                 break
             }
-            let afterPiece = pos
-            skipSpace()
-            if pos < n && buf[pos] == UInt8(ascii: "#") {
-                pos += 1
-                continue
-            }
-            pos = afterPiece
-            break
+            if !concatenates() { break }
         }
         let end = pieces.last?.range.upperBound ?? start
         return (BibTeXRawValue(pieces: pieces, range: start..<max(start, end)), cut)
@@ -846,6 +832,29 @@ private struct Scanner {
         var j = i - 1
         while j >= 0 && (buf[j] == 0x20 || buf[j] == 0x09) { j -= 1 }
         return j < 0 || buf[j] == 0x0A || buf[j] == 0x0D
+    }
+
+    /// Past a number piece (digits) at `pos`, as ``scanValue`` and the skim read it.
+    private mutating func skipNumber() {
+        while pos < n && isIdentifierByte(buf[pos]) && isASCIIDigit(buf[pos]) { pos += 1 }
+    }
+
+    /// Past a macro name or field name at `pos`.
+    private mutating func skipIdentifier() {
+        while pos < n && isIdentifierByte(buf[pos]) { pos += 1 }
+    }
+
+    /// After a value piece: true, past the `#`, when another piece is joined to it; false,
+    /// with `pos` back where the piece ended, when the value ends there.
+    private mutating func concatenates() -> Bool {
+        let afterPiece = pos
+        skipSpace()
+        if pos < n && buf[pos] == UInt8(ascii: "#") {
+            pos += 1
+            return true
+        }
+        pos = afterPiece
+        return false
     }
 
     private mutating func skipSpace() {

@@ -113,13 +113,7 @@ public struct BibTeXStreamReader {
             guard used > 0 else { return 0 }
         }
         // The entries that name parents (for their keys), with the `@string`s in file order.
-        var children = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
-        if let macros { children.macros = macros }
-        children.metadata = metadata
-        let named = children.resolve(document, inheriting: false) { raw in
-            raw.fields.contains { BibTeXResolver.isParentField($0.name) }
-        }
-        for entry in named { referenced.formUnion(BibTeXResolver.parentKeys(of: entry)) }
+        let children = noteNamedParents(document, bytes, lines)
         // Every entry's key in file order (the scanned ones and the skimmed ones, merged).
         var kept: [Int] = []
         var next = 0
@@ -157,9 +151,7 @@ public struct BibTeXStreamReader {
                 whole.blocks.append(block)
             }
             addKept(before: Int.max)
-            var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
-            if let macros { resolver.macros = macros }
-            resolver.metadata = metadata
+            var resolver = pieceResolver(bytes, lines)
             resolved = resolver.resolve(whole, inheriting: false)
         }
         macros = children.macros
@@ -167,15 +159,7 @@ public struct BibTeXStreamReader {
         // The parents' fields' locations, and where the next piece starts, from the line
         // breaks counted up to them (in increasing order).
         var cursor = LineCursor(file: source, bytes: bytes, base: base)
-        for entry in resolved {
-            var parent = entry
-            for k in parent.fields.indices {
-                parent.fields[k].location = cursor.location(ofOffset: parent.fields[k].offset)
-                // Its own copy of the value: a slice would keep the whole piece alive.
-                parent.fields[k].value = ArraySlice(Array(parent.fields[k].value))
-            }
-            parents.append(Self.shifted(parent, by: base.offset))
-        }
+        keepParents(resolved) { cursor.location(ofOffset: $0) }
         if !atEnd { base = cursor.location(ofOffset: used) }
         return used
     }
@@ -188,13 +172,7 @@ public struct BibTeXStreamReader {
         let (lines, document, used, _) = piece
         // Only what the first pass needs is resolved: the entries that name parents (for
         // their keys), then the entries that are parents; `@string`s in both, in file order.
-        var children = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
-        if let macros { children.macros = macros }
-        children.metadata = metadata
-        let named = children.resolve(document, inheriting: false) { raw in
-            raw.fields.contains { BibTeXResolver.isParentField($0.name) }
-        }
-        for entry in named { referenced.formUnion(BibTeXResolver.parentKeys(of: entry)) }
+        let children = noteNamedParents(document, bytes, lines)
         var kept = Set<Int>()
         for block in document.blocks {
             guard case .entry(let raw) = block, let key = raw.key?.lowercased(), metKeys.insert(key).inserted,
@@ -211,24 +189,49 @@ public struct BibTeXStreamReader {
                 else { continue }
                 whole.blocks[i] = .entry(entry)
             }
-            var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
-            if let macros { resolver.macros = macros }
-            resolver.metadata = metadata
+            var resolver = pieceResolver(bytes, lines)
             resolved = resolver.resolve(whole, inheriting: false) { kept.contains($0.range.lowerBound) }
         }
         macros = children.macros
         metadata = children.metadata
+        keepParents(resolved) { lines.location(ofOffset: $0) }
+        if !atEnd { base = lines.location(ofOffset: used) }
+        return used
+    }
+
+    /// A resolver over a piece that knows the macros and metadata of the pieces before it.
+    private func pieceResolver(_ bytes: [UInt8], _ lines: LineIndex) -> BibTeXResolver {
+        var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
+        if let macros { resolver.macros = macros }
+        resolver.metadata = metadata
+        return resolver
+    }
+
+    /// Resolves the entries of `document` that name parents and adds the keys they name to
+    /// `referenced`; the resolver then also knows the piece's `@string`s and metadata.
+    private mutating func noteNamedParents(
+        _ document: BibTeXRawDocument, _ bytes: [UInt8], _ lines: LineIndex
+    ) -> BibTeXResolver {
+        var children = pieceResolver(bytes, lines)
+        let named = children.resolve(document, inheriting: false) { raw in
+            raw.fields.contains { BibTeXResolver.isParentField($0.name) }
+        }
+        for entry in named { referenced.formUnion(BibTeXResolver.parentKeys(of: entry)) }
+        return children
+    }
+
+    /// Adds the resolved parents of a piece to `parents`: their fields' locations from
+    /// `location` (piece offsets, in increasing order), their values copied (a slice would
+    /// keep the whole piece alive), their offsets moved to the whole file's.
+    private mutating func keepParents(_ resolved: [ResolvedEntry], location: (Int) -> SourceLocation) {
         for entry in resolved {
             var parent = entry
             for k in parent.fields.indices {
-                parent.fields[k].location = lines.location(ofOffset: parent.fields[k].offset)
-                // Its own copy of the value: a slice would keep the whole piece alive.
+                parent.fields[k].location = location(parent.fields[k].offset)
                 parent.fields[k].value = ArraySlice(Array(parent.fields[k].value))
             }
             parents.append(Self.shifted(parent, by: base.offset))
         }
-        if !atEnd { base = lines.location(ofOffset: used) }
-        return used
     }
 
     /// An entry with its offsets moved by `delta` (piece ↔ whole file).
