@@ -346,10 +346,7 @@ extension String: MarkupSink {
 
 extension JSONEmitter: MarkupSink {
     mutating func write(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
-            var text = text
-            text.withUTF8 { appendEscaped($0) }
-        }
+        withUTF8Bytes(text) { appendEscaped($0) }
     }
 
     mutating func write(_ text: StaticString) {

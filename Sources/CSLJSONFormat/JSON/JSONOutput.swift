@@ -56,6 +56,16 @@ struct JSONOutputMember: Sendable, Equatable {
     }
 }
 
+/// Calls `body` with the UTF-8 bytes of `text`: in place when the string is stored
+/// contiguously (native strings), else from a contiguous copy.
+@inline(__always)
+func withUTF8Bytes(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    if text.utf8.withContiguousStorageIfAvailable(body) == nil {
+        var text = text
+        text.withUTF8(body)
+    }
+}
+
 /// The memory a ``JSONEmitter`` writes into (freed with the last emitter holding it).
 final class JSONByteStorage {
     /// The start of the memory; nil when nothing was allocated.
@@ -274,10 +284,7 @@ struct JSONEmitter {
 
     /// ``memberKey(_:first:level:)`` for a key from a table (no escaping needed).
     mutating func memberKey(_ key: String, first: Bool, level: Int) {
-        if key.utf8.withContiguousStorageIfAvailable({ memberKey($0, first: first, level: level) }) == nil {
-            var key = key
-            key.withUTF8 { memberKey($0, first: first, level: level) }
-        }
+        withUTF8Bytes(key) { memberKey($0, first: first, level: level) }
     }
 
     /// True when `emitString` writes the text between quotes unchanged (no quote,
@@ -288,10 +295,7 @@ struct JSONEmitter {
 
     /// Writes raw ASCII text.
     mutating func append(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ appendRaw($0) }) == nil {
-            var text = text
-            text.withUTF8 { appendRaw($0) }
-        }
+        withUTF8Bytes(text) { appendRaw($0) }
     }
 
     /// Writes raw ASCII text known at compile time.
@@ -322,10 +326,7 @@ struct JSONEmitter {
 
     /// Writes a string literal with JSON escaping.
     mutating func emitString(_ s: String) {
-        if s.utf8.withContiguousStorageIfAvailable({ emitEscaped($0) }) == nil {
-            var s = s
-            s.withUTF8 { emitEscaped($0) }
-        }
+        withUTF8Bytes(s) { emitEscaped($0) }
     }
 
     /// Writes UTF-8 bytes as a string literal with JSON escaping.
