@@ -266,34 +266,17 @@ public enum FileIO {
                 let n = Int(upper - lower)
                 let ok = chunk.withUnsafeMutableBytes { raw -> Bool in
                     guard let base = raw.baseAddress else { return false }
-                    return Self.transfer(n) { done in pread(fd, base + done, n - done, lower + off_t(done)) }
-                        && Self.transfer(n) { done in pwrite(fd, base + done, n - done, lower + shift + off_t(done)) }
+                    return FileIO.transfer(n) { done in pread(fd, base + done, n - done, lower + off_t(done)) }
+                        && FileIO.transfer(n) { done in pwrite(fd, base + done, n - done, lower + shift + off_t(done)) }
                 }
                 if !ok { throw .cannotWrite(path: path, reason: FileIO.errnoText()) }
                 upper = lower
             }
             let ok = bytes.withUnsafeBytes { raw -> Bool in
                 guard let base = raw.baseAddress else { return false }
-                return Self.transfer(raw.count) { done in pwrite(fd, base + done, raw.count - done, off_t(done)) }
+                return FileIO.transfer(raw.count) { done in pwrite(fd, base + done, raw.count - done, off_t(done)) }
             }
             if !ok || lseek(fd, 0, SEEK_END) < 0 { throw .cannotWrite(path: path, reason: FileIO.errnoText()) }
-        }
-
-        /// Calls `step` with the count done so far until `count` bytes are done; false when a
-        /// step fails (other than by an interrupt) or makes no progress.
-        private static func transfer(_ count: Int, _ step: (Int) -> Int) -> Bool {
-            var done = 0
-            while done < count {
-                let n = step(done)
-                if n > 0 {
-                    done += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return false
-                }
-            }
-            return true
         }
 
         /// Flushes and puts the output in place.
@@ -397,21 +380,28 @@ public enum FileIO {
     public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
     fileprivate static func writeAll(fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        return bytes.withUnsafeBytes { raw -> Bool in
+        bytes.withUnsafeBytes { raw -> Bool in
             guard let base = raw.baseAddress else { return true }
-            while offset < raw.count {
-                let n = Glibc.write(fd, base + offset, raw.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return false
-                }
-            }
-            return true
+            return transfer(raw.count) { done in Glibc.write(fd, base + done, raw.count - done) }
         }
+    }
+
+    /// Calls `step` (a read or write system call) with the count done so far until `count`
+    /// bytes are done; false when a step fails (other than by an interrupt) or makes no
+    /// progress.
+    fileprivate static func transfer(_ count: Int, _ step: (Int) -> Int) -> Bool {
+        var done = 0
+        while done < count {
+            let n = step(done)
+            if n > 0 {
+                done += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return false
+            }
+        }
+        return true
     }
 
     fileprivate static func directory(of path: String) -> String {
