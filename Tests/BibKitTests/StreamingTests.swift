@@ -227,11 +227,8 @@ import Testing
             @string{mac = {too late}}
 
             """
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bibkit-stream-\(UUID().uuidString).bib").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         for pieceSize in [1 << 20, 200, 61, 13, 1] {
-            let r = try Self.convert(path, pieceSize: pieceSize)
+            let r = try Self.convertText(text, to: .cslJSON, pieceSize: pieceSize)
             let streamed = try #require(r.streamed, "not streamed: \(r.reason ?? "")")
             #expect(streamed == r.whole, "\(pieceSize)-byte pieces")
             #expect(r.streamedDiagnostics == r.wholeDiagnostics, "\(pieceSize)-byte pieces")
@@ -253,11 +250,8 @@ import Testing
             @article{b, author = {Bo Bee}, title = {Cross references}, journal = j # { B}, crossreference = {a}}
 
             """
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bibkit-stream-\(UUID().uuidString).bib").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         for pieceSize in [1 << 20, 50, 7, 1] {
-            let r = try Self.convert(path, pieceSize: pieceSize)
+            let r = try Self.convertText(text, to: .cslJSON, pieceSize: pieceSize)
             let streamed = try #require(r.streamed, "not streamed: \(r.reason ?? "")")
             #expect(streamed == r.whole, "\(pieceSize)-byte pieces")
             #expect(r.streamedDiagnostics == r.wholeDiagnostics, "\(pieceSize)-byte pieces")
@@ -279,11 +273,8 @@ import Testing
             @misc{e, title = {Dangling}, crossref = {nowhere}}
 
             """
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bibkit-stream-\(UUID().uuidString).bib").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         for pieceSize in [1 << 20, 200, 80] {
-            let r = try Self.convert(path, pieceSize: pieceSize)
+            let r = try Self.convertText(text, to: .cslJSON, pieceSize: pieceSize)
             let streamed = try #require(r.streamed, "not streamed: \(r.reason ?? "")")
             #expect(streamed == r.whole, "\(pieceSize)-byte pieces")
             #expect(r.streamedDiagnostics == r.wholeDiagnostics)

@@ -153,12 +153,17 @@ struct LaTeXDecodingTests {
     /// Strings over an alphabet of the bytes the fast path and the parser treat specially.
     static func samples(count: Int, seed: UInt64) -> [String] {
         let alphabet = ["a", "B", "7", " ", "  ", "-", "--", "'", "''", "`", "~", "\\'e", "{", "}", "$", "é", "e\u{301}", "\t", ".", ",", "\\&"]
+        return strings(of: alphabet, upTo: 12, count: count, seed: seed)
+    }
+
+    /// `count` strings of fewer than `pieces` pieces of `alphabet`, drawn by a fixed generator.
+    static func strings(of alphabet: [String], upTo pieces: Int, count: Int, seed: UInt64) -> [String] {
         var state = seed
         func next() -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return Int(state >> 33)
         }
-        return (0..<count).map { _ in (0..<(next() % 12)).map { _ in alphabet[next() % alphabet.count] }.joined() }
+        return (0..<count).map { _ in (0..<(next() % pieces)).map { _ in alphabet[next() % alphabet.count] }.joined() }
     }
 
     @Test("the fast path for plain values decodes exactly as the parser does")
@@ -208,12 +213,7 @@ struct LaTeXDecodingTests {
             "\\emph{", "{\\em ", "\\textbf{ x ", "$x$", " $y$ ", "\\'{e}", "\\'{ e}", "\\foo{ z }", "\\relax ", "\\par ",
             "\\url{a b}", "\\href{u}{ t }", "\\enquote{ q }", "\\mbox{ m }", "--", "\t", "\n", "\\o", "{\\\"o}",
         ]
-        var state = seed
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 33)
-        }
-        return (0..<count).map { _ in (0..<(next() % 16)).map { _ in alphabet[next() % alphabet.count] }.joined() }
+        return strings(of: alphabet, upTo: 16, count: count, seed: seed)
     }
 
     @Test("runs of spaces are collapsed as when every text run was looked at")
