@@ -254,7 +254,7 @@ extension Pipeline {
                 let used = try reader.read(pending, atEnd: atEnd, diagnostics: &found) { entry in
                     if refused { return }
                     if wantsMetadata {
-                        batch.append(entry)
+                        batch.append(consume entry)
                     } else if writer.write(entry, diagnostics: &written) {
                         count += 1
                     } else {

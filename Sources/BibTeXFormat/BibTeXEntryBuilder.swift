@@ -875,17 +875,20 @@ struct EntryBuilder {
         if let abstract = entry.abstract {
             request("abstract", FieldCandidate("abstract"), rich(abstract, "abstract"))
         }
-        let keywords = entry.keywords.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-        if !keywords.isEmpty {
-            let start = arena.count
-            for (i, keyword) in keywords.enumerated() {
-                if i > 0 { arena.append(contentsOf: ", ".utf8) }
-                var word = keyword
-                let braced = word.withUTF8 { $0.contains(UInt8(ascii: ",")) }
-                if braced { arena.append(UInt8(ascii: "{")) }
-                context.encoder.appendText(keyword, to: &arena)
-                if braced { arena.append(UInt8(ascii: "}")) }
-            }
+        // The keywords trimmed, the empty ones skipped (one by one: no arrays of them).
+        let start = arena.count
+        var written = 0
+        for keyword in entry.keywords {
+            var word = keyword.trimmingSpaces
+            if word.isEmpty { continue }
+            if written > 0 { arena.append(contentsOf: ", ".utf8) }
+            let braced = word.withUTF8 { $0.contains(UInt8(ascii: ",")) }
+            if braced { arena.append(UInt8(ascii: "{")) }
+            context.encoder.appendText(word, to: &arena)
+            if braced { arena.append(UInt8(ascii: "}")) }
+            written += 1
+        }
+        if written > 0 {
             drainEncoder("keywords")
             request("keywords", FieldCandidate("keywords"), start..<arena.count)
         }
@@ -1165,6 +1168,8 @@ struct EntryBuilder {
             context.macroExpansions[expression] = expanded
         }
         guard let expansion = expanded.bytes, let plain = expanded.plain else { return nil }
+        // The usual value is the expansion itself, byte for byte: then its plain text is too.
+        if arena[value].elementsEqual(expansion) { return expression }
         if plain == arena[value].withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 }) {
             return expression
         }
@@ -1440,6 +1445,13 @@ public enum BibTeXPages {
     /// or are roman numerals, so `S-12` or `A-1-2` stay as they are; en and em dashes are
     /// always ranges.
     public static func normalized(_ pages: String) -> String {
+        if let simple = simpleRange(pages) { return simple }
+        if isNormalizedASCII(pages) { return pages }
+        return normalizedByRules(pages)
+    }
+
+    /// ``normalized(_:)`` without its two shortcuts (tests compare the two).
+    static func normalizedByRules(_ pages: String) -> String {
         // ASCII (the usual case): the same rules on bytes, where `-` is the only dash.
         if pages.utf8.allSatisfy({ $0 < 0x80 }) {
             if !pages.utf8.contains(UInt8(ascii: "-")) { return pages }
@@ -1456,6 +1468,66 @@ public enum BibTeXPages {
         return pages.split(separator: ",", omittingEmptySubsequences: false)
             .map { normalizedItem(String($0)) }
             .joined(separator: ",")
+    }
+
+    /// `A-B` where `A` and `B` are ASCII letters and digits with a digit in each (`850-887`,
+    /// `e12-e15`, how the model keeps most ranges): `A--B`, as the full rules make it (one
+    /// hyphen between two page-like sides is a range); nil for any other shape.
+    static func simpleRange(_ pages: String) -> String? {
+        let check = { (buf: UnsafeBufferPointer<UInt8>) -> String? in
+            let n = buf.count
+            var i = 0
+            var digitBefore = false
+            while i < n, isASCIIDigit(buf[i]) || isASCIILetter(buf[i]) {
+                if isASCIIDigit(buf[i]) { digitBefore = true }
+                i += 1
+            }
+            guard digitBefore, i + 1 < n, buf[i] == UInt8(ascii: "-") else { return nil }
+            let hyphen = i
+            i += 1
+            var digitAfter = false
+            while i < n, isASCIIDigit(buf[i]) || isASCIILetter(buf[i]) {
+                if isASCIIDigit(buf[i]) { digitAfter = true }
+                i += 1
+            }
+            guard digitAfter, i == n else { return nil }
+            return String(unsafeUninitializedCapacity: n + 1) { out in
+                guard let dst = out.baseAddress, let src = buf.baseAddress else { return 0 }
+                dst.initialize(from: src, count: hyphen + 1)
+                dst[hyphen + 1] = UInt8(ascii: "-")
+                (dst + hyphen + 2).initialize(from: src + hyphen + 1, count: n - hyphen - 1)
+                return n + 1
+            }
+        }
+        if let result = pages.utf8.withContiguousStorageIfAvailable(check) { return result }
+        return Array(pages.utf8).withUnsafeBufferPointer(check)
+    }
+
+    /// True for ASCII pages that ``normalized(_:)`` gives back unchanged because every run of
+    /// hyphens in them is already `--` with no space on either side (`850--887`,
+    /// `1--2,5--7`, `e1234`): each such run is a range, written `--` again, and nothing else
+    /// changes. Anything else (a single hyphen, spaces at a dash, non-ASCII) goes the full way.
+    static func isNormalizedASCII(_ pages: String) -> Bool {
+        let hyphen = UInt8(ascii: "-")
+        let check = { (buf: UnsafeBufferPointer<UInt8>) -> Bool in
+            let n = buf.count
+            var i = 0
+            while i < n {
+                let b = buf[i]
+                if b >= 0x80 { return false }
+                if b == hyphen {
+                    guard i + 1 < n, buf[i + 1] == hyphen, i + 2 >= n || buf[i + 2] != hyphen else { return false }
+                    if i > 0 && buf[i - 1] == 0x20 { return false }
+                    if i + 2 < n && buf[i + 2] == 0x20 { return false }
+                    i += 2
+                    continue
+                }
+                i += 1
+            }
+            return true
+        }
+        if let result = pages.utf8.withContiguousStorageIfAvailable(check) { return result }
+        return Array(pages.utf8).withUnsafeBufferPointer(check)
     }
 
     private static func normalizedItem(_ item: String) -> String {

@@ -10,11 +10,16 @@ struct BibTeXEntryMapper {
     var diagnostics = Diagnostics()
     var unknown = UnknownCommandReport()
 
-    private var entry = Entry(type: EntryType(.document))
+    private var entry = BibTeXEntryMapper.blankEntry
     /// The written type in lower case.
     private let type: String
-    private var container = Level()
-    private var series = Level()
+    private var container = BibTeXEntryMapper.blankLevel
+    private var series = BibTeXEntryMapper.blankLevel
+    /// Empty values made once: `Entry(type:)` and `Level()` build their empty collections
+    /// through the collections' literal initialisers each time (about 1 700 instructions for
+    /// an entry), a copy of these only retains shared empty storage.
+    private static let blankEntry = Entry(type: EntryType(.document))
+    private static let blankLevel = Level()
     private var fields: [ResolvedField] = []
     /// The ``Known`` name of each field (its raw value), -1 for other names.
     private var known: [Int8] = []
@@ -115,7 +120,11 @@ struct BibTeXEntryMapper {
         mapOtherFields()
         finish()
         dropGeneratedLabelKey()
-        return entry
+        // Moved out, not copied: a copy retains every part of the entry, and the mapper's own
+        // releases them all again when it goes.
+        var mapped = Self.blankEntry
+        swap(&mapped, &entry)
+        return mapped
     }
 
     /// A `key` field equal to the one the writer gives an entry without author or editor
@@ -1152,7 +1161,12 @@ struct BibTeXEntryMapper {
         }
         entry.identifiers = Self.canonicalIdentifiers(ids)
         container.identifiers = Self.canonicalIdentifiers(container.identifiers)
-        if !container.isEmpty { entry.container = container }
+        if !container.isEmpty {
+            // Moved into the entry (a copy would retain its parts, and the mapper release them).
+            var moved = Self.blankLevel
+            swap(&moved, &container)
+            entry.container = moved
+        }
         // The writer's canonical orders, so that a round trip gives the same model.
         if !zip(entry.fields.keys, entry.fields.keys.dropFirst()).allSatisfy({ $0 < $1 }) {
             entry.fields.sort { $0.key < $1.key }
@@ -1167,7 +1181,11 @@ struct BibTeXEntryMapper {
             for (role, list) in entry.contributors where contributors[role] == nil { contributors[role] = list }
             entry.contributors = contributors
         }
-        if !series.isEmpty { entry.series = series }
+        if !series.isEmpty {
+            var moved = Self.blankLevel
+            swap(&moved, &series)
+            entry.series = moved
+        }
         let ordered = extra.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
         for (_, item) in ordered where entry.extra[item.1] == nil {
             entry.extra[item.1] = item.2

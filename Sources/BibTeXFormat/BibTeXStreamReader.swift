@@ -291,7 +291,7 @@ public struct BibTeXStreamReader {
     /// every entry in file order; returns how many bytes were used (the rest must come again,
     /// in front of the next piece). Diagnostics are those the whole-file reader gives.
     public mutating func read(
-        _ bytes: [UInt8], atEnd: Bool, diagnostics: inout Diagnostics, each: (Entry) -> Void
+        _ bytes: [UInt8], atEnd: Bool, diagnostics: inout Diagnostics, each: (consuming Entry) -> Void
     ) throws(Stop) -> Int {
         guard let piece = try scan(bytes, atEnd: atEnd) else { return 0 }
         let (lines, document, used, scanned) = piece
@@ -331,7 +331,7 @@ public struct BibTeXStreamReader {
             swap(&mapper.plainCache, &plainCache)
             let mapped = mapper.map()
             swap(&mapper.plainCache, &plainCache)
-            each(mapped)
+            each(consume mapped)
             diagnostics.append(contentsOf: mapper.diagnostics)
             unknown.merge(mapper.unknown)
         }

@@ -33,7 +33,7 @@ public struct RISStreamReader: StreamingReader {
 
     /// Reads the records before the last safe cut of `bytes` (all of them when `atEnd`).
     public mutating func read(
-        _ bytes: [UInt8], atEnd: Bool, diagnostics: inout Diagnostics, each: (Entry) -> Void
+        _ bytes: [UInt8], atEnd: Bool, diagnostics: inout Diagnostics, each: (consuming Entry) -> Void
     ) throws -> Int {
         if !started {
             if !atEnd && bytes.count < 2 { return 0 }

@@ -141,3 +141,19 @@ struct DateAndPageTests {
         #expect(BibTeXPages.normalized(pair.0) == pair.1)
     }
 }
+
+struct PageShortcutTests {
+    @Test("the shortcuts for `A-B` and for pages already in shape give what the rules give")
+    func shortcutsAgreeWithRules() {
+        let alphabet = ["1", "23", "e", "S", "iv", "x", "-", "--", "---", " ", ",", ", ", "–", "\t", "a"]
+        var samples = LaTeXDecodingTests.strings(of: alphabet, upTo: 7, count: 20000, seed: 3)
+        samples += ["850-887", "850--887", "e12-e15", "12-S", "S-12", "1-2,5-7", "1--2,5--7", "--5", "5--", "1 --2", "1-- 2", "a1-b2", ""]
+        var shortcuts = 0
+        for pages in samples {
+            if BibTeXPages.simpleRange(pages) != nil || BibTeXPages.isNormalizedASCII(pages) { shortcuts += 1 }
+            #expect(BibTeXPages.normalized(pages) == BibTeXPages.normalizedByRules(pages), "\(pages.debugDescription)")
+        }
+        // Both ways are taken often.
+        #expect(shortcuts > 1000 && shortcuts < samples.count - 1000)
+    }
+}

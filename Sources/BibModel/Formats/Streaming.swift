@@ -15,9 +15,10 @@ public protocol StreamingReader {
     mutating func prepare(passOver: ((_ bytes: [UInt8], _ atEnd: Bool) throws -> Int) throws -> Void) throws
 
     /// Reads the complete records at the start of `bytes` (all of them when `atEnd`), calling
-    /// `each` with every entry in file order; returns how many bytes were used.
+    /// `each` with every entry in file order (handed over: the reader keeps no copy); returns
+    /// how many bytes were used.
     mutating func read(
-        _ bytes: [UInt8], atEnd: Bool, diagnostics: inout Diagnostics, each: (Entry) -> Void
+        _ bytes: [UInt8], atEnd: Bool, diagnostics: inout Diagnostics, each: (consuming Entry) -> Void
     ) throws -> Int
 
     /// The collection metadata (comments, macros…) read so far, for the writer's report.
