@@ -158,6 +158,52 @@ import Testing
         #expect(!found.contains([0, 2]))
     }
 
+    /// The cheap vetoes read from ``QuickKey``s may only refuse pairs the full pair check
+    /// refuses too, in every mode; and they do refuse some (else they would save nothing).
+    @Test func quickVetoRefusesOnlyWhatThePairCheckRefuses() {
+        let kinds: [(WorkType, String?)] = [
+            (.articleJournal, nil), (.book, nil), (.chapter, nil), (.thesis, "phd"), (.thesis, "masters"), (.document, nil),
+            (.paperConference, nil),
+        ]
+        let titles = [
+            "Editorial", "Learning sparse models for image segmentation", "Learning sparse models for image segmentation: a review",
+            "Learning sparse models for image segmentation, Part II", "Learning sparse models for image segmentation - Part 2",
+            "On robust estimators of scale: lessons from physics", "Über die Lösung großer Systeme von Gleichungen", "Notes",
+        ]
+        let years: [Int?] = [nil, 1999, 2000, 2001, 2003, Int.max, Int.min]
+        var entries: [Entry] = []
+        for (n, title) in titles.enumerated() {
+            for (k, kind) in kinds.enumerated() {
+                let year = years[(n + k) % years.count]
+                var e = Make.entry("e\(entries.count)", kind.0, title: title, authors: [("Smith", "J.")], year: year, genre: kind.1)
+                if (n + k) % 3 == 0 { e.fields[.part] = k % 2 == 0 ? "1" : "II" }
+                entries.append(e)
+            }
+        }
+        let prints = entries.map(Fingerprint.init)
+        let state = ClusterState(prints: prints)
+        var vetoed = 0
+        for a in prints.indices {
+            for b in prints.indices where a != b {
+                for mode in [MatchMode.identifier, .title, .mainTitle] where state.quickVeto(a, b, mode: mode) {
+                    vetoed += 1
+                    #expect(!state.pairAllows(prints[a], prints[b], mode: mode), "\(entries[a].title?.plainText ?? "") / \(entries[b].title?.plainText ?? "") \(mode)")
+                }
+            }
+        }
+        #expect(vetoed > 1000)
+    }
+
+    @Test func yearDistanceWithoutOverflow() {
+        #expect(ClusterState.within(2000, 2001, 1))
+        #expect(ClusterState.within(2001, 2000, 1))
+        #expect(!ClusterState.within(1999, 2001, 1))
+        #expect(!ClusterState.within(Int.min, Int.max, 1))
+        #expect(!ClusterState.within(Int.max, Int.min, 1))
+        #expect(ClusterState.earlier(nil, 3) == 3 && ClusterState.earlier(4, 3) == 3 && ClusterState.earlier(nil, nil) == nil)
+        #expect(ClusterState.later(5, nil) == 5 && ClusterState.later(4, 6) == 6)
+    }
+
     @Test func thousandsOfGenericTitlesStayLinear() {
         // One bucket of 3 000 entries: each compares with a bounded number of clusters.
         let entries = (0..<3000).map { i in

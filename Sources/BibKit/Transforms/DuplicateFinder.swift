@@ -298,6 +298,64 @@ extension Array {
     fileprivate var nonEmpty: Self? { isEmpty ? nil : self }
 }
 
+/// The values of a fingerprint that the cheap vetoes read, packed small (32 bytes) so that
+/// comparing an entry with many others reads one short array instead of their fingerprints.
+struct QuickKey {
+    struct Flags: OptionSet {
+        let rawValue: UInt8
+        static let year = Flags(rawValue: 1)
+        static let part = Flags(rawValue: 2)
+        static let generic = Flags(rawValue: 4)
+        static let subtitle = Flags(rawValue: 8)
+    }
+
+    var year = 0
+    var part = 0
+    /// The work-type family and the thesis genre as small numbers (equal numbers for equal
+    /// texts within one finder run), -1 for none.
+    var family: Int32 = -1
+    var thesis: Int32 = -1
+    var flags: Flags = []
+
+    func has(_ flag: Flags) -> Bool { flags.contains(flag) }
+
+    /// Both years known and at most one apart (the `abs(ya - yb) <= 1` of ``ClusterState``).
+    func yearsWithinOne(_ o: QuickKey) -> Bool {
+        has(.year) && o.has(.year) && ClusterState.within(year, o.year, 1)
+    }
+
+    static func make(_ prints: [Fingerprint]) -> [QuickKey] {
+        var families: [String: Int32] = [:]
+        var theses: [String: Int32] = [:]
+        func number(_ text: String?, _ table: inout [String: Int32]) -> Int32 {
+            guard let text else { return -1 }
+            if let n = table[text] { return n }
+            let n = Int32(table.count)
+            table[text] = n
+            return n
+        }
+        var out: [QuickKey] = []
+        out.reserveCapacity(prints.count)
+        for p in prints {
+            var k = QuickKey()
+            if let y = p.year {
+                k.year = y
+                k.flags.insert(.year)
+            }
+            if let n = p.part {
+                k.part = n
+                k.flags.insert(.part)
+            }
+            if p.genericTitle { k.flags.insert(.generic) }
+            if p.hasSubtitle { k.flags.insert(.subtitle) }
+            k.family = number(p.family, &families)
+            k.thesis = number(p.thesisGenre, &theses)
+            out.append(k)
+        }
+        return out
+    }
+}
+
 /// Union-find over entries with a profile per cluster, so a merge is checked against every
 /// value already in the cluster.
 struct ClusterState {
@@ -314,6 +372,12 @@ struct ClusterState {
     private var minYear: [Int?]
     private var maxYear: [Int?]
 
+    /// What the cheap vetoes of ``quickVeto(_:_:mode:)`` read of each entry, in one small
+    /// array: a bucket of a common title compares each entry with up to
+    /// ``DuplicateFinder/maxComparisons`` others, and most of those pairs are vetoed by these
+    /// values alone, without reading the (large, scattered) fingerprints.
+    let quick: [QuickKey]
+
     init(prints: [Fingerprint]) {
         self.prints = prints
         parent = Array(prints.indices)
@@ -321,6 +385,7 @@ struct ClusterState {
         reason = Array(repeating: nil, count: prints.count)
         minYear = prints.map(\.year)
         maxYear = minYear
+        quick = QuickKey.make(prints)
     }
 
     mutating func find(_ i: Int) -> Int {
@@ -342,11 +407,14 @@ struct ClusterState {
         let ra = find(a)
         let rb = find(b)
         if ra == rb { return true }
+        // Every check below only vetoes, so their order does not change the outcome; the
+        // cheap ones on small arrays come first.
+        let lo = Self.earlier(minYear[ra], minYear[rb])
+        let hi = Self.later(maxYear[ra], maxYear[rb])
+        if let lo, let hi, !Self.within(lo, hi, 1) { return false }
+        if quickVeto(a, b, mode: mode) { return false }
         // (The fingerprints are read in place: a copy would retain every value of both.)
         guard pairAllows(prints[a], prints[b], mode: mode) else { return false }
-        let lo = [minYear[ra], minYear[rb]].compactMap { $0 }.min()
-        let hi = [maxYear[ra], maxYear[rb]].compactMap { $0 }.max()
-        if let lo, let hi, hi - lo > 1 { return false }
         let qa = profile(ra)
         let qb = profile(rb)
         let requireSharedSurname = mode != .identifier && (mode == .mainTitle || prints[a].genericTitle || prints[b].genericTitle)
@@ -367,8 +435,49 @@ struct ClusterState {
         return true
     }
 
+    /// The earlier of two optional years (nil only when both are).
+    static func earlier(_ x: Int?, _ y: Int?) -> Int? {
+        guard let x else { return y }
+        guard let y else { return x }
+        return Swift.min(x, y)
+    }
+
+    /// The later of two optional years (nil only when both are).
+    static func later(_ x: Int?, _ y: Int?) -> Int? {
+        guard let x else { return y }
+        guard let y else { return x }
+        return Swift.max(x, y)
+    }
+
+    /// `abs(hi - lo) <= limit`, without overflowing on absurd years.
+    static func within(_ lo: Int, _ hi: Int, _ limit: Int) -> Bool {
+        let (d, overflow) = hi.subtractingReportingOverflow(lo)
+        return !overflow && d >= -limit && d <= limit
+    }
+
+    /// True when ``pairAllows(_:_:mode:)`` is sure to refuse the pair, told from the compact
+    /// ``QuickKey``s alone (family, thesis genre, and for title matches the years, subtitles
+    /// and parts). False means only "look closer".
+    func quickVeto(_ a: Int, _ b: Int, mode: MatchMode) -> Bool {
+        let x = quick[a]
+        let y = quick[b]
+        if x.family >= 0 && y.family >= 0 && x.family != y.family { return true }
+        if x.thesis >= 0 && y.thesis >= 0 && x.thesis != y.thesis { return true }
+        switch mode {
+        case .identifier:
+            return false
+        case .title:
+            guard x.has(.generic) || y.has(.generic) else { return false }
+            return !x.yearsWithinOne(y)
+        case .mainTitle:
+            if x.has(.subtitle) && y.has(.subtitle) { return true }
+            if !x.yearsWithinOne(y) { return true }
+            return x.has(.part) != y.has(.part) || x.part != y.part
+        }
+    }
+
     /// Checks that need the two entries themselves rather than the cluster profile.
-    private func pairAllows(_ a: Fingerprint, _ b: Fingerprint, mode: MatchMode) -> Bool {
+    func pairAllows(_ a: Fingerprint, _ b: Fingerprint, mode: MatchMode) -> Bool {
         if let fa = a.family, let fb = b.family, fa != fb { return false }
         if let ga = a.thesisGenre, let gb = b.thesisGenre, ga != gb { return false }
         switch mode {
@@ -382,7 +491,7 @@ struct ClusterState {
             return true
         case .title:
             if a.genericTitle || b.genericTitle {
-                guard let ya = a.year, let yb = b.year, abs(ya - yb) <= 1 else { return false }
+                guard let ya = a.year, let yb = b.year, Self.within(ya, yb, 1) else { return false }
                 if let ca = a.containerKey, let cb = b.containerKey, !MatchText.sameContainer(a.containerWords, b.containerWords, ca, cb) {
                     return false
                 }
@@ -391,7 +500,7 @@ struct ClusterState {
         case .mainTitle:
             // A subtitle missing on one side, not two different subtitles.
             if a.hasSubtitle && b.hasSubtitle { return false }
-            guard let ya = a.year, let yb = b.year, abs(ya - yb) <= 1 else { return false }
+            guard let ya = a.year, let yb = b.year, Self.within(ya, yb, 1) else { return false }
             // `Title: Part I` is not `Title`.
             if a.part != b.part { return false }
             if let ca = a.containerKey, let cb = b.containerKey, !MatchText.sameContainer(a.containerWords, b.containerWords, ca, cb) {
@@ -499,8 +608,8 @@ struct Profile {
         unite(&arxiv, o.arxiv)
         unite(&pmids, o.pmids)
         unite(&isbns, o.isbns)
-        minYear = [minYear, o.minYear].compactMap { $0 }.min()
-        maxYear = [maxYear, o.maxYear].compactMap { $0 }.max()
+        minYear = ClusterState.earlier(minYear, o.minYear)
+        maxYear = ClusterState.later(maxYear, o.maxYear)
         authors.formUnion(o.authors)
         unite(&editions, o.editions)
         unite(&volumes, o.volumes)
@@ -514,8 +623,8 @@ struct Profile {
         if disjoint(dois, o.dois) || disjoint(arxiv, o.arxiv) || disjoint(pmids, o.pmids) || disjoint(isbns, o.isbns) {
             return false
         }
-        if let lo = [minYear, o.minYear].compactMap({ $0 }).min(), let hi = [maxYear, o.maxYear].compactMap({ $0 }).max(),
-            hi - lo > 1
+        if let lo = ClusterState.earlier(minYear, o.minYear), let hi = ClusterState.later(maxYear, o.maxYear),
+            !ClusterState.within(lo, hi, 1)
         {
             return false
         }
