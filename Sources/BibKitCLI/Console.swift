@@ -31,8 +31,8 @@ struct Console {
     }
 
     /// Prints a `--verbose` line.
-    func detail(_ text: String) {
-        if verbose { writeStderr("bibkit: \(text)\n") }
+    func detail(_ text: @autoclosure () -> String) {
+        if verbose { writeStderr("bibkit: \(text())\n") }
     }
 
     /// Prints diagnostics (only errors when quiet).

@@ -47,10 +47,14 @@ public struct TransformReport: Sendable, Hashable {
         removed += other.removed
         notes += other.notes
         guard !other.keyMap.isEmpty else { return }
+        // (Tables reserved up front: the keys step renames every entry, and growing tables of
+        // that many strings rehashes them again and again.)
         var later: [String: String] = [:]
+        later.reserveCapacity(other.keyMap.count)
         for rename in other.keyMap where later[rename.old] == nil { later[rename.old] = rename.new }
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: keyMap.count + other.keyMap.count)
         var composed: [KeyRename] = []
+        composed.reserveCapacity(keyMap.count + other.keyMap.count)
         for rename in keyMap {
             let target = later[rename.new] ?? rename.new
             if rename.old != target, seen.insert(rename.old).inserted {
