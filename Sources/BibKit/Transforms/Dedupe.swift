@@ -70,7 +70,8 @@ public struct Dedupe: LibraryTransform {
     ) -> (removed: Set<Int>, replacement: [Int: Entry])? {
         let found = DuplicateFinder(maxComparisons: options.maxComparisons).clusters(in: entries)
         guard !found.isEmpty else { return nil }
-        let labels = entries.indices.map { entries[$0].reportLabel(index: $0) }
+        // Labels of cluster members only, made when needed (not one per entry of the library).
+        let labels = MemberLabels(entries: entries)
         guard let policy = options.merge else {
             for cluster in found {
                 report.clusters.append(Self.describe(cluster, entries: entries, labels: labels, survivor: nil))
@@ -126,7 +127,13 @@ public struct Dedupe: LibraryTransform {
         return (removed, replacement)
     }
 
-    static func describe(_ cluster: DuplicateFinder.Cluster, entries: [Entry], labels: [String], survivor: String?) -> DuplicateCluster {
+    /// An entry's report label by index (``Entry/reportLabel(index:)``).
+    struct MemberLabels {
+        let entries: [Entry]
+        subscript(_ i: Int) -> String { entries[i].reportLabel(index: i) }
+    }
+
+    static func describe(_ cluster: DuplicateFinder.Cluster, entries: [Entry], labels: MemberLabels, survivor: String?) -> DuplicateCluster {
         DuplicateCluster(
             members: cluster.members.enumerated().map { n, i in
                 DuplicateCluster.Member(entry: labels[i], origin: entries[i].origin?.start, matchedBy: cluster.reasons[n])

@@ -26,13 +26,15 @@ public struct GenerateKeys: LibraryTransform {
                 needsKey[i] = true
             }
         }
+        // One reason text shared by every change (not a copy made per entry).
+        let patternReason = "pattern \(pattern)"
         for i in library.entries.indices where needsKey[i] {
-            let entry = library.entries[i]
-            let key = keys.unique(pattern.baseKey(for: entry))
-            let old = entry.key.flatMap { $0.isEmpty ? nil : $0 }
+            // (The entry is read in place: a copy would retain and release every value of it.)
+            let key = keys.unique(pattern.baseKey(for: library.entries[i]))
+            let old = library.entries[i].key.flatMap { $0.isEmpty ? nil : $0 }
             guard old != key else { continue }
             library.entries[i].key = key
-            let reason = old == nil ? "no key" : keepExisting ? "key used by an earlier entry" : "pattern \(pattern)"
+            let reason = old == nil ? "no key" : keepExisting ? "key used by an earlier entry" : patternReason
             report.changes.append(FieldChange(step: "keys", entry: old ?? "#\(i + 1)", field: "key", old: old, new: key, reason: reason))
             // A repeated key still names the earlier entry, so it is not mapped.
             if let old, !keepExisting { report.keyMap.append(KeyRename(old: old, new: key)) }
