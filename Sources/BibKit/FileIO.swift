@@ -128,14 +128,17 @@ public enum FileIO {
         let createError = errno
         let tmpPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let pending = fd < 0 ? nil : strdup(tmpPath)
-        pendingTemporary = pending
+        // A piece writer's temporary file registered before (an output being written while
+        // its backup is made) is registered again afterwards.
+        let previous = pendingTemporary
+        if fd >= 0 { pendingTemporary = pending }
         sigprocmask(SIG_SETMASK, &savedMask, nil)
         if fd < 0 {
             errno = createError
             throw .cannotWrite(path: path, reason: errnoText())
         }
         defer {
-            pendingTemporary = nil
+            pendingTemporary = previous
             free(pending)
         }
         var mode: mode_t = 0o644
@@ -246,6 +249,16 @@ public enum FileIO {
         public func write(_ bytes: [UInt8]) throws(BibKitError) {
             guard fd >= 0 else { throw .cannotWrite(path: path, reason: "already closed") }
             if !FileIO.writeAll(fd: fd, bytes) { throw .cannotWrite(path: path, reason: FileIO.errnoText()) }
+        }
+
+        /// Appends bytes.
+        public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(BibKitError) {
+            guard fd >= 0 else { throw .cannotWrite(path: path, reason: "already closed") }
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            let fd = fd
+            if !FileIO.transfer(bytes.count, { done in Glibc.write(fd, base + done, bytes.count - done) }) {
+                throw .cannotWrite(path: path, reason: FileIO.errnoText())
+            }
         }
 
         /// Puts bytes in front of everything written so far (a prologue a streaming writer

@@ -180,6 +180,20 @@ public struct Pipeline: Sendable {
         return writer.write(library, options: writeOptions, diagnostics: &diagnostics)
     }
 
+    /// Serialises a library in a format as ``write(_:as:diagnostics:)`` does (the same bytes
+    /// and diagnostics), handing the bytes to `sink` in pieces of about a megabyte as they
+    /// are made, so the whole output is never held in memory.
+    public func write(
+        _ library: Library, as format: FormatID, diagnostics: inout Diagnostics,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(BibKitError) {
+        let plugin = try FormatRegistry.plugin(named: format.rawValue, for: .write)
+        guard let writer = plugin.writer else {
+            throw .unsupported(format, .write, valid: FormatRegistry.names(for: .write))
+        }
+        writer.write(library, options: writeOptions, diagnostics: &diagnostics, to: sink)
+    }
+
     /// The lower-cased extension of a path, if it has one.
     public static func fileExtension(_ path: String) -> String? {
         let name = path.split(separator: "/").last.map(String.init) ?? path

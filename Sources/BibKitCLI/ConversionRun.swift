@@ -65,9 +65,46 @@ struct ConversionRun {
             willRun: { progress?.step(StepText.running($0)) },
             didRun: { name, own, after in reporter.detail(StepText.done(name, own, after)) })
         progress?.step("writing \(target)")
+        let destination = output ?? "-"
+        // A file is written as the writer goes, into the temporary file that replaces it at
+        // the end (so the output is never held whole in memory); standard output, a special
+        // file and `--validate` (which reads the output) take the whole output in memory.
+        if !validateOutput, destination != "-", FileIO.PieceWriter.supports(destination),
+            let file = try? FileIO.PieceWriter(path: destination)
+        {
+            var written = 0
+            var writeError: BibKitError?
+            do {
+                try pipeline.write(library, as: target, diagnostics: &diagnostics) { piece in
+                    guard writeError == nil else { return }
+                    do throws(BibKitError) {
+                        try file.write(piece)
+                        written += piece.count
+                    } catch {
+                        writeError = error
+                    }
+                }
+            } catch {
+                file.abort()
+                throw error
+            }
+            progress?.finish()
+            try finish(
+                library, entriesRead: entriesRead, report: report, destination: destination,
+                diagnostics: diagnostics, size: written
+            ) { () throws(BibKitError) in
+                if let writeError {
+                    file.abort()
+                    throw writeError
+                }
+                try file.commit()
+            } abandon: {
+                file.abort()
+            }
+            return
+        }
         let bytes = try pipeline.write(library, as: target, diagnostics: &diagnostics)
         progress?.finish()
-        let destination = output ?? "-"
         if validateOutput {
             let name = destination == "-" ? "<output>" : destination
             guard let validator = FormatRegistry.plugin(named: target.rawValue)?.validator else {
@@ -84,18 +121,39 @@ struct ConversionRun {
                 throw ExitStatus.inputErrors
             }
         }
+        try finish(
+            library, entriesRead: entriesRead, report: report, destination: destination, diagnostics: diagnostics,
+            size: bytes.count
+        ) { () throws(BibKitError) in
+            try FileIO.writeAtomically(bytes, to: destination)
+        } abandon: {}
+    }
+
+    /// The end of a whole-file run, once the output is made: the checks that keep an input
+    /// from being replaced, the diagnostics, `commit` (which puts the output in place, or
+    /// `abandon` when it must not be), the reports and the summary.
+    private mutating func finish(
+        _ library: Library, entriesRead: Int, report: TransformReport, destination: String,
+        diagnostics: Diagnostics, size: Int, commit: () throws(BibKitError) -> Void, abandon: () -> Void
+    ) throws {
         let replacesInput = destination != "-" && specs.contains { $0.path != "-" && FileIO.sameFile($0.path, destination) }
         if replacesInput && diagnostics.hasErrors {
+            abandon()
             console.emit(diagnostics)
             console.summary("\(destination) left as it is: an input has errors, and entries that could not be read would be lost")
             throw ExitStatus.inputErrors
         }
         console.emit(diagnostics)
-        do {
-            if replacesInput && inPlace { try FileIO.copy(destination, to: destination + ".bak") }
-            try FileIO.writeAtomically(bytes, to: destination)
+        do throws(BibKitError) {
+            if replacesInput && inPlace {
+                do throws(BibKitError) { try FileIO.copy(destination, to: destination + ".bak") } catch {
+                    abandon()
+                    throw error
+                }
+            }
+            try commit()
             let n = library.entries.count
-            console.detail("wrote \(n) entr\(n == 1 ? "y" : "ies") as \(target) to \(destination) (\(FileSize.text(bytes.count)))")
+            console.detail("wrote \(n) entr\(n == 1 ? "y" : "ies") as \(target) to \(destination) (\(FileSize.text(size)))")
             try ReportOutput.write(report, transforms, chain: chain, console: console)
         } catch .brokenPipe {
             // The reader of standard output went away (`| head`): nothing more to say.

@@ -19,12 +19,35 @@ public struct BibTeXWriter: BibliographyWriter {
 
     /// Serialises a library; see the type's documentation for the layout.
     public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(library.entries.count * 700 + 256)
+        write(library, options: options, diagnostics: &diagnostics, into: &out, pieceSize: .max) { _ in }
+        return out
+    }
+
+    /// Serialises a library as ``write(_:options:diagnostics:)`` does, handing the bytes to
+    /// `sink` in pieces of about `pieceSize` bytes (one buffer of that size is reused).
+    public func write(
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics, pieceSize: Int,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(pieceSize, writerPieceSize) * 5 / 4)
+        write(library, options: options, diagnostics: &diagnostics, into: &out, pieceSize: pieceSize, sink: sink)
+        out.withUnsafeBufferPointer(sink)
+    }
+
+    /// The output into `out`; all but its last two bytes are handed to `sink` whenever
+    /// `pieceSize` bytes are written (the last two decide, at the end, whether the final
+    /// blank line is dropped).
+    private func write(
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics, into out: inout [UInt8],
+        pieceSize: Int, sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         let lib = library  // entries and metadata are read, never changed
         let asciiOnly = !(options.keepUnicode ?? (dialect == .biblatex))
         var context = WriteContext(dialect: dialect, encoder: LaTeXEncoder(asciiOnly: asciiOnly))
         context.macros = BibTeXExpressions.macroTable(lib.metadata.macros)
-        var out: [UInt8] = []
-        out.reserveCapacity(lib.entries.count * 700 + 256)
 
         appendPrologue(lib.metadata, to: &out, context: &context)
 
@@ -36,12 +59,16 @@ public struct BibTeXWriter: BibliographyWriter {
             for i in entries.indices {
                 Self.appendEntry(first + i, key: keys[i], context: &context, buffers: &buffers, to: &out)
                 out.append(0x0A)
+                if out.count >= max(pieceSize, 3) {
+                    let kept = out.count - 2
+                    out.withUnsafeBufferPointer { sink(UnsafeBufferPointer(rebasing: $0[..<kept])) }
+                    out.removeFirst(kept)
+                }
             }
         }
         if out.last == 0x0A, out.count >= 2, out[out.count - 2] == 0x0A { out.removeLast() }
         context.report.flush(into: &context.diagnostics)
         diagnostics.append(contentsOf: context.diagnostics)
-        return out
     }
 
     /// Appends one entry (`@type{key, …}` and a newline) built with the write's context.

@@ -5,8 +5,10 @@
 /// Elements holding only elements are indented; an element opened with `mixed: true`
 /// (and everything inside it) is written inline, so no whitespace is added to text.
 public struct XMLWriter: Sendable {
-    /// The document so far.
+    /// The document so far (since the last ``drain(_:)``).
     public private(set) var bytes: [UInt8] = []
+    /// True once ``drain(_:)`` handed bytes on (``bytes`` is then not the whole document).
+    private var drained = false
     /// How many characters were replaced because XML 1.0 cannot hold them.
     public private(set) var replacedCharacters = 0
     /// How many names were not XML names and were replaced by a safe spelling.
@@ -106,6 +108,15 @@ public struct XMLWriter: Sendable {
         append("\n")
     }
 
+    /// Hands ``bytes`` to `body` and empties it, keeping its memory: a document written in
+    /// pieces is the pieces in order.
+    public mutating func drain(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard !bytes.isEmpty else { return }
+        bytes.withUnsafeBufferPointer(body)
+        bytes.removeAll(keepingCapacity: true)
+        drained = true
+    }
+
     // MARK: - Bytes
 
     private mutating func closeStartTag() {
@@ -116,7 +127,7 @@ public struct XMLWriter: Sendable {
     }
 
     private mutating func newline(level: Int) {
-        guard !bytes.isEmpty else { return }
+        guard !bytes.isEmpty || drained else { return }
         bytes.append(0x0A)
         if indentWidth > 0 {
             bytes.append(contentsOf: repeatElement(0x20, count: level * indentWidth))

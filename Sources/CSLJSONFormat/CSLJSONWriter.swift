@@ -16,6 +16,29 @@ public struct CSLJSONWriter: BibliographyWriter {
     /// Writes a library as a CSL-JSON array, pretty (two-space indentation) or compact
     /// according to ``BibModel/WriteOptions/pretty``; the output ends with a newline.
     public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
+        var stream = Stream(options: options, reserving: library.entries.count * 1024 + 16)
+        writeItems(library, diagnostics: &diagnostics, into: &stream, pieceSize: .max) { _ in }
+        return stream.takeLast()
+    }
+
+    /// Writes a library as ``write(_:options:diagnostics:)`` does, handing the bytes to
+    /// `sink` in pieces of about `pieceSize` bytes (the emitter's memory is reused, so no
+    /// buffer as big as the output is made).
+    public func write(
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics, pieceSize: Int,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        var stream = Stream(options: options, reserving: min(pieceSize, writerPieceSize) * 5 / 4)
+        writeItems(library, diagnostics: &diagnostics, into: &stream, pieceSize: pieceSize, sink: sink)
+        stream.drain(sink)
+    }
+
+    /// The items of a library, written into `stream` (closed with ``Stream/finish()``);
+    /// the bytes are drained into `sink` whenever `pieceSize` of them are written.
+    private func writeItems(
+        _ library: Library, diagnostics: inout Diagnostics, into stream: inout Stream,
+        pieceSize: Int, sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         var library = library
         let unkeyed = library.entries.reduce(0) { $0 + (($1.key ?? "").isEmpty ? 1 : 0) }
         if unkeyed > 0 {
@@ -25,10 +48,11 @@ public struct CSLJSONWriter: BibliographyWriter {
                 "\(unkeyed) \(unkeyed == 1 ? "entry has" : "entries have") no citation key; generated \(unkeyed == 1 ? "one" : "them") for `id` and `citation-key`")
         }
         Self.reportMetadata(library.metadata, &diagnostics)
-        var stream = Stream(options: options, reserving: library.entries.count * 1024 + 16)
-        for entry in library.entries { stream.write(entry, diagnostics: &diagnostics) }
+        for entry in library.entries {
+            stream.write(entry, diagnostics: &diagnostics)
+            if stream.pendingCount >= pieceSize { stream.drain(sink) }
+        }
         stream.finish()
-        return stream.takeLast()
     }
 
     /// Writes CSL-JSON entry by entry, for converting in bounded memory: the bytes are those
@@ -96,6 +120,14 @@ public struct CSLJSONWriter: BibliographyWriter {
         /// The bytes written since the last call.
         public mutating func take() -> [UInt8] {
             emitter.take()
+        }
+
+        /// The number of bytes written since the last ``take()`` or ``drain(_:)``.
+        var pendingCount: Int { emitter.count }
+
+        /// Hands the bytes written since the last call to `body`, in place (no copy).
+        mutating func drain(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            emitter.drain(body)
         }
     }
 

@@ -25,6 +25,28 @@ public struct JATSWriter: BibliographyWriter {
     /// Writes the library.
     public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
         var w = XMLWriter(indent: options.pretty ? 2 : 0, reserveCapacity: library.entries.count * 900 + 256)
+        write(library, options: options, diagnostics: &diagnostics, into: &w, pieceSize: .max) { _ in }
+        return w.bytes
+    }
+
+    /// Writes the library as ``write(_:options:diagnostics:)`` does, handing the bytes to
+    /// `sink` in pieces of about `pieceSize` bytes (one buffer of that size is reused).
+    public func write(
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics, pieceSize: Int,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        var w = XMLWriter(
+            indent: options.pretty ? 2 : 0, reserveCapacity: min(pieceSize, writerPieceSize) * 5 / 4)
+        write(library, options: options, diagnostics: &diagnostics, into: &w, pieceSize: pieceSize, sink: sink)
+        w.drain(sink)
+    }
+
+    /// The document into `w`, drained into `sink` between references whenever `pieceSize`
+    /// bytes are written.
+    private func write(
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics, into w: inout XMLWriter,
+        pieceSize: Int, sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         w.declaration()
         let namespaces = [("xmlns:xlink", XMLNames.xlink)]
         if wrapInArticle || options.wholeDocument {
@@ -49,10 +71,10 @@ public struct JATSWriter: BibliographyWriter {
         for (index, entry) in library.entries.enumerated() {
             state.currentKey = entry.key ?? ids[index]
             writeRef(entry, id: ids[index], into: &w, state: &state)
+            if w.bytes.count >= pieceSize { w.drain(sink) }
         }
         w.finish()
         state.report(into: &diagnostics, writer: w)
-        return w.bytes
     }
 
     // MARK: - One reference

@@ -24,12 +24,37 @@ public struct RISWriter: BibliographyWriter {
     public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(library.entries.count * 1024)
+        write(library, diagnostics: &diagnostics, into: &out, pieceSize: .max) { _ in }
+        return out
+    }
+
+    /// Writes a library as ``write(_:options:diagnostics:)`` does, handing the bytes to
+    /// `sink` in pieces of about `pieceSize` bytes (one buffer of that size is reused).
+    public func write(
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics, pieceSize: Int,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(pieceSize, writerPieceSize) * 5 / 4)
+        write(library, diagnostics: &diagnostics, into: &out, pieceSize: pieceSize, sink: sink)
+        out.withUnsafeBufferPointer(sink)
+    }
+
+    /// The records into `out`, handed to `sink` and emptied whenever `pieceSize` bytes are
+    /// written.
+    private func write(
+        _ library: Library, diagnostics: inout Diagnostics, into out: inout [UInt8],
+        pieceSize: Int, sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         var tables = RISWriteTables()
         for (i, entry) in library.entries.enumerated() {
             if i > 0 { out.append(contentsOf: [0x0D, 0x0A]) }
             Self.appendRecord(entry, to: &out, diagnostics: &diagnostics, tables: &tables)
+            if out.count >= pieceSize {
+                out.withUnsafeBufferPointer(sink)
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        return out
     }
 
     /// Appends one record's lines (shared with ``Stream``).

@@ -156,6 +156,8 @@ import TestSupport
         #expect(r.stderr.contains("left as it is: an input has errors"), "\(r.stderr)")
         #expect(try String(contentsOf: file, encoding: .utf8) == original)
         #expect(!FileManager.default.fileExists(atPath: file.path + ".bak"))
+        // The output written so far (into a temporary file) is removed.
+        #expect(Self.temporaries(in: dir).isEmpty)
     }
 
     // MARK: - pipes and permissions

@@ -59,7 +59,38 @@ public protocol BibliographyReader: Sendable {
 public protocol BibliographyWriter: Sendable {
     /// Serialises a library. Whatever cannot be written is reported, never dropped silently.
     func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8]
+
+    /// Serialises a library as ``write(_:options:diagnostics:)`` does (the same bytes, the
+    /// same diagnostics), handing the bytes to `sink` in order, in pieces of about
+    /// `pieceSize` bytes as they are made, so the whole output need not be held in memory
+    /// (the writer reuses a piece's memory once `sink` returns). The default hands on the
+    /// whole output as one piece.
+    func write(
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics, pieceSize: Int,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void)
 }
+
+extension BibliographyWriter {
+    /// The whole output as one piece.
+    public func write(
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics, pieceSize: Int,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        write(library, options: options, diagnostics: &diagnostics).withUnsafeBufferPointer(sink)
+    }
+
+    /// ``write(_:options:diagnostics:pieceSize:to:)`` in pieces of ``writerPieceSize``.
+    public func write(
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        write(library, options: options, diagnostics: &diagnostics, pieceSize: writerPieceSize, to: sink)
+    }
+}
+
+/// The size of the pieces writers hand to a sink by default (see
+/// ``BibliographyWriter/write(_:options:diagnostics:pieceSize:to:)``): a megabyte.
+public let writerPieceSize = 1 << 20
 
 /// A format's description for the registry: names, extensions, sniffing and capabilities.
 public struct FormatDescriptor: Sendable {

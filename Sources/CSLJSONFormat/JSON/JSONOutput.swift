@@ -142,6 +142,14 @@ struct JSONEmitter {
         return out
     }
 
+    /// Hands the bytes written so far to `body`, in place (no copy); the emitter starts again
+    /// empty, keeping its memory.
+    mutating func drain(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let base, count > 0 else { return }
+        body(UnsafeBufferPointer(start: base, count: count))
+        count = 0
+    }
+
     /// Room for `n` more bytes; the pointer to write them at.
     @inline(__always)
     private mutating func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
