@@ -38,11 +38,14 @@ public struct RISReader: BibliographyReader {
         for place in TextDecoding.firstPerLine(nuls, lines: lines) {
             diagnostics.warning("ris.nul-byte", "NUL byte in the text; read as a space", at: place)
         }
-        let document = RISScanner.scan(bytes, lines: lines, diagnostics: &diagnostics)
+        var document = RISScanner.scan(bytes, lines: lines, diagnostics: &diagnostics)
         var library = Library()
         library.entries.reserveCapacity(document.records.count)
-        for record in document.records {
-            library.entries.append(RISRecordMapper.map(record, lines: lines, diagnostics: &diagnostics))
+        for i in document.records.indices {
+            library.entries.append(RISRecordMapper.map(document.records[i], lines: lines, diagnostics: &diagnostics))
+            // Memory: a record's raw fields (a copy of every value) are let go once it is
+            // mapped, so the raw layer and the model are never both whole.
+            document.records[i].fields = []
         }
         library.metadata.comments = document.outside.map(\.text)
         if document.records.isEmpty {
