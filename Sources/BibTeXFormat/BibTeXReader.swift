@@ -66,14 +66,29 @@ public struct BibTeXReader: BibliographyReader {
                 "bibtex.latin1", "input is not valid UTF-8; values that are not were decoded as Windows-1252 (Latin-1)",
                 at: lines.location(ofOffset: bad))
         }
-        // Memory: the raw document is let go once resolved, and each resolved entry once
-        // mapped (they hold a copy of every value), so the peak is not all three layers.
+        // Memory: the raw blocks are let go as they are resolved (a few hundred at a time),
+        // and each resolved entry once mapped (they hold a copy of every value), so the peak
+        // is not all three layers, nor two of them whole.
         var document = BibTeXScanner.scan(input, lines: lines, diagnostics: &diagnostics)
         let noBlocks = document.blocks.isEmpty
         var resolver = BibTeXResolver(bytes: input, lines: lines, dialect: dialect, validUTF8: invalid == nil)
         resolver.inherits = options.inheritCrossReferences
-        var resolved = resolver.resolve(document)
+        // The blocks in order, as one resolve would take them (its diagnostics in the same
+        // order: the blocks', then duplicate keys, then inheritance).
+        var resolved: [ResolvedEntry] = []
+        resolved.reserveCapacity(document.blocks.count)
+        var start = 0
+        while start < document.blocks.count {
+            let end = min(start + 256, document.blocks.count)
+            let chunk = BibTeXRawDocument(blocks: Array(document.blocks[start..<end]), contentStart: document.contentStart)
+            // The chunk now holds the only reference to these blocks' fields.
+            for i in start..<end { document.blocks[i] = .text(0..<0) }
+            resolved += resolver.resolve(chunk, inheriting: false, checkingKeys: false)
+            start = end
+        }
         document.blocks = []
+        resolver.checkDuplicateKeys(resolved)
+        resolved = resolver.lendParents(resolved)
         resolver.seenKeys = [:]
         diagnostics.append(contentsOf: resolver.diagnostics)
         var library = Library()
@@ -208,11 +223,13 @@ struct BibTeXResolver {
     /// The entries of `document` with macros expanded and, when `inheriting`, the fields of
     /// their crossref/xdata parents lent. `parents` are entries from elsewhere in the file
     /// (before and after the document, for the streaming reader) that may be parents; they
-    /// are not returned, and no diagnostics are given about them.
+    /// are not returned, and no diagnostics are given about them. Without `checkingKeys`,
+    /// duplicate keys are left to ``checkDuplicateKeys(_:)`` (the whole-file reader resolves
+    /// its blocks in parts and checks the keys of all at the end).
     mutating func resolve(
         _ document: BibTeXRawDocument, inheriting: Bool = true,
         parents: (before: [ResolvedEntry], after: [ResolvedEntry]) = ([], []),
-        only: ((BibTeXRawEntry) -> Bool)? = nil
+        only: ((BibTeXRawEntry) -> Bool)? = nil, checkingKeys: Bool = true
     ) -> [ResolvedEntry] {
         var entries: [ResolvedEntry] = []
         for block in document.blocks {
@@ -258,7 +275,7 @@ struct BibTeXResolver {
                 if !text.isEmpty { metadata.comments.append(text) }
             }
         }
-        checkDuplicateKeys(entries)
+        if checkingKeys { checkDuplicateKeys(entries) }
         guard inheriting else { return entries }
         return lendParents(entries, parents: parents)
     }
@@ -393,7 +410,7 @@ struct BibTeXResolver {
     /// Keys met so far (folded → as written), for duplicate-key warnings.
     var seenKeys: [String: String] = [:]
 
-    private mutating func checkDuplicateKeys(_ entries: [ResolvedEntry]) {
+    mutating func checkDuplicateKeys(_ entries: [ResolvedEntry]) {
         // Moved out and back, so the table is not copied (it holds every key of the file).
         var seen = seenKeys
         seenKeys = [:]
