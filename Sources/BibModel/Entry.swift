@@ -86,6 +86,20 @@ public struct Entry: Sendable {
     /// The publication year, when the issued date parsed.
     public var year: Int? { issued?.typed?.year }
 
+    /// Gives back the room the name lists reserved and did not use (see
+    /// ``NameList/releaseUnusedCapacity()``), for an entry kept in a whole library.
+    public mutating func releaseUnusedCapacity() {
+        for i in contributors.values.indices { contributors.values[i].releaseUnusedCapacity() }
+        if container != nil {
+            for i in container?.contributors.values.indices ?? 0..<0 {
+                container?.contributors.values[i].releaseUnusedCapacity()
+            }
+        }
+        if series != nil {
+            for i in series?.contributors.values.indices ?? 0..<0 { series?.contributors.values[i].releaseUnusedCapacity() }
+        }
+    }
+
     /// The first identifier of a kind, e.g. the DOI.
     public func identifier(_ kind: IdentifierKind) -> String? {
         identifiers.first { $0.kind == kind }?.value

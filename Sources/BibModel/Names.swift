@@ -1,17 +1,58 @@
 /// A person's or organisation's name, split into the parts CSL and BibTeX distinguish.
+///
+/// Layout: family and given names are stored in the value; the four rarer parts (particles,
+/// suffix, literal) share one reference that is nil for most names, so a name takes 40
+/// bytes in a list instead of 96. Equality and hashing are by the six parts.
 public struct PersonName: Hashable, Sendable {
     /// Family name (`Zimmer`, `Aspremont` in `d'Aspremont` with a particle).
     public var family: String?
     /// Given names (`Max`, `Una M.`).
     public var given: String?
+    /// The rarer parts; nil when all four are nil. Never changed once made (a change makes
+    /// new parts), so copies of a name can share it.
+    private var rare: RareParts?
+
+    /// Particles, suffix and literal of a name that has any of them.
+    private final class RareParts: Sendable {
+        let droppingParticle: String?
+        let nonDroppingParticle: String?
+        let suffix: String?
+        let literal: String?
+
+        init(droppingParticle: String?, nonDroppingParticle: String?, suffix: String?, literal: String?) {
+            self.droppingParticle = droppingParticle
+            self.nonDroppingParticle = nonDroppingParticle
+            self.suffix = suffix
+            self.literal = literal
+        }
+
+        /// The parts, or nil when there are none.
+        static func make(_ dropping: String?, _ nonDropping: String?, _ suffix: String?, _ literal: String?) -> RareParts? {
+            if dropping == nil && nonDropping == nil && suffix == nil && literal == nil { return nil }
+            return RareParts(droppingParticle: dropping, nonDroppingParticle: nonDropping, suffix: suffix, literal: literal)
+        }
+    }
+
     /// A particle dropped when sorting by family name (`van` in Dutch convention, `de`).
-    public var droppingParticle: String?
+    public var droppingParticle: String? {
+        get { rare?.droppingParticle }
+        set { rare = RareParts.make(newValue, nonDroppingParticle, suffix, literal) }
+    }
     /// A particle kept with the family name (`von`, `d'`, `van der`).
-    public var nonDroppingParticle: String?
+    public var nonDroppingParticle: String? {
+        get { rare?.nonDroppingParticle }
+        set { rare = RareParts.make(droppingParticle, newValue, suffix, literal) }
+    }
     /// A suffix (`Jr.`, `III`).
-    public var suffix: String?
+    public var suffix: String? {
+        get { rare?.suffix }
+        set { rare = RareParts.make(droppingParticle, nonDroppingParticle, newValue, literal) }
+    }
     /// The whole name as one unit: organisations and names that must not be split.
-    public var literal: String?
+    public var literal: String? {
+        get { rare?.literal }
+        set { rare = RareParts.make(droppingParticle, nonDroppingParticle, suffix, newValue) }
+    }
 
     /// Creates a name from parts.
     public init(
@@ -20,10 +61,25 @@ public struct PersonName: Hashable, Sendable {
     ) {
         self.family = family
         self.given = given
-        self.droppingParticle = droppingParticle
-        self.nonDroppingParticle = nonDroppingParticle
-        self.suffix = suffix
-        self.literal = literal
+        self.rare = RareParts.make(droppingParticle, nonDroppingParticle, suffix, literal)
+    }
+
+    /// Equal when all six parts are.
+    public static func == (lhs: PersonName, rhs: PersonName) -> Bool {
+        guard lhs.family == rhs.family && lhs.given == rhs.given else { return false }
+        if lhs.rare === rhs.rare { return true }
+        return lhs.droppingParticle == rhs.droppingParticle && lhs.nonDroppingParticle == rhs.nonDroppingParticle
+            && lhs.suffix == rhs.suffix && lhs.literal == rhs.literal
+    }
+
+    /// Hashes the six parts, in the order they are declared.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(family)
+        hasher.combine(given)
+        hasher.combine(droppingParticle)
+        hasher.combine(nonDroppingParticle)
+        hasher.combine(suffix)
+        hasher.combine(literal)
     }
 
     /// A name kept whole (organisations).
@@ -130,4 +186,15 @@ public struct NameList: Hashable, Sendable {
 
     /// True when there are no names and the list is not marked as truncated.
     public var isEmpty: Bool { names.isEmpty && !truncated }
+
+    /// Gives back the room reserved for names that did not come (a reader reserves for a
+    /// few names; a whole library keeps every list): the names move to storage of their
+    /// own size. Equality and order are unchanged.
+    public mutating func releaseUnusedCapacity() {
+        guard names.capacity > names.count else { return }
+        var exact: [PersonName] = []
+        exact.reserveCapacity(names.count)
+        exact.append(contentsOf: names)
+        names = exact
+    }
 }

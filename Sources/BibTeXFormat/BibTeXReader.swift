@@ -102,7 +102,11 @@ public struct BibTeXReader: BibliographyReader {
             var mapper = BibTeXEntryMapper(source: entry, dialect: dialect, lines: lines)
             entry.fields = []
             swap(&mapper.plainCache, &cache)
-            library.entries.append(mapper.map())
+            // The entry is kept with the whole library: its name lists give back what
+            // the name parser reserved and did not use.
+            var mapped = mapper.map()
+            mapped.releaseUnusedCapacity()
+            library.entries.append(mapped)
             swap(&mapper.plainCache, &cache)
             diagnostics.append(contentsOf: mapper.diagnostics)
             unknown.merge(mapper.unknown)
