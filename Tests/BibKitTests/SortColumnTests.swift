@@ -73,6 +73,45 @@ import Testing
         }
     }
 
+    /// The 64-bit prefixes (a year's rank, then a text column's first bytes) decide most
+    /// comparisons: ASCII-only values (so text columns give a prefix), many years including
+    /// extreme ones, missing values, and texts that share their first 7 to 12 bytes or are
+    /// prefixes of one another.
+    @Test(arguments: ["year,author", "-year,author", "year,-author", "author", "-author,year", "key", "-key,year", "title,-year",
+        "year", "-year", "journal,-year,title", "date,author"])
+    func prefixesGiveTheDefinedOrder(spec: String) throws {
+        let sort = try Sort(parsing: spec)
+        let families = ["Abernathy", "Abernathy-Smith", "Abernath", "abernathy", "Smith", "Smithson", "Smithsonian", "", "Xu", "X"]
+        let givens: [String?] = [nil, "Ann", "Annabel", "A.", "", "Annabelle-Marie"]
+        let titles: [String?] = [nil, "", "Learning to learn", "Learning to learn again", "Learning", "Zebra", "learning to Learn"]
+        let years: [Int?] = [nil, 1999, 2000, 2001, -44, Int.max, Int.min, 0]
+        for seed in 1...5 {
+            var rng = SplitMix64(seed: UInt64(seed) * 7919)
+            func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+            var entries: [Entry] = []
+            for i in 0..<200 {
+                let family = pick(families)
+                let authors: [(String, String?)] = family.isEmpty && rng.next() % 2 == 0 ? [] : [(family, pick(givens))]
+                let key: String? = pick([nil, "abernathy2000", "abernathy2000a", "abernath", "k\(i % 9)", ""])
+                entries.append(
+                    Make.entry(key, .articleJournal, title: pick(titles), authors: authors, year: pick(years),
+                        journal: pick([nil, "Journal of Learning", "Journal of Learning Research", "J"])))
+            }
+            let expected = Self.referenceOrder(sort, entries)
+            #expect(sort.order(of: entries) == expected, "\(spec), seed \(seed)")
+        }
+    }
+
+    @Test func yearAndASCIITextColumnsGivePrefixes() {
+        let entries = [Make.entry("b", title: "B", authors: [("Lee", "A.")], year: 2001), Make.entry("a", title: "A", year: nil)]
+        let columns = [Sort.Criterion(.year), Sort.Criterion(.author)].map { SortColumn($0, entries: entries) }
+        let prefix = SortColumn.prefixes(columns, count: entries.count)
+        #expect(prefix != nil && prefix?[0] != prefix?[1])
+        // Text that is not ASCII as the first column: no prefix, the columns decide.
+        let other = [Make.entry("x", authors: [("김", nil)]), Make.entry("y", authors: [("Lee", nil)])]
+        #expect(SortColumn.prefixes([SortColumn(Sort.Criterion(.author), entries: other)], count: 2) == nil)
+    }
+
     @Test func asciiWordsMatchMatchText() {
         let texts = Self.families + Self.titles.compactMap { $0 } + [
             "  lead and trail  ", "a&b", "&&", "x'y", "'", "Mc'Donald & Sons, Ltd.", "ÀB", "tab\there", "\\emph{x}",

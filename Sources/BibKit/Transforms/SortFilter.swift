@@ -112,7 +112,22 @@ public struct Sort: LibraryTransform {
     func order(of entries: [Entry]) -> [Int] {
         let columns = criteria.map { SortColumn($0, entries: entries) }
         var order = Array(entries.indices)
+        guard let prefix = SortColumn.prefixes(columns, count: entries.count) else {
+            order.sort { a, b in
+                for column in columns {
+                    let c = column.compare(a, b)
+                    if c != 0 { return c < 0 }
+                }
+                return a < b
+            }
+            return order
+        }
+        // Most pairs differ in their prefixes (one integer compare); only equal prefixes
+        // need the columns.
         order.sort { a, b in
+            let x = prefix[a]
+            let y = prefix[b]
+            if x != y { return x < y }
             for column in columns {
                 let c = column.compare(a, b)
                 if c != 0 { return c < 0 }
@@ -276,6 +291,80 @@ struct SortColumn {
         for b in joined.utf8 where b >= 0x80 { return false }
         out.append(contentsOf: joined.utf8)
         return true
+    }
+
+    /// One 64-bit prefix per entry that orders as the columns do wherever two prefixes
+    /// differ: if entry `a` sorts before `b`, `prefix[a] <= prefix[b]`, so `prefix[a] <
+    /// prefix[b]` means `a` first and only equal prefixes need ``compare(_:_:)``. Built from
+    /// the leading columns: a year column as the rank of the year among the years present
+    /// (exact, so the next column can follow), a text column of ASCII values as a missing
+    /// flag and its first bytes (not exact: nothing follows it). Nil when the first column
+    /// gives nothing (dates, text with values that are not ASCII).
+    static func prefixes(_ columns: [SortColumn], count: Int) -> [UInt64]? {
+        var prefix = [UInt64](repeating: 0, count: count)
+        var used = 0
+        for column in columns {
+            let room = 64 - used
+            guard let piece = column.prefixPiece(room: room), piece.width <= room else { break }
+            if piece.width > 0 {
+                for i in 0..<count { prefix[i] = prefix[i] << UInt64(piece.width) | piece.values[i] }
+                used += piece.width
+            }
+            if !piece.exact { break }
+        }
+        return used > 0 ? prefix : nil
+    }
+
+    /// This column's part of ``prefixes(_:count:)``: per entry a value of `width` bits that
+    /// never decreases along the column's order (missing values last, direction applied),
+    /// and whether equal values mean equal entries for this column. Nil when the column gives
+    /// none within `room` bits.
+    func prefixPiece(room: Int) -> (values: [UInt64], width: Int, exact: Bool)? {
+        switch kind {
+        case .number:
+            // Rank among the distinct years present; missing ranks after all of them.
+            var distinct = Array(Set(present.indices.lazy.filter { present[$0] }.map { ints[$0] }))
+            distinct.sort()
+            let k = distinct.count
+            let width = UInt64(k).bitWidth - UInt64(k).leadingZeroBitCount
+            guard width <= room else { return nil }
+            var values = [UInt64](repeating: UInt64(k), count: present.count)
+            for i in present.indices where present[i] {
+                // Binary search: the position of ints[i] in distinct.
+                var lo = 0
+                var hi = k
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if distinct[mid] < ints[i] { lo = mid + 1 } else { hi = mid }
+                }
+                values[i] = UInt64(descending ? k - 1 - lo : lo)
+            }
+            return (values, width, true)
+        case .parts:
+            return nil
+        case .text:
+            guard other.isEmpty, room >= 9 else { return nil }
+            // A missing flag, then as many whole bytes as fit, padded with zero bytes (a
+            // value that is a prefix of another comes first); descending inverts the bytes.
+            let byteCount = min((room - 1) / 8, 8)
+            let width = 1 + 8 * byteCount
+            var values = [UInt64](repeating: 0, count: present.count)
+            for i in present.indices {
+                guard present[i] else {
+                    values[i] = 1 << UInt64(8 * byteCount)
+                    continue
+                }
+                let start = bounds[i]
+                let end = bounds[i + 1]
+                var v: UInt64 = 0
+                for n in 0..<byteCount {
+                    let b: UInt8 = start + n < end ? bytes[start + n] : 0
+                    v = v << 8 | UInt64(descending ? ~b : b)
+                }
+                values[i] = v
+            }
+            return (values, width, false)
+        }
     }
 
     /// -1, 0 or 1: entry `a` before, level with, or after entry `b` for this criterion.
