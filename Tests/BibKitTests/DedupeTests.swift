@@ -1,6 +1,7 @@
 import BibModel
 import BibTeXFormat
 import Testing
+import TestSupport
 
 @testable import BibKit
 
@@ -192,6 +193,53 @@ import Testing
             }
         }
         #expect(vetoed > 1000)
+    }
+
+    /// `Buckets` keeps exactly the groups a dictionary of all keys gives, minus the keys one
+    /// index has: same members in the same order, repeats included.
+    @Test func bucketsKeepTheSharedKeysOfAFullGrouping() {
+        var rng = SplitMix64(seed: 42)
+        for round in 0..<20 {
+            var buckets = DuplicateFinder.Buckets()
+            var reference: [String: [Int]] = [:]
+            for i in 0..<(50 + round * 10) {
+                // Some indices add two values, sometimes the same one twice.
+                for _ in 0..<(1 + Int(rng.next() % 2)) {
+                    let key = "k\(rng.next() % UInt64(10 + round * 5))"
+                    buckets.add(key, i)
+                    reference[key, default: []].append(i)
+                }
+            }
+            #expect(buckets.shared == reference.filter { $0.value.count > 1 }, "round \(round)")
+        }
+    }
+
+    /// Composing key maps looks up only the renamed-to keys; the result is the composition
+    /// made with a table of every later rename.
+    @Test func keyMapCompositionMatchesFullLookup() {
+        func reference(_ first: [KeyRename], _ second: [KeyRename]) -> [KeyRename] {
+            var later: [String: String] = [:]
+            for r in second where later[r.old] == nil { later[r.old] = r.new }
+            var seen = Set<String>()
+            var out: [KeyRename] = []
+            for r in first {
+                let target = later[r.new] ?? r.new
+                if r.old != target, seen.insert(r.old).inserted { out.append(KeyRename(old: r.old, new: target)) }
+            }
+            for r in second where seen.insert(r.old).inserted && r.old != r.new { out.append(r) }
+            return out
+        }
+        var rng = SplitMix64(seed: 7)
+        func renames(_ n: Int) -> [KeyRename] {
+            (0..<n).map { _ in KeyRename(old: "k\(rng.next() % 12)", new: "k\(rng.next() % 12)") }
+        }
+        for n in 0..<40 {
+            let first = renames(n % 7)
+            let second = renames(n % 13)
+            var report = TransformReport(keyMap: first)
+            report.append(TransformReport(keyMap: second))
+            #expect(report.keyMap == (second.isEmpty ? first : reference(first, second)), "\(first) then \(second)")
+        }
     }
 
     @Test func yearDistanceWithoutOverflow() {

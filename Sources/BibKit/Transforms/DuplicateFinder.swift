@@ -37,44 +37,67 @@ public struct DuplicateFinder: Sendable {
 
     /// The clusters of two or more entries, ordered by their first member.
     public func clusters(in entries: [Entry]) -> [Cluster] {
-        let prints = entries.map(Fingerprint.init)
+        // (Entries and fingerprints are read in place below: a copy of either would retain
+        // and release every value of it.)
+        var prints: [Fingerprint] = []
+        prints.reserveCapacity(entries.count)
+        for i in entries.indices { prints.append(Fingerprint(entries[i])) }
         var state = ClusterState(prints: prints)
 
         // Pass 1: identifiers.
         for kind in IdentifierPass.allCases {
-            var buckets: [String: [Int]] = [:]
-            for (i, p) in prints.enumerated() {
-                for value in kind.values(of: p) { buckets[value, default: []].append(i) }
+            var buckets = Buckets()
+            for i in prints.indices {
+                for value in kind.values(of: prints[i]) { buckets.add(value, i) }
             }
-            for (value, members) in Self.inLibraryOrder(buckets) {
+            for (value, members) in Self.inLibraryOrder(buckets.shared) {
                 join(members, state: &state, reason: "\(kind.rawValue) \(value)", mode: .identifier)
             }
         }
         // Pass 2: the whole title.
-        var titleBuckets: [String: [Int]] = [:]
-        for (i, p) in prints.enumerated() where !p.titleKey.isEmpty {
-            titleBuckets[p.titleKey, default: []].append(i)
+        var titleBuckets = Buckets()
+        for i in prints.indices where !prints[i].titleKey.isEmpty {
+            titleBuckets.add(prints[i].titleKey, i)
         }
-        for (_, members) in Self.inLibraryOrder(titleBuckets) {
+        for (_, members) in Self.inLibraryOrder(titleBuckets.shared) {
             join(members, state: &state, reason: "title", mode: .title)
         }
         // Pass 3: the main title, for a subtitle missing on one side.
-        var mainBuckets: [String: [Int]] = [:]
-        for (i, p) in prints.enumerated() where p.mainTitleWords >= 4 && p.mainTitleKey.utf8.count >= 20 {
-            mainBuckets[p.mainTitleKey, default: []].append(i)
+        var mainBuckets = Buckets()
+        for i in prints.indices where prints[i].mainTitleWords >= 4 && prints[i].mainTitleKey.utf8.count >= 20 {
+            mainBuckets.add(prints[i].mainTitleKey, i)
         }
-        for (_, members) in Self.inLibraryOrder(mainBuckets) {
+        for (_, members) in Self.inLibraryOrder(mainBuckets.shared) {
             join(members, state: &state, reason: "main title", mode: .mainTitle)
         }
 
+        // Member lists only for clusters of two or more (not one array per entry).
         var byRoot: [Int: [Int]] = [:]
-        for i in entries.indices { byRoot[state.find(i), default: []].append(i) }
+        for i in entries.indices {
+            let root = state.find(i)
+            if state.clusterSize(root) > 1 { byRoot[root, default: []].append(i) }
+        }
         return byRoot.values.filter { $0.count > 1 }
             .map { members in
                 let sorted = members.sorted()
                 return Cluster(members: sorted, reasons: sorted.enumerated().map { $0.offset == 0 ? nil : state.reason[$0.element] })
             }
             .sorted { $0.members[0] < $1.members[0] }
+    }
+
+    /// Entry indices by key, kept only for keys that two or more entries (or values) share:
+    /// the first index of a key is remembered without an array, so the many keys that only
+    /// one entry has cost no allocation.
+    struct Buckets {
+        private var first: [String: Int] = [:]
+        /// The keys seen more than once, with all their indices in the order added.
+        private(set) var shared: [String: [Int]] = [:]
+
+        mutating func add(_ key: String, _ i: Int) {
+            // (`first` keeps the latest index after a repeat; only the first repeat, which
+            // creates the shared list, reads it.)
+            if let earlier = first.updateValue(i, forKey: key) { shared[key, default: [earlier]].append(i) }
+        }
     }
 
     /// The buckets of two or more entries, ordered by their first member (members are in
@@ -387,6 +410,9 @@ struct ClusterState {
         maxYear = minYear
         quick = QuickKey.make(prints)
     }
+
+    /// How many entries the cluster with this root has.
+    func clusterSize(_ root: Int) -> Int { size[root] }
 
     mutating func find(_ i: Int) -> Int {
         var x = i

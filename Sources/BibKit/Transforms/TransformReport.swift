@@ -47,11 +47,14 @@ public struct TransformReport: Sendable, Hashable {
         removed += other.removed
         notes += other.notes
         guard !other.keyMap.isEmpty else { return }
-        // (Tables reserved up front: the keys step renames every entry, and growing tables of
-        // that many strings rehashes them again and again.)
+        // (The keys step renames every entry: tables of that many strings are reserved up
+        // front rather than rehashed again and again as they grow.)
+        // Only the keys this report renames to are looked up in the other's renames.
         var later: [String: String] = [:]
-        later.reserveCapacity(other.keyMap.count)
-        for rename in other.keyMap where later[rename.old] == nil { later[rename.old] = rename.new }
+        if !keyMap.isEmpty {
+            let targets = Set(keyMap.map(\.new))
+            for rename in other.keyMap where targets.contains(rename.old) && later[rename.old] == nil { later[rename.old] = rename.new }
+        }
         var seen = Set<String>(minimumCapacity: keyMap.count + other.keyMap.count)
         var composed: [KeyRename] = []
         composed.reserveCapacity(keyMap.count + other.keyMap.count)
