@@ -299,6 +299,17 @@ struct EntryBuilder {
         var hasParent: Bool
         var hasEditor: Bool
         var noAuthor: Bool
+
+        /// One word of the kind, the flags and the lengths of the strings: keys that share it
+        /// are told apart by `==` (hashing the strings cost more than the table saved).
+        func hash(into hasher: inout Hasher) {
+            var word = UInt64(kind.ordinal)
+            word |= (hasParent ? 1 : 0) << 8 | (hasEditor ? 1 : 0) << 9 | (noAuthor ? 1 : 0) << 10
+            word |= UInt64(truncatingIfNeeded: (genre?.utf8.count ?? 0xFF) & 0xFF) << 16
+            word |= UInt64(truncatingIfNeeded: (original?.name.utf8.count ?? 0xFF) & 0xFF) << 24
+            word |= UInt64(truncatingIfNeeded: (original?.namespace.utf8.count ?? 0xFF) & 0xFF) << 32
+            hasher.combine(word)
+        }
     }
 
     /// ``chooseType()`` through the write's cache.
@@ -881,7 +892,7 @@ struct EntryBuilder {
         for keyword in entry.keywords {
             var word = keyword.trimmingSpaces
             if word.isEmpty { continue }
-            if written > 0 { arena.append(contentsOf: ", ".utf8) }
+            if written > 0 { BibTeXNames.appendLiteral(", ", to: &arena) }
             let braced = word.withUTF8 { $0.contains(UInt8(ascii: ",")) }
             if braced { arena.append(UInt8(ascii: "{")) }
             context.encoder.appendText(word, to: &arena)

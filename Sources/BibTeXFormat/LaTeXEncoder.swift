@@ -56,12 +56,16 @@ struct LaTeXEncoder {
                 // `{\emph{x}}` or `{\&}` would be a BibTeX special character, whose case
                 // BibTeX changes: content starting with a command gets a second brace.
                 if c.allSatisfy({ $0.isEmpty }) { continue }
-                var inner: [UInt8] = []
-                append(c, to: &inner, title: false)
-                let double = inner.first == UInt8(ascii: "\\")
-                out.append(contentsOf: double ? "{{".utf8 : "{".utf8)
-                out.append(contentsOf: inner)
-                out.append(contentsOf: double ? "}}".utf8 : "}".utf8)
+                // Written in place after its `{`; a second `{` goes in front when it starts
+                // with a command (a few bytes moved, not a buffer per span).
+                let open = out.count
+                out.append(UInt8(ascii: "{"))
+                append(c, to: &out, title: false)
+                if open + 1 < out.count, out[open + 1] == UInt8(ascii: "\\") {
+                    out.insert(UInt8(ascii: "{"), at: open)
+                    out.append(UInt8(ascii: "}"))
+                }
+                out.append(UInt8(ascii: "}"))
             case .math(let source):
                 appendMath(source, to: &out, braced: title)
             case .code(let s):
@@ -230,7 +234,10 @@ struct LaTeXEncoder {
             if scalar.value < 0xA0 {
                 droppedControls += 1  // C1 control characters
             } else if asciiOnly {
-                if let form = Self.textForm(scalar) {
+                if scalar.value < 0x180, let form = Self.latinTextFormBytes[Int(scalar.value)] {
+                    // The usual accented letter of a name: its form's bytes, made once.
+                    out.append(contentsOf: form)
+                } else if let form = Self.textForm(scalar) {
                     out.append(contentsOf: form.utf8)
                 } else {
                     unmapped.append(scalar)
@@ -248,6 +255,10 @@ struct LaTeXEncoder {
     private static let latinTextForms: [String?] = (0..<0x180).map { v in
         Unicode.Scalar(UInt32(v)).flatMap { LaTeXCharacterTable.textForms[$0] }
     }
+
+    /// ``latinTextForms`` as bytes (appending an array's bytes is a copy; appending a
+    /// string's UTF-8 view goes the general way).
+    private static let latinTextFormBytes: [[UInt8]?] = latinTextForms.map { $0.map { Array($0.utf8) } }
 
     @inline(__always)
     private static func textForm(_ scalar: Unicode.Scalar) -> String? {

@@ -153,3 +153,44 @@ struct EscapingTests {
         }
     }
 }
+
+struct CaseProtectedEncodingTests {
+    /// Rich text runs of every kind, some starting with a command once encoded.
+    static let runs: [Inline] = [
+        .text("DNA"), .text("&"), .text("é"), .text("Ł"), .text(" "), .text("x~y"), .italic([.text("Natrix")]),
+        .bold([.text("b")]), .math("x^2"), .code("c"), .raw(format: "latex", "\\foo{z}"), .text("\u{1}"),
+        .caseProtected([.text("in")]), .smallCaps([.text("sc")]), .superscript([.text("2")]),
+    ]
+
+    @Test("a protected span is its content's bytes in braces, doubled when they start with a command")
+    func protectedSpans() {
+        var state: UInt64 = 41
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        for asciiOnly in [true, false] {
+            for _ in 0..<3000 {
+                let content = (0..<(1 + next() % 4)).map { _ in Self.runs[next() % Self.runs.count] }
+                let before = (0..<(next() % 3)).map { _ in Self.runs[next() % Self.runs.count] }
+                // The span after other runs, in the same output.
+                var encoder = LaTeXEncoder(asciiOnly: asciiOnly)
+                var out: [UInt8] = []
+                encoder.append(before + [.caseProtected(content)], to: &out, title: false)
+                // The same, the span's content encoded on its own and wrapped by hand.
+                var reference = LaTeXEncoder(asciiOnly: asciiOnly)
+                var expected: [UInt8] = []
+                reference.append(before, to: &expected, title: false)
+                var inner: [UInt8] = []
+                reference.append(content, to: &inner, title: false)
+                if !content.allSatisfy({ $0.isEmpty }) {
+                    let double = inner.first == UInt8(ascii: "\\")
+                    expected += Array((double ? "{{" : "{").utf8) + inner + Array((double ? "}}" : "}").utf8)
+                }
+                #expect(out == expected, "\(before) \(content)")
+                #expect(encoder.unmapped == reference.unmapped)
+                #expect(encoder.droppedControls == reference.droppedControls)
+            }
+        }
+    }
+}
