@@ -167,3 +167,46 @@ import Testing
         #expect(Edition.number("Revised") == nil)
     }
 }
+
+/// The shortcuts of `PageRange.firstPage` (leading digits) and `Identifiers.bareDOI` (a DOI
+/// already bare) give what the general paths give, on pieces combined every way.
+@Suite struct PageAndDOIShortcutTests {
+    @Test func firstPageShortcutMatchesNormalizing() {
+        let pieces = [
+            "", "1", "123", "0012", "e12", "xii", " ", "-", "--", "–", ",", ", ", "pp. ", "p.", "Pages ", "a", "S", "\t", "\u{A0}",
+            "\u{301}", "45", "n/a", ".", "ö",
+        ]
+        var checked = 0
+        var shortcut = 0
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = a + b + c
+                    if PageRange.leadingDigits(text) != nil { shortcut += 1 }
+                    #expect(PageRange.firstPage(text) == PageRange.firstPageByNormalizing(text), "\(text.debugDescription)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == pieces.count * pieces.count * pieces.count)
+        #expect(shortcut > 500)
+    }
+
+    @Test func bareDOIShortcutMatchesStripping() {
+        let pieces = [
+            "", "10.", "10.1000", "/", "abc", "ABC.1", ".", ",", ";", "%2F", "%2f", " ", "\u{A0}", "doi:", "https://doi.org/", "1",
+            "0.", "é", "\u{7F}", "(x)", "10.12/", "-",
+        ]
+        var shortcut = 0
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = a + b + c
+                    if Identifiers.isPlainDOIForm(text) { shortcut += 1 }
+                    #expect(Identifiers.bareDOI(text) == Identifiers.bareDOIByStripping(text), "\(text.debugDescription)")
+                }
+            }
+        }
+        #expect(shortcut > 200)
+    }
+}

@@ -9,6 +9,33 @@ public enum Identifiers {
     /// The DOI without resolver or `doi:` prefix, white space and trailing punctuation
     /// (`https://doi.org/10.1000/XYZ.` → `10.1000/XYZ`), or nil when what remains is not a DOI.
     public static func bareDOI(_ raw: String) -> String? {
+        if isPlainDOIForm(raw) { return isDOI(raw) ? raw : nil }
+        return bareDOIByStripping(raw)
+    }
+
+    /// True when none of the steps of ``bareDOIByStripping(_:)`` changes `raw`: it starts
+    /// with `10.` (so no prefix), is printable ASCII (nothing to trim) without `%` (nothing to
+    /// decode), and does not end in `.`, `,` or `;`.
+    static func isPlainDOIForm(_ raw: String) -> Bool {
+        var n = 0
+        var last: UInt8 = 0
+        for b in raw.utf8 {
+            guard b > 0x20, b < 0x7F, b != UInt8(ascii: "%") else { return false }
+            switch n {
+            case 0: guard b == UInt8(ascii: "1") else { return false }
+            case 1: guard b == UInt8(ascii: "0") else { return false }
+            case 2: guard b == UInt8(ascii: ".") else { return false }
+            default: break
+            }
+            n += 1
+            last = b
+        }
+        return n >= 3 && last != UInt8(ascii: ".") && last != UInt8(ascii: ",") && last != UInt8(ascii: ";")
+    }
+
+    /// ``bareDOI(_:)`` step by step: trimmed, prefixes stripped, `%2F` decoded, trailing
+    /// punctuation dropped.
+    static func bareDOIByStripping(_ raw: String) -> String? {
         var s = raw.trimmedSpaces
         var changed = true
         while changed {

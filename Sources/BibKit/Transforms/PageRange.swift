@@ -51,6 +51,30 @@ public enum PageRange {
     /// or nil when there are no pages.
     /// Values that are not pages (`No-Specified`, `n/a`) give nil.
     public static func firstPage(_ pages: String) -> String? {
+        if let digits = leadingDigits(pages) { return digits }
+        return firstPageByNormalizing(pages)
+    }
+
+    /// The leading ASCII digits of `pages` when a dash, comma or space or nothing follows
+    /// them (`123-145`, `123`, `12, 14`): what ``firstPageByNormalizing(_:)`` finds for such
+    /// text (normalizing keeps that run at the start and splits after it), without
+    /// normalizing; nil for anything else.
+    static func leadingDigits(_ pages: String) -> String? {
+        var count = 0
+        for b in pages.utf8 {
+            if isDigit(b) {
+                count += 1
+                continue
+            }
+            guard b == UInt8(ascii: "-") || b == UInt8(ascii: ",") || b == UInt8(ascii: " ") else { return nil }
+            break
+        }
+        guard count > 0 else { return nil }
+        return String(decoding: pages.utf8.prefix(count), as: UTF8.self)
+    }
+
+    /// ``firstPage(_:)`` the general way: normalized, split at the first dash, comma or space.
+    static func firstPageByNormalizing(_ pages: String) -> String? {
         let normalized = normalized(pages)
         let head = normalized.unicodeScalars.split(whereSeparator: { isDash($0) || $0 == "," || $0 == " " }).first
         guard let head, !head.isEmpty else { return nil }
