@@ -600,12 +600,15 @@ struct BibTeXEntryMapper {
         if hyphens == 1 {
             guard value[..<leftEnd].allSatisfy(isASCIIDigit), value[rightStart...].allSatisfy(isASCIIDigit) else { return nil }
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(leftEnd + 1 + n - rightStart)
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[..<leftEnd]))
-        out.append(UInt8(ascii: "-"))
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[rightStart...]))
-        return String(decoding: out, as: UTF8.self)
+        // The string made in place (ASCII letters, digits and one hyphen).
+        let count = leftEnd + 1 + n - rightStart
+        return String(unsafeUninitializedCapacity: count) { out in
+            guard let dst = out.baseAddress, let src = value.baseAddress else { return 0 }
+            dst.initialize(from: src, count: leftEnd)
+            dst[leftEnd] = UInt8(ascii: "-")
+            (dst + leftEnd + 1).initialize(from: src + rightStart, count: n - rightStart)
+            return count
+        }
     }
 
     /// Page ranges as the model keeps them: `12345--12360`, `12345–12360`, `1598 - 1602` →
@@ -1012,21 +1015,9 @@ struct BibTeXEntryMapper {
         }
         let hasComma = value[lo..<hi].contains(UInt8(ascii: ","))
         let separator = hasComma ? UInt8(ascii: ",") : UInt8(ascii: ";")
-        var parts: [Range<Int>] = []
-        var start = lo
-        var depth = 0
-        for k in lo..<hi {
-            let b = value[k]
-            if b == UInt8(ascii: "{") { depth += 1 } else if b == UInt8(ascii: "}") { depth = max(0, depth - 1) }
-            if b == separator && depth == 0 {
-                parts.append(start..<k)
-                start = k + 1
-            }
-        }
-        parts.append(start..<hi)
+        // Each part decoded as soon as its separator is met (no list of the parts).
         var out: [String] = []
-        out.reserveCapacity(parts.count)
-        for part in parts {
+        func add(_ part: Range<Int>) {
             let (decoded, unknownCommands) = value.withUnsafeBufferPointer {
                 plainCache.plain(UnsafeBufferPointer(rebasing: $0[part]))
             }
@@ -1034,6 +1025,17 @@ struct BibTeXEntryMapper {
             let text = decoded.trimmingSpaces
             if !text.isEmpty { out.append(text) }
         }
+        var start = lo
+        var depth = 0
+        for k in lo..<hi {
+            let b = value[k]
+            if b == UInt8(ascii: "{") { depth += 1 } else if b == UInt8(ascii: "}") { depth = max(0, depth - 1) }
+            if b == separator && depth == 0 {
+                add(start..<k)
+                start = k + 1
+            }
+        }
+        add(start..<hi)
         return out
     }
 
