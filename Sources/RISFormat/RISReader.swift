@@ -38,15 +38,16 @@ public struct RISReader: BibliographyReader {
         for place in TextDecoding.firstPerLine(nuls, lines: lines) {
             diagnostics.warning("ris.nul-byte", "NUL byte in the text; read as a space", at: place)
         }
-        var document = RISScanner.scan(bytes, lines: lines, diagnostics: &diagnostics)
+        // Memory: each record is mapped as soon as the scanner has it complete, and its raw
+        // fields (a copy of every value) are let go, so the raw layer is never whole. The
+        // mapping's diagnostics come after the scan's, as when the whole file was scanned first.
         var library = Library()
-        library.entries.reserveCapacity(document.records.count)
-        for i in document.records.indices {
-            library.entries.append(RISRecordMapper.map(document.records[i], lines: lines, diagnostics: &diagnostics))
-            // Memory: a record's raw fields (a copy of every value) are let go once it is
-            // mapped, so the raw layer and the model are never both whole.
-            document.records[i].fields = []
+        library.entries.reserveCapacity(Self.typeLineCount(bytes, lines: lines))
+        var mapped = Diagnostics()
+        let document = RISScanner.scan(bytes, lines: lines, diagnostics: &diagnostics) { record in
+            library.entries.append(RISRecordMapper.map(record, lines: lines, diagnostics: &mapped))
         }
+        diagnostics.append(contentsOf: mapped)
         library.metadata.comments = document.outside.map(\.text)
         if document.records.isEmpty {
             let start = Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF] ? 3 : 0
@@ -63,6 +64,15 @@ public struct RISReader: BibliographyReader {
         return library
     }
 
+    /// The number of lines that start with `TY` (about the number of records: room for the
+    /// entries is reserved once).
+    static func typeLineCount(_ bytes: [UInt8], lines: LineIndex) -> Int {
+        var count = 0
+        for start in lines.lineStarts where start + 1 < bytes.count {
+            if bytes[start] | 0x20 == UInt8(ascii: "t") && bytes[start + 1] | 0x20 == UInt8(ascii: "y") { count += 1 }
+        }
+        return count
+    }
 }
 
 /// Stage two: one raw record → one entry.

@@ -25,6 +25,27 @@ public enum RISScanner {
             return scanner.doc
         }
     }
+
+    /// Scans a RIS file as ``scan(_:lines:firstLine:diagnostics:)`` does, handing each record
+    /// to `each`, in order, as soon as it is complete (when the next one is, or at the end);
+    /// the document returned keeps the records with their fields emptied, so the raw fields
+    /// of the whole file are never all in memory. The scan's diagnostics are added when the
+    /// scan ends, after whatever `each` did.
+    static func scan(
+        _ bytes: [UInt8], lines: LineIndex, diagnostics: inout Diagnostics, each: (RISRawRecord) -> Void
+    ) -> RISRawDocument {
+        withoutActuallyEscaping(each) { each in
+            bytes.withUnsafeBufferPointer { buf in
+                var scanner = Scanner(buf: buf, lines: lines)
+                scanner.onRecord = each
+                scanner.run()
+                scanner.handOff(scanner.doc.records.count - 1)
+                scanner.onRecord = nil
+                diagnostics.append(contentsOf: scanner.diagnostics)
+                return scanner.doc
+            }
+        }
+    }
 }
 
 /// The scanner's state while it walks the lines.
@@ -46,6 +67,9 @@ private struct Scanner {
     var junk: (start: Int, end: Int, line: Int, parts: [Range<Int>])?
     var latin1Reported = false
     var lineNo = 1
+    /// Called with each record once it is complete (its fields are then emptied); nil: the
+    /// records are kept whole in `doc`.
+    var onRecord: ((RISRawRecord) -> Void)?
 
     struct Builder {
         var fields: [RISRawField] = []
@@ -339,6 +363,16 @@ private struct Scanner {
             end = max(end, f.range.upperBound)
         }
         doc.records.append(RISRawRecord(fields: r.fields, range: start..<end, line: r.line, hasType: r.hasType, closed: closed))
+        // Only the last record can still change (tag lines after its ER): the one before
+        // it is complete.
+        handOff(doc.records.count - 2)
+    }
+
+    /// Hands record `index` to ``onRecord`` (if set and the record exists) and empties its fields.
+    mutating func handOff(_ index: Int) {
+        guard let onRecord, doc.records.indices.contains(index) else { return }
+        onRecord(doc.records[index])
+        doc.records[index].fields = []
     }
 
     mutating func junkLine(_ s: Int, _ e: Int) {
