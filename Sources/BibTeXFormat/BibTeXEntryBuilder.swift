@@ -1510,8 +1510,8 @@ public enum BibTeXPages {
                 return n + 1
             }
         }
-        if let result = pages.utf8.withContiguousStorageIfAvailable(check) { return result }
-        return Array(pages.utf8).withUnsafeBufferPointer(check)
+        var text = pages
+        return text.withUTF8(check)
     }
 
     /// True for ASCII pages that ``normalized(_:)`` gives back unchanged because every run of
@@ -1537,8 +1537,8 @@ public enum BibTeXPages {
             }
             return true
         }
-        if let result = pages.utf8.withContiguousStorageIfAvailable(check) { return result }
-        return Array(pages.utf8).withUnsafeBufferPointer(check)
+        var text = pages
+        return text.withUTF8(check)
     }
 
     private static func normalizedItem(_ item: String) -> String {

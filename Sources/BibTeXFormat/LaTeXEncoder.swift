@@ -234,12 +234,7 @@ struct LaTeXEncoder {
             if scalar.value < 0xA0 {
                 droppedControls += 1  // C1 control characters
             } else if asciiOnly {
-                if scalar.value < 0x180, let form = Self.latinTextFormBytes[Int(scalar.value)] {
-                    // The usual accented letter of a name: its form's bytes, made once.
-                    out.append(contentsOf: form)
-                } else if let form = Self.textForm(scalar) {
-                    out.append(contentsOf: form.utf8)
-                } else {
+                if !Self.appendTextForm(scalar, to: &out) {
                     unmapped.append(scalar)
                     out.append(contentsOf: buf[i..<(i + len)])
                 }
@@ -252,18 +247,23 @@ struct LaTeXEncoder {
 
     /// ``LaTeXCharacterTable/textForms`` of Latin-1 and Latin Extended-A by index (the
     /// usual accented letters of names), the rest hashed.
-    private static let latinTextForms: [String?] = (0..<0x180).map { v in
-        Unicode.Scalar(UInt32(v)).flatMap { LaTeXCharacterTable.textForms[$0] }
+    /// As bytes: appending an array's bytes is a copy, a string's UTF-8 view goes the general way.
+    private static let latinTextForms: [[UInt8]?] = (0..<0x180).map { v in
+        Unicode.Scalar(UInt32(v)).flatMap { LaTeXCharacterTable.textForms[$0] }.map { Array($0.utf8) }
     }
 
-    /// ``latinTextForms`` as bytes (appending an array's bytes is a copy; appending a
-    /// string's UTF-8 view goes the general way).
-    private static let latinTextFormBytes: [[UInt8]?] = latinTextForms.map { $0.map { Array($0.utf8) } }
-
+    /// Appends the text form of a scalar; false when it has none.
     @inline(__always)
-    private static func textForm(_ scalar: Unicode.Scalar) -> String? {
+    private static func appendTextForm(_ scalar: Unicode.Scalar, to out: inout [UInt8]) -> Bool {
         let v = Int(scalar.value)
-        return v < 0x180 ? latinTextForms[v] : LaTeXCharacterTable.textForms[scalar]
+        if v < 0x180 {
+            guard let form = latinTextForms[v] else { return false }
+            out.append(contentsOf: form)
+        } else {
+            guard let form = LaTeXCharacterTable.textForms[scalar] else { return false }
+            out.append(contentsOf: form.utf8)
+        }
+        return true
     }
 
     // MARK: Math
