@@ -395,7 +395,7 @@ struct ClusterState {
     private var minYear: [Int?]
     private var maxYear: [Int?]
 
-    /// What the cheap vetoes of ``quickVeto(_:_:mode:)`` read of each entry, in one small
+    /// What the cheap vetoes of ``pairAllows(_:_:mode:)`` read of each entry, in one small
     /// array: a bucket of a common title compares each entry with up to
     /// ``DuplicateFinder/maxComparisons`` others, and most of those pairs are vetoed by these
     /// values alone, without reading the (large, scattered) fingerprints.
@@ -438,9 +438,7 @@ struct ClusterState {
         let lo = Self.earlier(minYear[ra], minYear[rb])
         let hi = Self.later(maxYear[ra], maxYear[rb])
         if let lo, let hi, !Self.within(lo, hi, 1) { return false }
-        if quickVeto(a, b, mode: mode) { return false }
-        // (The fingerprints are read in place: a copy would retain every value of both.)
-        guard pairAllows(prints[a], prints[b], mode: mode) else { return false }
+        guard pairAllows(a, b, mode: mode) else { return false }
         let qa = profile(ra)
         let qb = profile(rb)
         let requireSharedSurname = mode != .identifier && (mode == .mainTitle || prints[a].genericTitle || prints[b].genericTitle)
@@ -481,59 +479,43 @@ struct ClusterState {
         return !overflow && d >= -limit && d <= limit
     }
 
-    /// True when ``pairAllows(_:_:mode:)`` is sure to refuse the pair, told from the compact
-    /// ``QuickKey``s alone (family, thesis genre, and for title matches the years, subtitles
-    /// and parts). False means only "look closer".
-    func quickVeto(_ a: Int, _ b: Int, mode: MatchMode) -> Bool {
+    /// Checks that need the two entries themselves rather than the cluster profile. The
+    /// rules that the compact ``QuickKey``s can tell (family, thesis genre, and for title
+    /// matches the years, subtitles and parts) are decided from them alone; the fingerprints
+    /// (large, scattered) are read only for the title words and the container.
+    func pairAllows(_ a: Int, _ b: Int, mode: MatchMode) -> Bool {
         let x = quick[a]
         let y = quick[b]
-        if x.family >= 0 && y.family >= 0 && x.family != y.family { return true }
-        if x.thesis >= 0 && y.thesis >= 0 && x.thesis != y.thesis { return true }
-        switch mode {
-        case .identifier:
-            return false
-        case .title:
-            guard x.has(.generic) || y.has(.generic) else { return false }
-            return !x.yearsWithinOne(y)
-        case .mainTitle:
-            if x.has(.subtitle) && y.has(.subtitle) { return true }
-            if !x.yearsWithinOne(y) { return true }
-            return x.has(.part) != y.has(.part) || x.part != y.part
-        }
-    }
-
-    /// Checks that need the two entries themselves rather than the cluster profile.
-    func pairAllows(_ a: Fingerprint, _ b: Fingerprint, mode: MatchMode) -> Bool {
-        if let fa = a.family, let fb = b.family, fa != fb { return false }
-        if let ga = a.thesisGenre, let gb = b.thesisGenre, ga != gb { return false }
+        if x.family >= 0 && y.family >= 0 && x.family != y.family { return false }
+        if x.thesis >= 0 && y.thesis >= 0 && x.thesis != y.thesis { return false }
         switch mode {
         case .identifier:
             // Same identifier but unrelated titles: a data error more likely than a duplicate.
-            if a.titleWords.count >= 3 && b.titleWords.count >= 3 {
-                let shared = a.titleWords.intersection(b.titleWords).count
-                let smaller = min(a.titleWords.count, b.titleWords.count)
+            let (ta, tb) = (prints[a].titleWords, prints[b].titleWords)
+            if ta.count >= 3 && tb.count >= 3 {
+                let shared = ta.intersection(tb).count
+                let smaller = min(ta.count, tb.count)
                 if Double(shared) < 0.5 * Double(smaller) { return false }
             }
             return true
         case .title:
-            if a.genericTitle || b.genericTitle {
-                guard let ya = a.year, let yb = b.year, Self.within(ya, yb, 1) else { return false }
-                if let ca = a.containerKey, let cb = b.containerKey, !MatchText.sameContainer(a.containerWords, b.containerWords, ca, cb) {
-                    return false
-                }
-            }
-            return true
+            guard x.has(.generic) || y.has(.generic) else { return true }
+            guard x.yearsWithinOne(y) else { return false }
+            return sameContainerIfBothKnown(a, b)
         case .mainTitle:
             // A subtitle missing on one side, not two different subtitles.
-            if a.hasSubtitle && b.hasSubtitle { return false }
-            guard let ya = a.year, let yb = b.year, Self.within(ya, yb, 1) else { return false }
+            if x.has(.subtitle) && y.has(.subtitle) { return false }
+            guard x.yearsWithinOne(y) else { return false }
             // `Title: Part I` is not `Title`.
-            if a.part != b.part { return false }
-            if let ca = a.containerKey, let cb = b.containerKey, !MatchText.sameContainer(a.containerWords, b.containerWords, ca, cb) {
-                return false
-            }
-            return true
+            guard x.has(.part) == y.has(.part) && x.part == y.part else { return false }
+            return sameContainerIfBothKnown(a, b)
         }
+    }
+
+    /// False only when both entries name a container and the containers differ.
+    private func sameContainerIfBothKnown(_ a: Int, _ b: Int) -> Bool {
+        guard let ca = prints[a].containerKey, let cb = prints[b].containerKey else { return true }
+        return MatchText.sameContainer(prints[a].containerWords, prints[b].containerWords, ca, cb)
     }
 }
 
