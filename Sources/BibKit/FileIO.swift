@@ -381,6 +381,13 @@ public enum FileIO {
         try writeAtomically(bytes, to: destination)
     }
 
+    /// The size in bytes of the file at `path`, if it can be told.
+    public static func size(path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_size)
+    }
+
     /// True when `path` names a regular file (not `-`, a pipe, a device or a directory),
     /// one that can be read again later with the same content.
     public static func isRegularFile(_ path: String) -> Bool {

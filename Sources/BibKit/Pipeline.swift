@@ -104,10 +104,20 @@ public struct Pipeline: Sendable {
         public var input: InputSpec
         /// The format it was read as.
         public var plugin: FormatPlugin
-        /// The bytes read.
+        /// The bytes read; empty for a file read in pieces (see ``read(_:sources:diagnostics:inPieces:each:)``).
         public var bytes: [UInt8]
         /// The entries and metadata read.
         public var library: Library
+        /// How many bytes were read (the length of `bytes`, or of the file read in pieces).
+        public var size: Int
+
+        init(input: InputSpec, plugin: FormatPlugin, bytes: [UInt8], library: Library, size: Int? = nil) {
+            self.input = input
+            self.plugin = plugin
+            self.bytes = bytes
+            self.library = library
+            self.size = size ?? bytes.count
+        }
     }
 
     /// Reads one input (a file or standard input) in its given or detected format.
@@ -127,16 +137,24 @@ public struct Pipeline: Sendable {
     ///   - inputs: the inputs, read in this order.
     ///   - sources: receives the bytes of every input read, for showing source lines.
     ///   - diagnostics: receives every problem found.
+    ///   - inPieces: read a regular file whose format has a streaming reader piece by piece
+    ///     when it can (``readInPieces(_:pieceSize:diagnostics:)``: the same library and
+    ///     diagnostics, without ever holding the whole file); its ``ReadResult/bytes`` are then empty.
     ///   - each: called with every input read, e.g. to validate it.
     public func read(
-        _ inputs: [InputSpec], sources: inout SourceStore, diagnostics: inout Diagnostics,
+        _ inputs: [InputSpec], sources: inout SourceStore, diagnostics: inout Diagnostics, inPieces: Bool = false,
         each: (ReadResult, inout Diagnostics) -> Void = { _, _ in }
     ) -> (library: Library, inputsRead: Int) {
         var library = Library()
         var inputsRead = 0
         for input in inputs {
             do {
-                var result = try read(input, diagnostics: &diagnostics)
+                var result: ReadResult
+                if inPieces, let pieced = readInPieces(input, diagnostics: &diagnostics) {
+                    result = pieced
+                } else {
+                    result = try read(input, diagnostics: &diagnostics)
+                }
                 // A regular file is read again only if a diagnostic shows one of its lines,
                 // so its bytes are freed once read; anything else (standard input, a pipe)
                 // could not be read again and is kept.
@@ -317,4 +335,83 @@ extension Pipeline {
         return .converted(entries: count)
     }
 
+}
+
+// MARK: - Whole library, file read in pieces
+
+extension Pipeline {
+    /// Reads a regular file into a library piece by piece through its format's
+    /// ``StreamingReader`` (BibTeX, BibLaTeX, RIS), so that only a piece of the file (about
+    /// `pieceSize` bytes, or the largest entry) is in memory at a time, never the whole file.
+    /// The library and the diagnostics (the same, in the same order) are those of
+    /// ``read(_:diagnostics:)``: the reader keeps its diagnostics back and gives them in the
+    /// whole-file reader's order (``StreamingReader/orderDiagnosticsAsWholeFile()``).
+    ///
+    /// Nil, with nothing reported, when the file must be read whole: standard input or
+    /// another file that is not regular, a format without a streaming reader (or read
+    /// options it does not honour), a file the whole-file reader decodes or refuses by its
+    /// first bytes (UTF-16, binary), and whatever stops the streaming reader (bytes that
+    /// are not UTF-8, NUL bytes, a RIS file without records, `crossref` diagnostics in a
+    /// file of more than one piece), or an error reading the file (the whole-file read then
+    /// reports it as it always does).
+    public func readInPieces(
+        _ input: InputSpec, pieceSize: Int = 1 << 20, diagnostics: inout Diagnostics
+    ) -> ReadResult? {
+        guard FileIO.isRegularFile(input.path), let fileSize = FileIO.size(path: input.path),
+            let head = try? FileIO.readPrefix(path: input.path, count: 64 * 1024),
+            let plugin = try? Self.detectFormat(of: input, bytes: head), plugin.reader != nil,
+            let makeReader = plugin.streamReader, var reader = makeReader(input.displayName, readOptions),
+            reader.orderDiagnosticsAsWholeFile(),
+            !TextDecoding.hasUTF16ByteOrderMark(head), !TextDecoding.looksBinary(head)
+        else { return nil }
+        var library = Library()
+        var found = Diagnostics()
+        var total = 0
+        do {
+            try reader.prepare { body in
+                var pending: [UInt8] = []
+                try FileIO.readPieces(path: input.path, size: pieceSize) { piece, atEnd in
+                    pending.append(contentsOf: piece)
+                    pending.removeFirst(try body(pending, atEnd))
+                    return true
+                }
+            }
+            var pending: [UInt8] = []
+            var done = 0
+            try FileIO.readPieces(path: input.path, size: pieceSize) { piece, atEnd in
+                pending.append(contentsOf: piece)
+                total += piece.count
+                let used = try reader.read(pending, atEnd: atEnd, diagnostics: &found) { entry in
+                    var entry = entry
+                    // As the whole-file readers keep them: name lists without spare room.
+                    entry.releaseUnusedCapacity()
+                    library.entries.append(entry)
+                }
+                pending.removeFirst(used)
+                done += used
+                // Room for the rest of the file once a piece tells how dense it is (the
+                // entries so far are those of the bytes used so far).
+                if !atEnd, used > 0 {
+                    let want = Self.expectedEntries(have: library.entries.count, inBytes: done, of: max(fileSize, total))
+                    if want > library.entries.capacity { library.entries.reserveCapacity(want) }
+                }
+                return true
+            }
+        } catch {
+            return nil
+        }
+        library.metadata = reader.collectionMetadata
+        diagnostics.append(contentsOf: found)
+        return ReadResult(input: input, plugin: plugin, bytes: [], library: library, size: total)
+    }
+
+    /// Room for the entries of a file read in pieces, asked for after each piece: the entries
+    /// so far, and those of the rest of the file at the rate so far (5% more), so the array
+    /// is moved to a larger one about once, early, rather than at every doubling (each move
+    /// holds the old and the new array at once; near the end of reading that is the peak).
+    static func expectedEntries(have count: Int, inBytes done: Int, of size: Int) -> Int {
+        guard count > 0, done > 0, size > done else { return count }
+        let rest = Double(size - done) * Double(count) / Double(done) * 1.05
+        return count + max(16, Int(rest.rounded(.up)))
+    }
 }

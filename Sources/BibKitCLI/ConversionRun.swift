@@ -37,14 +37,17 @@ struct ConversionRun {
         let reporter = console
         let specs = specs
         var position = 0
-        var (library, inputsRead) = pipeline.read(specs, sources: &console.sources, diagnostics: &diagnostics) {
-            result, _ in
+        // A file is read in pieces where it can be (the same library and diagnostics), so the
+        // whole file is never in memory next to the library.
+        var (library, inputsRead) = pipeline.read(
+            specs, sources: &console.sources, diagnostics: &diagnostics, inPieces: true
+        ) { result, _ in
             position += 1
             let n = result.library.entries.count
             reporter.detail(
-                "read \(n) entr\(n == 1 ? "y" : "ies") from \(result.input.displayName) (\(result.plugin.descriptor.id), \(FileSize.text(result.bytes.count)))")
+                "read \(n) entr\(n == 1 ? "y" : "ies") from \(result.input.displayName) (\(result.plugin.descriptor.id), \(FileSize.text(result.size)))")
             progress?.inputRead(
-                bytes: result.bytes.count, entries: n,
+                bytes: result.size, entries: n,
                 next: position < specs.count ? specs[position].displayName : nil)
         }
         if inputsRead == 0 {

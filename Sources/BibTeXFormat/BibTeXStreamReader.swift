@@ -36,6 +36,30 @@ public struct BibTeXStreamReader {
     private var plainCache = LaTeXPlainCache()
     private var sawBlock = false
     private var sawText = false
+    /// Diagnostics kept back in the whole-file reader's order (``orderDiagnosticsAsWholeFile()``);
+    /// nil: given piece by piece.
+    private var order: WholeFileOrder?
+
+    /// The whole-file reader's diagnostics come in groups, each in file order: the scanner's
+    /// for the whole file, then the blocks' (`@string`s, macros), the duplicate keys, the
+    /// inheritance (`crossref`/`xdata`), then each entry's mapping.
+    struct WholeFileOrder {
+        var scanned = Diagnostics()
+        var blocks = Diagnostics()
+        var keys = Diagnostics()
+        var inheritance = Diagnostics()
+        var mapped = Diagnostics()
+    }
+
+    /// Keeps the diagnostics back and gives them with the last piece in the whole-file
+    /// reader's order. Inheritance diagnostics cannot always be put in that order (the
+    /// whole-file reader gives a parent's while resolving the first entry that leads to it,
+    /// wherever that parent is): a file read in more than one piece that has any makes the
+    /// reader stop (``Stop``), so it is read the ordinary way.
+    public mutating func orderDiagnosticsAsWholeFile() -> Bool {
+        order = WholeFileOrder()
+        return true
+    }
 
     /// Creates a reader for one file.
     public init(dialect: BibTeXDialect = .bibtex, source: String) {
@@ -295,7 +319,7 @@ public struct BibTeXStreamReader {
     ) throws(Stop) -> Int {
         guard let piece = try scan(bytes, atEnd: atEnd) else { return 0 }
         let (lines, document, used, scanned) = piece
-        diagnostics.append(contentsOf: scanned)
+        if order != nil { order?.scanned.append(contentsOf: scanned) } else { diagnostics.append(contentsOf: scanned) }
         if !document.blocks.isEmpty { sawBlock = true }
         if !sawText, bytes[..<used].contains(where: { !isBibSpace($0) }) { sawText = true }
         var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
@@ -304,7 +328,17 @@ public struct BibTeXStreamReader {
         // Handed over, not shared: the key table grows with the file and must not be copied.
         resolver.seenKeys = seenKeys
         seenKeys = [:]
-        let own = resolver.resolve(document, inheriting: false)
+        let own: [ResolvedEntry]
+        if order != nil {
+            own = resolver.resolve(document, inheriting: false, checkingKeys: false)
+            order?.blocks.append(contentsOf: resolver.diagnostics)
+            resolver.diagnostics = Diagnostics()
+            resolver.checkDuplicateKeys(own)
+            order?.keys.append(contentsOf: resolver.diagnostics)
+            resolver.diagnostics = Diagnostics()
+        } else {
+            own = resolver.resolve(document, inheriting: false)
+        }
         // The parents the piece's entries name (and theirs, and so on) from elsewhere in the
         // file, in piece coordinates; parents inside the piece are its own entries.
         let start = base.offset
@@ -322,20 +356,37 @@ public struct BibTeXStreamReader {
         let before = outside.filter { parents[$0].range.lowerBound < start }.map { Self.shifted(parents[$0], by: -start) }
         let after = outside.filter { parents[$0].range.lowerBound >= end }.map { Self.shifted(parents[$0], by: -start) }
         let resolved = resolver.lendParents(own, parents: (before, after))
-        diagnostics.append(contentsOf: resolver.diagnostics)
+        if order != nil {
+            // Only the whole file in one piece gives them in the whole-file reader's order.
+            if !resolver.diagnostics.all.isEmpty && !(atEnd && base.offset == 0) {
+                throw Stop(description: "crossref/xdata diagnostics in a file read in pieces")
+            }
+            order?.inheritance.append(contentsOf: resolver.diagnostics)
+        } else {
+            diagnostics.append(contentsOf: resolver.diagnostics)
+        }
         macros = resolver.macros
         metadata = resolver.metadata
-        seenKeys = resolver.seenKeys
+        // After the last piece no key is checked any more: the table (every key of the file)
+        // goes before the last entries are mapped, not with the reader.
+        seenKeys = atEnd ? [:] : resolver.seenKeys
+        resolver.seenKeys = [:]
         for entry in resolved {
             var mapper = BibTeXEntryMapper(source: entry, dialect: dialect, lines: lines)
             swap(&mapper.plainCache, &plainCache)
             let mapped = mapper.map()
             swap(&mapper.plainCache, &plainCache)
             each(consume mapped)
-            diagnostics.append(contentsOf: mapper.diagnostics)
+            if order != nil { order?.mapped.append(contentsOf: mapper.diagnostics) } else { diagnostics.append(contentsOf: mapper.diagnostics) }
             unknown.merge(mapper.unknown)
         }
         if atEnd {
+            if let kept = order {
+                for group in [kept.scanned, kept.blocks, kept.keys, kept.inheritance, kept.mapped] {
+                    diagnostics.append(contentsOf: group)
+                }
+                order = WholeFileOrder()
+            }
             unknown.flush(into: &diagnostics)
             unknown = UnknownCommandReport()
             if !sawBlock, sawText {

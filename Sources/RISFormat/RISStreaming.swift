@@ -21,6 +21,16 @@ public struct RISStreamReader: StreamingReader {
     private var latin1Reported = false
     private var records = 0
     private var metadata = CollectionMetadata()
+    /// Diagnostics kept back in the whole-file reader's order (``orderDiagnosticsAsWholeFile()``):
+    /// the scanner's, then the records' mapping; nil: given piece by piece.
+    private var order: (scanned: Diagnostics, mapped: Diagnostics)?
+
+    /// Keeps the diagnostics back and gives them with the last piece in the whole-file
+    /// reader's order: the scanner's for the whole file, then each record's mapping.
+    public mutating func orderDiagnosticsAsWholeFile() -> Bool {
+        order = (Diagnostics(), Diagnostics())
+        return true
+    }
 
     /// Creates a reader for one file.
     public init(source: String) {
@@ -60,20 +70,27 @@ public struct RISStreamReader: StreamingReader {
                 if latin1Reported { continue }
                 latin1Reported = true
             }
-            diagnostics.report(d)
+            if order != nil { order?.scanned.report(d) } else { diagnostics.report(d) }
         }
+        var mapped = Diagnostics()
         for record in document.records {
-            var entry = RISRecordMapper.map(record, lines: lines, diagnostics: &diagnostics)
+            var entry = RISRecordMapper.map(record, lines: lines, diagnostics: &mapped)
             if var origin = entry.origin {
                 origin.endOffset += base.offset
                 entry.origin = origin
             }
             each(entry)
         }
+        if order != nil { order?.mapped.append(contentsOf: mapped) } else { diagnostics.append(contentsOf: mapped) }
         records += document.records.count
         metadata.comments.append(contentsOf: document.outside.map(\.text))
         if atEnd {
             if records == 0 { throw StreamStop("no RIS record") }
+            if let kept = order {
+                diagnostics.append(contentsOf: kept.scanned)
+                diagnostics.append(contentsOf: kept.mapped)
+                order = (Diagnostics(), Diagnostics())
+            }
         } else {
             base = lines.location(ofOffset: used)
             checked = max(0, checked - used)

@@ -23,11 +23,20 @@ public protocol StreamingReader {
 
     /// The collection metadata (comments, macros…) read so far, for the writer's report.
     var collectionMetadata: CollectionMetadata { get }
+
+    /// Asks the reader, before it reads anything, to give its diagnostics in the order of
+    /// the format's whole-file reader: kept back and given all at once with the last piece
+    /// (it then throws ``StreamStop`` where it cannot keep that order). False when the reader
+    /// cannot do this (the default): its diagnostics may come in another order.
+    mutating func orderDiagnosticsAsWholeFile() -> Bool
 }
 
 extension StreamingReader {
     /// No first pass.
     public mutating func prepare(passOver: ((_ bytes: [UInt8], _ atEnd: Bool) throws -> Int) throws -> Void) throws {}
+
+    /// Cannot keep the whole-file reader's order.
+    public mutating func orderDiagnosticsAsWholeFile() -> Bool { false }
 }
 
 /// A writer that writes entry by entry, giving the bytes and diagnostics of the format's
