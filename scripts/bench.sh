@@ -8,12 +8,16 @@
 #   PEERS=0 scripts/bench.sh 100000        # skip the peers (pandoc takes minutes at 100k)
 #   RUNS=1 ONLY=csl scripts/bench.sh       # one run; only conversions whose name has 'csl'
 #
-# Columns: wall seconds, CPU seconds (user+sys: the honest one-core figure on a shared
-# machine), MB/s of input per CPU second, peak resident memory. Each figure is the median
-# of RUNS runs (default 3). The ratio (peer CPU / bibkit CPU) is the figure that counts:
-# absolute times drift on shared machines. With two or more sizes, a last table gives the
-# CPU-time ratio of each conversion between consecutive sizes (linear time: about the
-# ratio of the sizes).
+# Columns: wall seconds, CPU seconds (user+sys), MB/s of input per wall second and per CPU
+# second, peak resident memory. Each figure is the median of RUNS runs (default 3).
+# A streamed conversion (one file, no transforms, BibTeX or RIS in, CSL-JSON, RIS, BibTeX or
+# BibLaTeX out) reads on one thread while it writes on another (`--threads`, default 2 on
+# two processors or more): its wall time is below its CPU time on an idle machine. The rows
+# ending in `-1thread` run it with `--threads 1` (the one-core figure). Peers: the CPU ratio
+# (peer CPU / bibkit CPU) and the wall ratio (peer wall / bibkit wall); both drift on a
+# loaded machine (the wall ratio most: the second thread needs a free core). With two or
+# more sizes, a last table gives the CPU-time ratio of each conversion between consecutive
+# sizes (linear time: about the ratio of the sizes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -46,8 +50,8 @@ measure() {
 }
 
 declare -A cpu_of
-fmt='%-26s %8s %7s %8s %8s %8s %8s   %-16s %8s %8s %8s %8s\n'
-printf "$fmt" conversion entries "in MB" "wall s" "cpu s" "MB/cpu-s" "peak MB" peer "wall s" "cpu s" "peak MB" "ratio"
+fmt='%-26s %8s %7s %8s %8s %8s %8s %8s   %-16s %8s %8s %8s %9s %10s\n'
+printf "$fmt" conversion entries "in MB" "wall s" "cpu s" "MB/s" "MB/cpu-s" "peak MB" peer "wall s" "cpu s" "peak MB" "cpu ratio" "wall ratio"
 
 # row NAME INPUT BIBKIT-ARGS [PEER-LABEL PEER-COMMAND]...
 row() {
@@ -59,9 +63,10 @@ row() {
   read -r w c kb < <(measure "'$bin' convert '$input' $args -q -o /dev/null")
   cpu_of["$name/$n"]=$c
   local mbs; mbs=$(awk -v m="$mb" -v s="$c" 'BEGIN{ if (s > 0) printf "%.1f", m/s; else print "-" }')
+  local mbw; mbw=$(awk -v m="$mb" -v s="$w" 'BEGIN{ if (s > 0) printf "%.1f", m/s; else print "-" }')
   local mine; mine=$(awk -v k="$kb" 'BEGIN{printf "%.0f", k/1024}')
   if [ "$peers" != 1 ] || [ $# -eq 0 ]; then
-    printf "$fmt" "$name" "$n" "$mb" "$w" "$c" "$mbs" "$mine" - - - - -
+    printf "$fmt" "$name" "$n" "$mb" "$w" "$c" "$mbw" "$mbs" "$mine" - - - - - -
     return 0
   fi
   local first=1
@@ -71,14 +76,15 @@ row() {
     local pw pc pkb
     read -r pw pc pkb < <(measure "$cmd")
     local ratio; ratio=$(awk -v a="$pc" -v b="$c" 'BEGIN{ if (b > 0) printf "%.1fx", a/b; else print "-" }')
+    local wratio; wratio=$(awk -v a="$pw" -v b="$w" 'BEGIN{ if (b > 0) printf "%.1fx", a/b; else print "-" }')
     if [ $first = 1 ]; then
-      printf "$fmt" "$name" "$n" "$mb" "$w" "$c" "$mbs" "$mine" "$label" "$pw" "$pc" "$(awk -v k="$pkb" 'BEGIN{printf "%.0f", k/1024}')" "$ratio"
+      printf "$fmt" "$name" "$n" "$mb" "$w" "$c" "$mbw" "$mbs" "$mine" "$label" "$pw" "$pc" "$(awk -v k="$pkb" 'BEGIN{printf "%.0f", k/1024}')" "$ratio" "$wratio"
       first=0
     else
-      printf "$fmt" "" "" "" "" "" "" "" "$label" "$pw" "$pc" "$(awk -v k="$pkb" 'BEGIN{printf "%.0f", k/1024}')" "$ratio"
+      printf "$fmt" "" "" "" "" "" "" "" "" "$label" "$pw" "$pc" "$(awk -v k="$pkb" 'BEGIN{printf "%.0f", k/1024}')" "$ratio" "$wratio"
     fi
   done
-  [ $first = 0 ] || printf "$fmt" "$name" "$n" "$mb" "$w" "$c" "$mbs" "$mine" - - - - -
+  [ $first = 0 ] || printf "$fmt" "$name" "$n" "$mb" "$w" "$c" "$mbw" "$mbs" "$mine" - - - - - -
 }
 
 for n in "${sizes[@]}"; do
@@ -90,9 +96,11 @@ for n in "${sizes[@]}"; do
 
   row bibtex-\>csl-json "$bib" "--from bibtex --to csl-json" \
     pandoc "pandoc -f bibtex -t csljson '$bib'"
+  row bibtex-\>csl-json-1thread "$bib" "--from bibtex --to csl-json --threads 1"
   row bibtex-\>csl-json-whole "$bib" "--from bibtex --to csl-json --no-stream"
   row bibtex-\>bibtex "$bib" "--from bibtex --to bibtex" \
     bibtool "bibtool -q '$bib'" bibclean "bibclean -no-warnings '$bib'"
+  row bibtex-\>bibtex-1thread "$bib" "--from bibtex --to bibtex --threads 1"
   row bibtex-\>biblatex "$bib" "--from bibtex --to biblatex"
   row bibtex-\>ris "$bib" "--from bibtex --to ris" \
     "bib2xml|xml2ris" "bib2xml '$bib' | xml2ris"

@@ -250,13 +250,25 @@ extension Pipeline {
     /// key or, at the end, a macro changed after its use), it stops and says so; the caller
     /// abandons `output` and converts the ordinary way. A prologue the writer learns only at
     /// the end (BibTeX's `@string`s and comments) is put in front of the output.
+    ///
+    /// With `threads` 2 or more (``defaultStreamThreads`` is the best choice), a second thread
+    /// reads and maps the file while the calling thread writes, a piece behind; the output,
+    /// the diagnostics (in the same order) and the outcome are those of one thread (`threads`
+    /// 1, the default), which is also what happens where no thread can be started.
     public func streamConvert(
         _ input: InputSpec, as plugin: FormatPlugin, to target: FormatID, output: FileIO.PieceWriter,
-        pieceSize: Int = 1 << 20, diagnostics: inout Diagnostics
+        pieceSize: Int = 1 << 20, threads: Int = 1, diagnostics: inout Diagnostics
     ) throws(BibKitError) -> StreamOutcome {
         guard let makeReader = plugin.streamReader,
             let makeWriter = try FormatRegistry.plugin(named: target.rawValue, for: .write).streamWriter
         else { return .needsWholeFile("\(plugin.descriptor.id) → \(target) does not stream") }
+        if threads > 1,
+            let outcome = try streamConvertOnTwoThreads(
+                input, makeReader: makeReader, writer: makeWriter(writeOptions), output: output, pieceSize: pieceSize,
+                diagnostics: &diagnostics)
+        {
+            return outcome
+        }
         guard var reader = makeReader(input.displayName, readOptions) else {
             return .needsWholeFile("the read options need the whole file")
         }

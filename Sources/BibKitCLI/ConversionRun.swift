@@ -26,6 +26,9 @@ struct ConversionRun {
     /// Whether a conversion without transforms may go entry by entry (BibTeX, BibLaTeX or RIS
     /// to CSL-JSON, RIS, BibTeX or BibLaTeX: the formats with a streaming reader or writer).
     var stream = true
+    /// Threads for a streamed conversion (`--threads`): 2 or more read on one thread while
+    /// writing on this one; 1 does both here.
+    var threads = Pipeline.defaultStreamThreads
 
     mutating func run() throws {
         if stream, try runStreaming() { return }
@@ -205,7 +208,7 @@ extension ConversionRun {
         let outcome: Pipeline.StreamOutcome
         do {
             out = try FileIO.PieceWriter(path: destination)
-            outcome = try pipeline.streamConvert(spec, as: plugin, to: target, output: out, diagnostics: &diagnostics)
+            outcome = try pipeline.streamConvert(spec, as: plugin, to: target, output: out, threads: threads, diagnostics: &diagnostics)
         } catch {
             return false
         }

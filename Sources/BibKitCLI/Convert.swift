@@ -52,6 +52,9 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("no-stream"), help: "Read the whole input before writing, even where bibkit could convert entry by entry (one BibTeX, BibLaTeX or RIS file to CSL-JSON, RIS, BibTeX or BibLaTeX in a file, no transforms); the output is the same.")
     var noStream = false
 
+    @Option(name: .long, help: ArgumentHelp("Threads for a conversion that goes entry by entry: with 2, one reads the input while another writes the output; 1 does both on one thread. The output and diagnostics are the same. Default: 2, or 1 when bibkit may use only one processor.", valueName: "n"))
+    var threads: Int?
+
     @OptionGroup var common: RunOptions
 
     @OptionGroup(title: "Transforms (run in this order: clean, filter, dedupe/merge, keys, sort)")
@@ -59,6 +62,9 @@ struct Convert: ParsableCommand {
 
     mutating func validate() throws {
         try InPlaceCheck.validate(inputs: inputs, output: output, inPlace: common.inPlace)
+        if let threads, threads < 1 {
+            throw ValidationError("--threads must be 1 or more, got \(threads)")
+        }
         if to == nil {
             guard let output, let ext = Pipeline.fileExtension(output),
                 FormatRegistry.writableFormat(forExtension: ext) != nil
@@ -94,6 +100,7 @@ struct Convert: ParsableCommand {
             transforms: transforms, strict: common.strict, validateOutput: validateOutput,
             console: common.console, inPlace: common.inPlace)
         run.stream = !noStream
+        run.threads = threads ?? Pipeline.defaultStreamThreads
         try run.run()
     }
 }

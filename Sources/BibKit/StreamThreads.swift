@@ -1,0 +1,308 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The pieces of a streamed conversion on two threads (``Pipeline/streamConvert``): a thread
+// that reads, and a bounded queue that hands its pieces to the thread that writes.
+
+/// A bounded first-in first-out hand-over from one producing thread to one consuming thread.
+///
+/// `@unchecked Sendable` because its state (`items`, `closed`, `producerDone`) is only ever
+/// read or changed with `mutex` held, and both sides wait on `changed` (with the mutex, as
+/// condition variables require) for the other side to take, put, close or finish. The items
+/// themselves are `Sendable`; each is handed over exactly once.
+final class PieceQueue<Item: Sendable>: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let changed: UnsafeMutablePointer<pthread_cond_t>
+    private let capacity: Int
+    // Guarded by `mutex`.
+    private var items: [Item] = []
+    private var closed = false
+    private var producerDone = false
+
+    /// A queue holding at most `capacity` items (at least 1).
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        changed.initialize(to: pthread_cond_t())
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(changed)
+        changed.deallocate()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Producer: appends an item, waiting while the queue is full. False (the item dropped)
+    /// once the consumer has closed the queue: the producer should stop.
+    func put(_ item: Item) -> Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while items.count >= capacity && !closed { pthread_cond_wait(changed, mutex) }
+        if closed { return false }
+        items.append(item)
+        pthread_cond_broadcast(changed)
+        return true
+    }
+
+    /// Producer: nothing more will come (called once, whatever the ending).
+    func finishProducing() {
+        pthread_mutex_lock(mutex)
+        producerDone = true
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Consumer: the oldest item, waiting while the queue is empty; nil once the producer has
+    /// finished and everything it put was taken.
+    func take() -> Item? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while items.isEmpty && !producerDone { pthread_cond_wait(changed, mutex) }
+        if items.isEmpty { return nil }
+        let item = items.removeFirst()
+        pthread_cond_broadcast(changed)
+        return item
+    }
+
+    /// Consumer: takes nothing more; a producer waiting in ``put(_:)`` or putting later gets
+    /// false. The items not taken are let go.
+    func close() {
+        pthread_mutex_lock(mutex)
+        closed = true
+        let dropped = items
+        items = []
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+        _ = consume dropped  // freed here, outside the lock
+    }
+
+    /// True once the consumer closed the queue.
+    var isClosed: Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return closed
+    }
+}
+
+/// A thread running one closure, joined with ``join()``. Only where POSIX threads are the
+/// Linux ones (`pthread_t` an integer); elsewhere ``start(_:)`` gives nil and the caller
+/// works on one thread.
+final class WorkerThread {
+    #if canImport(Glibc) || canImport(Musl)
+    private var thread: pthread_t
+    private var joined = false
+
+    private init(thread: pthread_t) { self.thread = thread }
+
+    /// The closure a new thread runs, handed to it through `pthread_create`'s argument.
+    private final class Body {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+
+    /// Starts a thread running `body`, or nil if the system would not make one. The thread
+    /// has the stack the main thread is given (`ulimit -s`, 8 MB when unlimited), so deeply
+    /// nested input that reads on the main thread reads there too; and it never takes
+    /// SIGINT, SIGTERM or SIGHUP (they are blocked in it), so those still arrive on the
+    /// calling thread, where ``FileIO`` removes its temporary file, exactly as without it.
+    static func start(_ body: @escaping @Sendable () -> Void) -> WorkerThread? {
+        var attributes = pthread_attr_t()
+        guard pthread_attr_init(&attributes) == 0 else { return nil }
+        defer { pthread_attr_destroy(&attributes) }
+        var stack = 8 << 20
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_STACK.rawValue)
+        #else
+        let resource = RLIMIT_STACK
+        #endif
+        if getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max {
+            stack = Int(clamping: limit.rlim_cur)
+        }
+        stack = min(max(stack, 1 << 20), 1 << 30)
+        _ = pthread_attr_setstacksize(&attributes, stack)
+
+        var interrupts = sigset_t()
+        sigemptyset(&interrupts)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&interrupts, sig) }
+        var saved = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &interrupts, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+
+        let argument = Unmanaged.passRetained(Body(body)).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(
+            &thread, &attributes,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<Body>.fromOpaque(raw).takeRetainedValue().run()
+                return nil
+            }, argument)
+        guard started == 0 else {
+            Unmanaged<Body>.fromOpaque(argument).release()
+            return nil
+        }
+        return WorkerThread(thread: thread)
+    }
+
+    /// Waits until the thread's closure has returned.
+    func join() {
+        guard !joined else { return }
+        joined = true
+        pthread_join(thread, nil)
+    }
+
+    deinit { join() }
+    #else
+    static func start(_ body: @escaping @Sendable () -> Void) -> WorkerThread? { nil }
+    func join() {}
+    #endif
+}
+
+extension Pipeline {
+    /// How many threads ``streamConvert(_:as:to:output:pieceSize:threads:diagnostics:)`` is
+    /// best given: 2 (one reads, one writes) when this process may run on two processors or
+    /// more, else 1.
+    public static var defaultStreamThreads: Int { min(2, availableProcessors) }
+
+    /// The processors this process may run on (Foundation's active processor count: the
+    /// affinity mask and CPU quota where the system tells them), at least 1.
+    static var availableProcessors: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}
+
+extension Pipeline {
+    /// What the reading thread of a streamed conversion hands to the writing one.
+    enum StreamPiece: Sendable {
+        /// One piece of the file: its entries in file order, the reader's diagnostics about
+        /// them, the collection metadata read so far (when the writer wants it, and always
+        /// with the last piece), and whether it is the last.
+        case piece(entries: [Entry], found: Diagnostics, metadata: CollectionMetadata?, atEnd: Bool)
+        /// Reading stopped: the reader or the file threw this.
+        case failed(any Error)
+    }
+
+    /// ``streamConvert(_:as:to:output:pieceSize:threads:diagnostics:)`` with the reader on a
+    /// thread of its own: it reads and maps each piece and hands its entries, diagnostics and
+    /// metadata over a queue of two pieces, while this thread writes them exactly as the
+    /// one-thread loop does, piece by piece in file order: the piece's reader diagnostics,
+    /// then the writer's, the refusal checks, the output. A reader error is met where the
+    /// one-thread loop would meet it (after the pieces before it). When this thread stops
+    /// (the end, a refusal, an error) it closes the queue, which stops the reader at its next
+    /// piece, and waits for it. Nil (nothing done) when no thread could be started.
+    func streamConvertOnTwoThreads(
+        _ input: InputSpec, makeReader: @escaping @Sendable (String, ReadOptions) -> (any StreamingReader)?,
+        writer made: any StreamingWriter, output: FileIO.PieceWriter, pieceSize: Int, diagnostics: inout Diagnostics
+    ) throws(BibKitError) -> StreamOutcome? {
+        var writer = made
+        let wantsMetadata = writer.wantsMetadata
+        let queue = PieceQueue<StreamPiece>(capacity: 2)
+        let source = input.displayName
+        let path = input.path
+        let options = readOptions
+        let started = WorkerThread.start {
+            defer { queue.finishProducing() }
+            guard var reader = makeReader(source, options) else {
+                _ = queue.put(.failed(StreamStop("the read options need the whole file")))
+                return
+            }
+            do {
+                try reader.prepare { body in
+                    var pending: [UInt8] = []
+                    try FileIO.readPieces(path: path, size: pieceSize) { piece, atEnd in
+                        pending.append(contentsOf: piece)
+                        pending.removeFirst(try body(pending, atEnd))
+                        return true
+                    }
+                }
+                var pending: [UInt8] = []
+                var lastCount = 0
+                try FileIO.readPieces(path: path, size: pieceSize) { piece, atEnd in
+                    pending.append(contentsOf: piece)
+                    var found = Diagnostics()
+                    var entries: [Entry] = []
+                    entries.reserveCapacity(lastCount)
+                    let used = try reader.read(pending, atEnd: atEnd, diagnostics: &found) { entry in
+                        entries.append(consume entry)
+                    }
+                    pending.removeFirst(used)
+                    lastCount = entries.count
+                    let metadata = wantsMetadata || atEnd ? reader.collectionMetadata : nil
+                    return queue.put(.piece(entries: entries, found: found, metadata: metadata, atEnd: atEnd))
+                }
+            } catch {
+                _ = queue.put(.failed(error))
+            }
+        }
+        guard let reading = started else { return nil }
+
+        var count = 0
+        var found = Diagnostics()
+        var stop: StreamOutcome?
+        var failure: BibKitError?
+        var finished = false
+        pieces: while let item = queue.take() {
+            switch item {
+            case .failed(let error):
+                if let error = error as? BibKitError {
+                    failure = error
+                } else {
+                    stop = .needsWholeFile("\(error)")
+                }
+                break pieces
+            case .piece(let entries, let readerFound, let metadata, let atEnd):
+                var written = Diagnostics()
+                var refused = false
+                if wantsMetadata, let metadata { writer.update(metadata: metadata) }
+                for entry in entries {
+                    guard writer.write(entry, diagnostics: &written) else {
+                        refused = true
+                        break
+                    }
+                    count += 1
+                }
+                found.append(contentsOf: readerFound)
+                found.append(contentsOf: written)
+                if refused {
+                    stop = .needsWholeFile(
+                        writer.refusal ?? "an entry has no key (keys are generated over the whole library)")
+                    break pieces
+                }
+                if atEnd {
+                    writer.finish(metadata: metadata ?? CollectionMetadata(), diagnostics: &found)
+                    if let refusal = writer.refusal {
+                        stop = .needsWholeFile(refusal)
+                        break pieces
+                    }
+                }
+                do throws(BibKitError) { try output.write(writer.take()) } catch {
+                    failure = error
+                    break pieces
+                }
+                if atEnd {
+                    finished = true
+                    break pieces
+                }
+            }
+        }
+        queue.close()
+        reading.join()
+        if let failure { throw failure }
+        if let stop { return stop }
+        guard finished else { return .needsWholeFile("the reading thread ended before the end of the file") }
+        try output.prepend(writer.takePrefix())
+        diagnostics.append(contentsOf: found)
+        return .converted(entries: count)
+    }
+}
