@@ -53,7 +53,7 @@ public struct RISStreamReader: StreamingReader {
         // The whole-file reader refuses binary data and reads NUL bytes as spaces with a
         // warning: a file with any NUL byte is left to it.
         if checked < bytes.count {
-            if bytes[checked...].contains(0) { throw StreamStop("the file has NUL bytes") }
+            if Self.containsNUL(bytes, from: checked) { throw StreamStop("the file has NUL bytes") }
             checked = bytes.count
         }
         let used = atEnd ? bytes.count : Self.lastCut(in: bytes)
@@ -100,7 +100,43 @@ public struct RISStreamReader: StreamingReader {
 
     /// The offset of the last `TY  - ` line that follows an `ER  - ` line (blank lines
     /// between allowed) and is complete in `bytes`; 0 when there is none.
+    ///
+    /// Found from the end, line by line backwards, so only the last record or so is looked
+    /// at, not the whole piece. Lines are those of the scan from the start
+    /// (``lastCutScanningAll(in:)``, the reference): ended by LF, CR or CRLF, a line counting
+    /// only once its end is there (a CR at the very end may yet be a CRLF).
     static func lastCut(in bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buf in
+            let n = buf.count
+            // The complete lines end where the last line end that counts is.
+            var t = n - 1
+            if t >= 0, buf[t] == 0x0D { t -= 1 }
+            while t >= 0, buf[t] != 0x0A, buf[t] != 0x0D { t -= 1 }
+            guard t >= 0 else { return 0 }
+            // Lines from the last complete one backwards: `q` is where the line after it starts.
+            var q = t + 1
+            var pendingTY = -1
+            while q > 0 {
+                // The line's end: before its LF, CR or CRLF.
+                var e = q - 1
+                if buf[e] == 0x0A, e > 0, buf[e - 1] == 0x0D { e -= 1 }
+                var p = e
+                while p > 0, buf[p - 1] != 0x0A, buf[p - 1] != 0x0D { p -= 1 }
+                var s = p
+                while s < e, buf[s] == 0x20 || buf[s] == 0x09 { s += 1 }
+                if s < e {
+                    // A line with text: a `TY` after it counts when it is an `ER`.
+                    if pendingTY >= 0, isTag(buf, p, e, 0x45, 0x52) { return pendingTY }
+                    pendingTY = isTag(buf, p, e, 0x54, 0x59) ? p : -1
+                }
+                q = p
+            }
+            return 0
+        }
+    }
+
+    /// ``lastCut(in:)`` by scanning every line from the start (the reference the tests compare with).
+    static func lastCutScanningAll(in bytes: [UInt8]) -> Int {
         bytes.withUnsafeBufferPointer { buf in
             let n = buf.count
             var cut = 0
@@ -121,6 +157,25 @@ public struct RISStreamReader: StreamingReader {
                 p = next
             }
             return cut
+        }
+    }
+
+    /// True when `bytes` has a NUL byte at `start` or after (eight bytes at a time).
+    static func containsNUL(_ bytes: [UInt8], from start: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { buf in
+            let n = buf.count
+            guard let base = buf.baseAddress, start < n else { return false }
+            var i = max(0, start)
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n {
+                if ByteWord.below(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), 1) != 0 { return true }
+                i += 8
+            }
+            while i < n {
+                if buf[i] == 0 { return true }
+                i += 1
+            }
+            return false
         }
     }
 
