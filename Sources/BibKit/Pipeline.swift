@@ -354,7 +354,8 @@ extension Pipeline {
 extension Pipeline {
     /// Reads a regular file into a library piece by piece through its format's
     /// ``StreamingReader`` (BibTeX, BibLaTeX, RIS), so that only a piece of the file (about
-    /// `pieceSize` bytes, or the largest entry) is in memory at a time, never the whole file.
+    /// `pieceSize` bytes, or the largest entry) and what is made of it is in memory at a
+    /// time besides the library, never the whole file.
     /// The library and the diagnostics (the same, in the same order) are those of
     /// ``read(_:diagnostics:)``: the reader keeps its diagnostics back and gives them in the
     /// whole-file reader's order (``StreamingReader/orderDiagnosticsAsWholeFile()``).
@@ -365,10 +366,15 @@ extension Pipeline {
     /// first bytes (UTF-16, binary), and whatever stops the streaming reader (bytes that
     /// are not UTF-8, NUL bytes, a RIS file without records, `crossref` diagnostics in a
     /// file of more than one piece), or an error reading the file (the whole-file read then
-    /// reports it as it always does).
+    /// reports it as it always does). Also when the reader has used nothing of the last
+    /// `maxPending` bytes (default the larger of 16 pieces and 4 MB): a RIS file without `ER`
+    /// lines, an entry megabytes long, where each new piece would have the reader look at
+    /// all of them again.
     public func readInPieces(
-        _ input: InputSpec, pieceSize: Int = 1 << 20, diagnostics: inout Diagnostics
+        _ input: InputSpec, pieceSize: Int = 1 << 18, maxPending: Int? = nil, diagnostics: inout Diagnostics
     ) -> ReadResult? {
+        struct Stalled: Error {}
+        let maxPending = maxPending ?? max(16 * pieceSize, 4 << 20)
         guard FileIO.isRegularFile(input.path), let fileSize = FileIO.size(path: input.path),
             let head = try? FileIO.readPrefix(path: input.path, count: 64 * 1024),
             let plugin = try? Self.detectFormat(of: input, bytes: head), plugin.reader != nil,
@@ -401,6 +407,7 @@ extension Pipeline {
                 }
                 pending.removeFirst(used)
                 done += used
+                if !atEnd, pending.count >= maxPending { throw Stalled() }
                 // Room for the rest of the file once a piece tells how dense it is (the
                 // entries so far are those of the bytes used so far).
                 if !atEnd, used > 0 {

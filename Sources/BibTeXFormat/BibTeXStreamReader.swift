@@ -356,6 +356,13 @@ public struct BibTeXStreamReader {
         let before = outside.filter { parents[$0].range.lowerBound < start }.map { Self.shifted(parents[$0], by: -start) }
         let after = outside.filter { parents[$0].range.lowerBound >= end }.map { Self.shifted(parents[$0], by: -start) }
         let resolved = resolver.lendParents(own, parents: (before, after))
+        if atEnd {
+            // No piece comes after the last: the parents (copies of their values) go before
+            // its entries are mapped, not with the reader.
+            parents = []
+            parentIndex = [:]
+            parentKeysOf = []
+        }
         if order != nil {
             // Only the whole file in one piece gives them in the whole-file reader's order.
             if !resolver.diagnostics.all.isEmpty && !(atEnd && base.offset == 0) {

@@ -167,6 +167,31 @@ import Testing
         }
     }
 
+    @Test("a file whose reader would look at the same bytes again and again (RIS without ER lines, a long entry) is read whole")
+    func stalledReaderGivesUp() throws {
+        var text = ""
+        for i in 0..<200 { text += "TY  - JOUR\nTI  - Title \(i)\nPY  - 2001\n\n" }
+        let (dir, path) = try Self.tempFile("noer.ris", text)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var diagnostics = Diagnostics()
+        // Records without ER: no place to cut, the unused bytes pile up.
+        #expect(Pipeline().readInPieces(InputSpec(path: path), pieceSize: 256, maxPending: 2048, diagnostics: &diagnostics) == nil)
+        #expect(diagnostics.all.isEmpty)
+        // Allowed to pile up to the whole file: read in pieces, the same as whole.
+        let pieced = Pipeline().readInPieces(InputSpec(path: path), pieceSize: 256, maxPending: 1 << 20, diagnostics: &diagnostics)
+        var whole = Diagnostics()
+        let read = try Pipeline().read(InputSpec(path: path), diagnostics: &whole)
+        #expect(pieced?.library == read.library && pieced?.library.entries.count == 200)
+        #expect(Self.lines(diagnostics) == Self.lines(whole))
+
+        // A BibTeX entry longer than the limit.
+        let long = "@article{a, title = {One}}\n@article{b, abstract = {" + String(repeating: "word ", count: 1000) + "}}\n@article{c, title = {Three}}\n"
+        let (dir2, path2) = try Self.tempFile("long.bib", long)
+        defer { try? FileManager.default.removeItem(atPath: dir2) }
+        #expect(Pipeline().readInPieces(InputSpec(path: path2), pieceSize: 64, maxPending: 1024, diagnostics: &diagnostics) == nil)
+        #expect(try Self.compare(path2, pieceSize: 64) == .pieced)
+    }
+
     @Test("standard input, a format without a streaming reader, crossref not inherited: not read in pieces")
     func notRegularOrNotStreaming() throws {
         var diagnostics = Diagnostics()
