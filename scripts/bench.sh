@@ -11,9 +11,11 @@
 # Columns: wall seconds, CPU seconds (user+sys), MB/s of input per wall second and per CPU
 # second, peak resident memory. Each figure is the median of RUNS runs (default 3).
 # A streamed conversion (one file, no transforms, BibTeX or RIS in, CSL-JSON, RIS, BibTeX or
-# BibLaTeX out) reads on one thread while it writes on another (`--threads`, default 2 on
-# two processors or more): its wall time is below its CPU time on an idle machine. The rows
-# ending in `-1thread` run it with `--threads 1` (the one-core figure). Peers: the CPU ratio
+# BibLaTeX out) to BibTeX or BibLaTeX reads on one thread while it writes on another
+# (`--threads`; default 2 for those outputs on two processors or more, 1 for CSL-JSON and
+# RIS): its wall time is then below its CPU time on an idle machine. The row ending in
+# `-1thread` runs it with `--threads 1` (the one-core figure), the one ending in `-2threads`
+# CSL-JSON output with `--threads 2`. Peers: the CPU ratio
 # (peer CPU / bibkit CPU) and the wall ratio (peer wall / bibkit wall); both drift on a
 # loaded machine (the wall ratio most: the second thread needs a free core). With two or
 # more sizes, a last table gives the CPU-time ratio of each conversion between consecutive
@@ -96,7 +98,7 @@ for n in "${sizes[@]}"; do
 
   row bibtex-\>csl-json "$bib" "--from bibtex --to csl-json" \
     pandoc "pandoc -f bibtex -t csljson '$bib'"
-  row bibtex-\>csl-json-1thread "$bib" "--from bibtex --to csl-json --threads 1"
+  row bibtex-\>csl-json-2threads "$bib" "--from bibtex --to csl-json --threads 2"
   row bibtex-\>csl-json-whole "$bib" "--from bibtex --to csl-json --no-stream"
   row bibtex-\>bibtex "$bib" "--from bibtex --to bibtex" \
     bibtool "bibtool -q '$bib'" bibclean "bibclean -no-warnings '$bib'"

@@ -251,7 +251,7 @@ extension Pipeline {
     /// abandons `output` and converts the ordinary way. A prologue the writer learns only at
     /// the end (BibTeX's `@string`s and comments) is put in front of the output.
     ///
-    /// With `threads` 2 or more (``defaultStreamThreads`` is the best choice), a second thread
+    /// With `threads` 2 or more (``defaultStreamThreads(to:)`` says when it pays), a second thread
     /// reads and maps the file while the calling thread writes, a piece behind; the output,
     /// the diagnostics (in the same order) and the outcome are those of one thread (`threads`
     /// 1, the default), which is also what happens where no thread can be started.

@@ -27,8 +27,9 @@ struct ConversionRun {
     /// to CSL-JSON, RIS, BibTeX or BibLaTeX: the formats with a streaming reader or writer).
     var stream = true
     /// Threads for a streamed conversion (`--threads`): 2 or more read on one thread while
-    /// writing on this one; 1 does both here.
-    var threads = Pipeline.defaultStreamThreads
+    /// writing on this one; 1 does both here; nil: what suits the output format
+    /// (``Pipeline/defaultStreamThreads(to:)``).
+    var threads: Int?
 
     mutating func run() throws {
         if stream, try runStreaming() { return }
@@ -208,7 +209,7 @@ extension ConversionRun {
         let outcome: Pipeline.StreamOutcome
         do {
             out = try FileIO.PieceWriter(path: destination)
-            outcome = try pipeline.streamConvert(spec, as: plugin, to: target, output: out, threads: threads, diagnostics: &diagnostics)
+            outcome = try pipeline.streamConvert(spec, as: plugin, to: target, output: out, threads: threads ?? pipeline.defaultStreamThreads(to: target), diagnostics: &diagnostics)
         } catch {
             return false
         }

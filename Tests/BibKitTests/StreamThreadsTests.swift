@@ -225,6 +225,17 @@ import Testing
         #expect(outcomes[0].hasPrefix("threw cannot write"), "\(outcomes[0])")
     }
 
+    @Test("the default: two threads for BibTeX and BibLaTeX output (on two processors or more), one for CSL-JSON and RIS")
+    func defaultThreads() {
+        let pipeline = Pipeline()
+        let two = min(2, ProcessInfo.processInfo.activeProcessorCount)
+        #expect(pipeline.defaultStreamThreads(to: .bibtex) == two)
+        #expect(pipeline.defaultStreamThreads(to: .biblatex) == two)
+        #expect(pipeline.defaultStreamThreads(to: .cslJSON) == 1)
+        #expect(pipeline.defaultStreamThreads(to: .ris) == 1)
+        #expect(pipeline.defaultStreamThreads(to: .jats) == 1, "JATS does not stream")
+    }
+
     @Test("read options that need the whole file: the same answer on two threads")
     func optionsNeedWholeFile() throws {
         let path = try Self.temporaryFile(Array(Self.generated(20).utf8), suffix: ".bib")
@@ -234,21 +245,27 @@ import Testing
         #expect(run.outcome == "whole file: the read options need the whole file")
     }
 
-    @Test("the hand-over queue: items in order, a full queue waits, close releases a waiting producer")
+    @Test("the hand-over queue: items in order, a full queue waits, close releases a waiting producer, what is given back comes back")
     func queue() throws {
-        let queue = PieceQueue<Int>(capacity: 2)
+        let queue = PieceQueue<Int, [Int]>(capacity: 2)
         let producer = try #require(
             WorkerThread.start {
                 defer { queue.finishProducing() }
                 for i in 0..<1000 where !queue.put(i) { return }
             })
         var taken: [Int] = []
-        while let i = queue.take() { taken.append(i) }
+        while let i = queue.take() {
+            taken.append(i)
+            if i % 100 == 99 { queue.giveBack(Array(i - 99...i)) }
+        }
         producer.join()
         #expect(taken == Array(0..<1000))
+        // What the consumer gave back comes back whole, in order, once.
+        #expect(queue.takeReturned().flatMap { $0 } == Array(0..<1000))
+        #expect(queue.takeReturned().isEmpty)
 
         // The consumer stops after 3 items: the producer, blocked on the full queue, is let go.
-        let stopped = PieceQueue<Int>(capacity: 1)
+        let stopped = PieceQueue<Int, [Int]>(capacity: 1)
         let refused = Refusals()
         let second = try #require(
             WorkerThread.start {
