@@ -52,4 +52,20 @@ import TestSupport
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
     }
+
+    /// Valid UTF-8 with many control bytes at the start: the whole-file readers refuse it as
+    /// binary; the streamed conversion (the default) must not convert it anyway.
+    @Test(arguments: [("bib", "csl-json"), ("bib", "bibtex"), ("ris", "csl-json"), ("ris", "ris")])
+    func binaryLookingInputIsRefusedAsWithoutStreaming(ext: String, target: String) throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.\(ext)")
+        let record = ext == "bib" ? "@article{a, title = {One}, year = 2020}\n" : "TY  - JOUR\nTI  - One\nER  - \n"
+        try Data((String(repeating: "\u{1}", count: 1000) + "\n" + String(repeating: record, count: 20)).utf8).write(to: input)
+        let streamed = try CLI.run(["convert", input.path, "--to", target, "-o", dir.appendingPathComponent("out").path])
+        let whole = try CLI.run(["convert", input.path, "--to", target, "--no-stream", "-o", dir.appendingPathComponent("out").path])
+        #expect(whole.status != 0 && whole.stderr.contains(".binary]"))
+        #expect(streamed.status == whole.status)
+        #expect(streamed.stderr == whole.stderr)
+    }
 }
