@@ -203,9 +203,39 @@ extension Pipeline {
         return min(2, Self.availableProcessors)
     }
 
-    /// The processors this process may run on (Foundation's active processor count: the
-    /// affinity mask and CPU quota where the system tells them), at least 1.
-    static var availableProcessors: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    /// The processors this process may run on, at least 1: Foundation's active processor
+    /// count, or fewer when the affinity mask allows fewer (`taskset -c 0`; Foundation does
+    /// not look at it on Linux), read from `Cpus_allowed_list` in `/proc/self/status`.
+    static var availableProcessors: Int {
+        let active = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let allowed = allowedProcessors(inStatus: status)
+        else { return active }
+        return max(1, min(active, allowed))
+    }
+
+    /// The number of processors in the `Cpus_allowed_list:` line of a `/proc/PID/status`
+    /// text (`0-3,8,10-11` is 7), or nil when there is none or it cannot be read.
+    static func allowedProcessors(inStatus status: String) -> Int? {
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else {
+            return nil
+        }
+        var count = 0
+        for part in line.dropFirst("Cpus_allowed_list:".count).split(separator: ",") {
+            let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            switch bounds.count {
+            case 1:
+                guard bounds[0] != nil else { return nil }
+                count += 1
+            case 2:
+                guard let low = bounds[0], let high = bounds[1], high >= low else { return nil }
+                count += high - low + 1
+            default:
+                return nil
+            }
+        }
+        return count > 0 ? count : nil
+    }
 }
 
 extension Pipeline {

@@ -228,12 +228,24 @@ import Testing
     @Test("the default: two threads for BibTeX and BibLaTeX output (on two processors or more), one for CSL-JSON and RIS")
     func defaultThreads() {
         let pipeline = Pipeline()
-        let two = min(2, ProcessInfo.processInfo.activeProcessorCount)
+        let two = min(2, Pipeline.availableProcessors)
         #expect(pipeline.defaultStreamThreads(to: .bibtex) == two)
         #expect(pipeline.defaultStreamThreads(to: .biblatex) == two)
         #expect(pipeline.defaultStreamThreads(to: .cslJSON) == 1)
         #expect(pipeline.defaultStreamThreads(to: .ris) == 1)
         #expect(pipeline.defaultStreamThreads(to: .jats) == 1, "JATS does not stream")
+    }
+
+    @Test("the processors allowed, from /proc/self/status: ranges, single ones, nothing readable")
+    func allowedProcessors() {
+        #expect(Pipeline.allowedProcessors(inStatus: "Name:\tbibkit\nCpus_allowed_list:\t0-3,8,10-11\nMems_allowed:\t1\n") == 7)
+        #expect(Pipeline.allowedProcessors(inStatus: "Cpus_allowed_list:\t0\n") == 1)
+        #expect(Pipeline.allowedProcessors(inStatus: "Cpus_allowed_list:\t0-1") == 2)
+        #expect(Pipeline.allowedProcessors(inStatus: "Cpus_allowed:\t3\n") == nil)
+        #expect(Pipeline.allowedProcessors(inStatus: "Cpus_allowed_list:\t3-1\n") == nil)
+        #expect(Pipeline.allowedProcessors(inStatus: "Cpus_allowed_list:\tx\n") == nil)
+        #expect(Pipeline.allowedProcessors(inStatus: "Cpus_allowed_list:\t\n") == nil)
+        #expect(Pipeline.availableProcessors >= 1)
     }
 
     @Test("read options that need the whole file: the same answer on two threads")
