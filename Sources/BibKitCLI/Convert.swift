@@ -52,7 +52,7 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("no-stream"), help: "Read the whole input before writing, even where bibkit could convert entry by entry (one BibTeX, BibLaTeX or RIS file to CSL-JSON, RIS, BibTeX or BibLaTeX in a file, no transforms); the output is the same.")
     var noStream = false
 
-    @Option(name: .long, help: ArgumentHelp("Threads for a conversion that goes entry by entry: with 2, one reads the input while another writes the output; 1 does both on one thread. The output and diagnostics are the same. Default: 2 for BibTeX or BibLaTeX output (1 on a single processor), 1 for CSL-JSON and RIS output (whose writer keeps up with the reader entry by entry).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Threads for a conversion that goes entry by entry: with 2, one reads the input while another writes the output; 1 does both on one thread. The output and diagnostics are the same. Default: 2 for BibTeX or BibLaTeX output (1 on a single processor); 1 for CSL-JSON and RIS output, where a second thread saves no time.", valueName: "n"))
     var threads: Int?
 
     @OptionGroup var common: RunOptions
