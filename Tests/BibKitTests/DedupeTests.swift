@@ -194,26 +194,30 @@ import TestSupport
             guard let ca = a.containerKey, let cb = b.containerKey else { return true }
             return MatchText.sameContainer(a.containerWords, b.containerWords, ca, cb)
         }
-        func rules(_ a: Fingerprint, _ b: Fingerprint, _ mode: MatchMode) -> Bool {
+        let words = entries.map { Set(MatchText.words($0.title?.plainText ?? "")) }
+        func rules(_ ia: Int, _ ib: Int, _ mode: MatchMode) -> Bool {
+            let (a, b) = (prints[ia], prints[ib])
             if let fa = a.family, let fb = b.family, fa != fb { return false }
             if let ga = a.thesisGenre, let gb = b.thesisGenre, ga != gb { return false }
             switch mode {
             case .identifier:
-                guard a.titleWords.count >= 3 && b.titleWords.count >= 3 else { return true }
-                return 2 * a.titleWords.intersection(b.titleWords).count >= min(a.titleWords.count, b.titleWords.count)
+                let (ta, tb) = (words[ia], words[ib])
+                guard ta.count >= 3 && tb.count >= 3 else { return true }
+                return 2 * ta.intersection(tb).count >= min(ta.count, tb.count)
             case .title:
                 return !(a.genericTitle || b.genericTitle) || (within(a.year, b.year) && sameContainer(a, b))
             case .mainTitle:
                 return !(a.hasSubtitle && b.hasSubtitle) && within(a.year, b.year) && a.part == b.part && sameContainer(a, b)
             }
         }
-        let state = ClusterState(prints: prints)
+        var state = ClusterState(prints: prints, entries: entries)
+        for i in entries.indices { state.noteTitleWords(of: i) }
         var decided: [MatchMode: (allowed: Int, refused: Int)] = [:]
         for a in prints.indices {
             for b in prints.indices where a != b {
                 for mode in [MatchMode.identifier, .title, .mainTitle] {
                     let allows = state.pairAllows(a, b, mode: mode)
-                    #expect(allows == rules(prints[a], prints[b], mode), "\(entries[a].title?.plainText ?? "") / \(entries[b].title?.plainText ?? "") \(mode)")
+                    #expect(allows == rules(a, b, mode), "\(entries[a].title?.plainText ?? "") / \(entries[b].title?.plainText ?? "") \(mode)")
                     if allows { decided[mode, default: (0, 0)].allowed += 1 } else { decided[mode, default: (0, 0)].refused += 1 }
                 }
             }

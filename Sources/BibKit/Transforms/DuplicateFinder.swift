@@ -42,7 +42,7 @@ public struct DuplicateFinder: Sendable {
         var prints: [Fingerprint] = []
         prints.reserveCapacity(entries.count)
         for i in entries.indices { prints.append(Fingerprint(entries[i])) }
-        var state = ClusterState(prints: prints)
+        var state = ClusterState(prints: prints, entries: entries)
 
         // Pass 1: identifiers.
         for kind in IdentifierPass.allCases {
@@ -51,6 +51,7 @@ public struct DuplicateFinder: Sendable {
                 for value in kind.values(of: prints[i]) { buckets.add(value, i) }
             }
             for (value, members) in Self.inLibraryOrder(buckets.shared) {
+                for m in members { state.noteTitleWords(of: m) }
                 join(members, state: &state, reason: "\(kind.rawValue) \(value)", mode: .identifier)
             }
         }
@@ -162,11 +163,9 @@ struct Fingerprint: Sendable {
     var pmids: [String] = []
     var isbns: [String] = []
     var titleKey = ""
-    var titleWords: Set<String> = []
     var mainTitleKey = ""
     var mainTitleWords = 0
     var year: Int?
-    var authors = AuthorKeys()
     /// The title has a subtitle (its main title differs from it).
     var hasSubtitle = false
     var edition: Int?
@@ -231,15 +230,15 @@ struct Fingerprint: Sendable {
         let title = entry.title?.plainText ?? ""
         let words = MatchText.words(title)
         titleKey = words.joined()
-        titleWords = Set(words)
         genericTitle = titleKey.utf8.count < 12 || words.count < 3
         let main = Self.mainTitle(title)
         let mainWords = MatchText.words(main)
         mainTitleKey = mainWords.joined()
         mainTitleWords = mainWords.count
         hasSubtitle = mainTitleKey != titleKey
+        // The same text without a subtitle: share the title key's storage.
+        if !hasSubtitle { mainTitleKey = titleKey }
         year = entry.year
-        authors = AuthorKeys(entry)
         if let e = entry.fields[.edition] { edition = Edition.number(e) }
         if edition == nil { edition = Self.editionInTitle(words) }
         if let v = entry.fields[.volume] { volume = Self.numberKey(v) }
@@ -401,14 +400,33 @@ struct ClusterState {
     /// values alone, without reading the (large, scattered) fingerprints.
     let quick: [QuickKey]
 
-    init(prints: [Fingerprint]) {
+    /// The title words of the entries that share an identifier with another, for the
+    /// identifier pass's "unrelated titles" veto; made only for them (see
+    /// ``noteTitleWords(of:)``), as most entries never meet that check.
+    private(set) var titleWords: [Int: Set<String>] = [:]
+
+    /// The entries: the title words above and the author keys below are made from them
+    /// only when needed.
+    private let entries: [Entry]
+    /// The authors of the entries whose cluster profile was made (``profile(_:)``): the
+    /// entries that share a bucket with another, not all of them.
+    private var authorKeys: [Int: AuthorKeys] = [:]
+
+    init(prints: [Fingerprint], entries: [Entry]) {
         self.prints = prints
+        self.entries = entries
         parent = Array(prints.indices)
         size = Array(repeating: 1, count: prints.count)
         reason = Array(repeating: nil, count: prints.count)
         minYear = prints.map(\.year)
         maxYear = minYear
         quick = QuickKey.make(prints)
+    }
+
+    /// Makes entry `i`'s title words, unless made already.
+    mutating func noteTitleWords(of i: Int) {
+        guard titleWords[i] == nil else { return }
+        titleWords[i] = Set(MatchText.words(entries[i].title?.plainText ?? ""))
     }
 
     /// How many entries the cluster with this root has.
@@ -423,8 +441,12 @@ struct ClusterState {
         return x
     }
 
-    private func profile(_ root: Int) -> Profile {
-        profiles[root] ?? Profile(prints[root])
+    private mutating func profile(_ root: Int) -> Profile {
+        if let made = profiles[root] { return made }
+        if let keys = authorKeys[root] { return Profile(prints[root], authors: keys) }
+        let keys = AuthorKeys(entries[root])
+        authorKeys[root] = keys
+        return Profile(prints[root], authors: keys)
     }
 
     /// Joins the clusters of `a` (the newcomer) and `b` unless the evidence is too weak or a
@@ -491,7 +513,7 @@ struct ClusterState {
         switch mode {
         case .identifier:
             // Same identifier but unrelated titles: a data error more likely than a duplicate.
-            let (ta, tb) = (prints[a].titleWords, prints[b].titleWords)
+            let (ta, tb) = (titleWords[a] ?? [], titleWords[b] ?? [])
             if ta.count >= 3 && tb.count >= 3 {
                 let shared = ta.intersection(tb).count
                 let smaller = min(ta.count, tb.count)
@@ -595,14 +617,14 @@ struct Profile {
     var firstPages: [String]
     var chapters: [String]
 
-    init(_ p: Fingerprint) {
+    init(_ p: Fingerprint, authors: AuthorKeys) {
         dois = p.dois
         arxiv = p.arxiv
         pmids = p.pmids
         isbns = p.isbns
         minYear = p.year
         maxYear = p.year
-        authors = p.authors
+        self.authors = authors
         editions = p.edition.map { [$0] } ?? []
         volumes = p.volume.map { [$0] } ?? []
         parts = p.part.map { [$0] } ?? []
