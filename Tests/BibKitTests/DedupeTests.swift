@@ -190,7 +190,9 @@ import TestSupport
             guard let x, let y else { return false }
             return ClusterState.within(x, y, 1)
         }
-        func sameContainer(_ a: Fingerprint, _ b: Fingerprint) -> Bool {
+        let details = entries.map(FingerprintDetails.init)
+        func sameContainer(_ ia: Int, _ ib: Int) -> Bool {
+            let (a, b) = (details[ia], details[ib])
             guard let ca = a.containerKey, let cb = b.containerKey else { return true }
             return MatchText.sameContainer(a.containerWords, b.containerWords, ca, cb)
         }
@@ -205,9 +207,9 @@ import TestSupport
                 guard ta.count >= 3 && tb.count >= 3 else { return true }
                 return 2 * ta.intersection(tb).count >= min(ta.count, tb.count)
             case .title:
-                return !(a.genericTitle || b.genericTitle) || (within(a.year, b.year) && sameContainer(a, b))
+                return !(a.genericTitle || b.genericTitle) || (within(a.year, b.year) && sameContainer(ia, ib))
             case .mainTitle:
-                return !(a.hasSubtitle && b.hasSubtitle) && within(a.year, b.year) && a.part == b.part && sameContainer(a, b)
+                return !(a.hasSubtitle && b.hasSubtitle) && within(a.year, b.year) && a.part == b.part && sameContainer(ia, ib)
             }
         }
         var state = ClusterState(prints: prints, entries: entries)

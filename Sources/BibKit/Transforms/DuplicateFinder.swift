@@ -168,13 +168,7 @@ struct Fingerprint: Sendable {
     var year: Int?
     /// The title has a subtitle (its main title differs from it).
     var hasSubtitle = false
-    var edition: Int?
-    var volume: String?
     var part: Int?
-    var firstPage: String?
-    var chapter: String?
-    var containerKey: String?
-    var containerWords: [String] = []
     /// The family of the work type (journal article, book, chapter, conference paper, …);
     /// nil for generic types (document, article, manuscript, web page) that match any.
     var family: String?
@@ -239,20 +233,8 @@ struct Fingerprint: Sendable {
         // The same text without a subtitle: share the title key's storage.
         if !hasSubtitle { mainTitleKey = titleKey }
         year = entry.year
-        if let e = entry.fields[.edition] { edition = Edition.number(e) }
-        if edition == nil { edition = Self.editionInTitle(words) }
-        if let v = entry.fields[.volume] { volume = Self.numberKey(v) }
         if let p = entry.fields[.part] { part = Self.partNumber(MatchText.words("part " + p)) }
         if part == nil { part = Self.partNumber(words) }
-        if let pages = entry.fields[.page] { firstPage = PageRange.firstPage(pages) }
-        if let c = entry.fields[.chapterNumber] { chapter = Self.numberKey(c) }
-        if let c = entry.container?.title?.plainText {
-            containerWords = MatchText.words(c)
-            containerKey = containerWords.joined()
-        } else if let s = entry.container?.shortTitle {
-            containerWords = MatchText.words(s)
-            containerKey = containerWords.joined()
-        }
         family = Self.families[entry.type.kind]
         if entry.type.kind == .thesis { thesisGenre = BibTeXTypeTable.normalizedGenre(entry.type.genre ?? entry.fields[.genre]) }
     }
@@ -318,6 +300,33 @@ struct Fingerprint: Sendable {
 
 extension Array {
     fileprivate var nonEmpty: Self? { isEmpty ? nil : self }
+}
+
+/// What the duplicate finder compares of an entry only once the entry is a candidate: its
+/// cluster profile's numbers and its container. Made on demand (``ClusterState/details(_:)``),
+/// as most entries share no bucket with another.
+struct FingerprintDetails {
+    var edition: Int?
+    var volume: String?
+    var firstPage: String?
+    var chapter: String?
+    var containerKey: String?
+    var containerWords: [String] = []
+
+    init(_ entry: Entry) {
+        if let e = entry.fields[.edition] { edition = Edition.number(e) }
+        if edition == nil { edition = Fingerprint.editionInTitle(MatchText.words(entry.title?.plainText ?? "")) }
+        if let v = entry.fields[.volume] { volume = Fingerprint.numberKey(v) }
+        if let pages = entry.fields[.page] { firstPage = PageRange.firstPage(pages) }
+        if let c = entry.fields[.chapterNumber] { chapter = Fingerprint.numberKey(c) }
+        if let c = entry.container?.title?.plainText {
+            containerWords = MatchText.words(c)
+            containerKey = containerWords.joined()
+        } else if let s = entry.container?.shortTitle {
+            containerWords = MatchText.words(s)
+            containerKey = containerWords.joined()
+        }
+    }
 }
 
 /// The values of a fingerprint that the cheap vetoes read, packed small (32 bytes) so that
@@ -411,6 +420,8 @@ struct ClusterState {
     /// The authors of the entries whose cluster profile was made (``profile(_:)``): the
     /// entries that share a bucket with another, not all of them.
     private var authorKeys: [Int: AuthorKeys] = [:]
+    /// The details of the entries that were compared (``details(_:)``).
+    private var madeDetails: [Int: FingerprintDetails] = [:]
 
     init(prints: [Fingerprint], entries: [Entry]) {
         self.prints = prints
@@ -443,10 +454,19 @@ struct ClusterState {
 
     private mutating func profile(_ root: Int) -> Profile {
         if let made = profiles[root] { return made }
-        if let keys = authorKeys[root] { return Profile(prints[root], authors: keys) }
+        let more = details(root)
+        if let keys = authorKeys[root] { return Profile(prints[root], details: more, authors: keys) }
         let keys = AuthorKeys(entries[root])
         authorKeys[root] = keys
-        return Profile(prints[root], authors: keys)
+        return Profile(prints[root], details: more, authors: keys)
+    }
+
+    /// Entry `i`'s details, made the first time they are asked for.
+    mutating func details(_ i: Int) -> FingerprintDetails {
+        if let made = madeDetails[i] { return made }
+        let made = FingerprintDetails(entries[i])
+        madeDetails[i] = made
+        return made
     }
 
     /// Joins the clusters of `a` (the newcomer) and `b` unless the evidence is too weak or a
@@ -505,7 +525,7 @@ struct ClusterState {
     /// rules that the compact ``QuickKey``s can tell (family, thesis genre, and for title
     /// matches the years, subtitles and parts) are decided from them alone; the fingerprints
     /// (large, scattered) are read only for the title words and the container.
-    func pairAllows(_ a: Int, _ b: Int, mode: MatchMode) -> Bool {
+    mutating func pairAllows(_ a: Int, _ b: Int, mode: MatchMode) -> Bool {
         let x = quick[a]
         let y = quick[b]
         if x.family >= 0 && y.family >= 0 && x.family != y.family { return false }
@@ -535,9 +555,10 @@ struct ClusterState {
     }
 
     /// False only when both entries name a container and the containers differ.
-    private func sameContainerIfBothKnown(_ a: Int, _ b: Int) -> Bool {
-        guard let ca = prints[a].containerKey, let cb = prints[b].containerKey else { return true }
-        return MatchText.sameContainer(prints[a].containerWords, prints[b].containerWords, ca, cb)
+    private mutating func sameContainerIfBothKnown(_ a: Int, _ b: Int) -> Bool {
+        let (x, y) = (details(a), details(b))
+        guard let ca = x.containerKey, let cb = y.containerKey else { return true }
+        return MatchText.sameContainer(x.containerWords, y.containerWords, ca, cb)
     }
 }
 
@@ -617,7 +638,7 @@ struct Profile {
     var firstPages: [String]
     var chapters: [String]
 
-    init(_ p: Fingerprint, authors: AuthorKeys) {
+    init(_ p: Fingerprint, details d: FingerprintDetails, authors: AuthorKeys) {
         dois = p.dois
         arxiv = p.arxiv
         pmids = p.pmids
@@ -625,11 +646,11 @@ struct Profile {
         minYear = p.year
         maxYear = p.year
         self.authors = authors
-        editions = p.edition.map { [$0] } ?? []
-        volumes = p.volume.map { [$0] } ?? []
+        editions = d.edition.map { [$0] } ?? []
+        volumes = d.volume.map { [$0] } ?? []
         parts = p.part.map { [$0] } ?? []
-        firstPages = p.firstPage.map { [$0] } ?? []
-        chapters = p.chapter.map { [$0] } ?? []
+        firstPages = d.firstPage.map { [$0] } ?? []
+        chapters = d.chapter.map { [$0] } ?? []
     }
 
     mutating func absorb(_ o: Profile) {
