@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BibModel
 
 /// The temporary file a ``FileIO/writeAtomically(_:to:)`` is writing, as a C string the
 /// signal handler can unlink (async-signal-safe), or nil.
@@ -432,5 +433,20 @@ public enum FileIO {
 
     fileprivate static func errnoText() -> String {
         String(cString: strerror(errno))
+    }
+}
+
+extension StreamingReader {
+    /// Runs the reader's first pass (``StreamingReader/prepare(passOver:)``) over the file at
+    /// `path`, read in pieces of `pieceSize` bytes.
+    mutating func prepare(passingOver path: String, pieceSize: Int) throws {
+        try prepare { body in
+            var pending: [UInt8] = []
+            try FileIO.readPieces(path: path, size: pieceSize) { piece, atEnd in
+                pending.append(contentsOf: piece)
+                pending.removeFirst(try body(pending, atEnd))
+                return true
+            }
+        }
     }
 }

@@ -278,14 +278,7 @@ extension Pipeline {
         var writeError: BibKitError?
         var found = Diagnostics()
         do {
-            try reader.prepare { body in
-                var pending: [UInt8] = []
-                try FileIO.readPieces(path: input.path, size: pieceSize) { piece, atEnd in
-                    pending.append(contentsOf: piece)
-                    pending.removeFirst(try body(pending, atEnd))
-                    return true
-                }
-            }
+            try reader.prepare(passingOver: input.path, pieceSize: pieceSize)
             var pending: [UInt8] = []
             // A writer whose entries depend on the metadata (BibTeX's macros) gets the piece's
             // entries once the piece is read, after the metadata read with them.
@@ -386,14 +379,7 @@ extension Pipeline {
         var found = Diagnostics()
         var total = 0
         do {
-            try reader.prepare { body in
-                var pending: [UInt8] = []
-                try FileIO.readPieces(path: input.path, size: pieceSize) { piece, atEnd in
-                    pending.append(contentsOf: piece)
-                    pending.removeFirst(try body(pending, atEnd))
-                    return true
-                }
-            }
+            try reader.prepare(passingOver: input.path, pieceSize: pieceSize)
             var pending: [UInt8] = []
             var done = 0
             try FileIO.readPieces(path: input.path, size: pieceSize) { piece, atEnd in

@@ -280,14 +280,7 @@ extension Pipeline {
                 return
             }
             do {
-                try reader.prepare { body in
-                    var pending: [UInt8] = []
-                    try FileIO.readPieces(path: path, size: pieceSize) { piece, atEnd in
-                        pending.append(contentsOf: piece)
-                        pending.removeFirst(try body(pending, atEnd))
-                        return true
-                    }
-                }
+                try reader.prepare(passingOver: path, pieceSize: pieceSize)
                 var pending: [UInt8] = []
                 var lastCount = 0
                 try FileIO.readPieces(path: path, size: pieceSize) { piece, atEnd in
