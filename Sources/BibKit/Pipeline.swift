@@ -300,28 +300,16 @@ extension Pipeline {
                 }
                 if wantsMetadata {
                     writer.update(metadata: reader.collectionMetadata)
-                    for entry in batch {
-                        guard writer.write(entry, diagnostics: &written) else {
-                            refused = true
-                            break
-                        }
-                        count += 1
-                    }
+                    if !writer.writeAll(batch, count: &count, diagnostics: &written) { refused = true }
                     batch.removeAll(keepingCapacity: true)
                 }
-                found.append(contentsOf: written)
-                if refused {
-                    stop = writer.refusal ?? "an entry has no key (keys are generated over the whole library)"
+                if let why = writer.endPiece(
+                    refused: refused, written: written, atEnd: atEnd, metadata: { reader.collectionMetadata }, found: &found)
+                {
+                    stop = why
                     return false
                 }
                 pending.removeFirst(used)
-                if atEnd {
-                    writer.finish(metadata: reader.collectionMetadata, diagnostics: &found)
-                    if let refusal = writer.refusal {
-                        stop = refusal
-                        return false
-                    }
-                }
                 do throws(BibKitError) { try output.write(writer.take()) } catch {
                     writeError = error
                     return false
@@ -340,6 +328,33 @@ extension Pipeline {
         return .converted(entries: count)
     }
 
+}
+
+extension StreamingWriter {
+    /// Writes `entries` in order until one is refused, counting those written; false when
+    /// one was refused.
+    mutating func writeAll(_ entries: [Entry], count: inout Int, diagnostics: inout Diagnostics) -> Bool {
+        for entry in entries {
+            guard write(entry, diagnostics: &diagnostics) else { return false }
+            count += 1
+        }
+        return true
+    }
+
+    /// The end of a piece in ``Pipeline/streamConvert(_:as:to:output:pieceSize:threads:diagnostics:)``,
+    /// on one thread or two: the writer's diagnostics about the piece go after the reader's
+    /// (already in `found`); after the last piece the writer finishes with the file's
+    /// `metadata`. Why the conversion must go the whole-file way (an entry refused, or the
+    /// writer's refusal), or nil to go on.
+    mutating func endPiece(
+        refused: Bool, written: Diagnostics, atEnd: Bool, metadata: () -> CollectionMetadata, found: inout Diagnostics
+    ) -> String? {
+        found.append(contentsOf: written)
+        if refused { return refusal ?? "an entry has no key (keys are generated over the whole library)" }
+        guard atEnd else { return nil }
+        finish(metadata: metadata(), diagnostics: &found)
+        return refusal
+    }
 }
 
 // MARK: - Whole library, file read in pieces
@@ -372,8 +387,7 @@ extension Pipeline {
             let head = try? FileIO.readPrefix(path: input.path, count: 64 * 1024),
             let plugin = try? Self.detectFormat(of: input, bytes: head), plugin.reader != nil,
             let makeReader = plugin.streamReader, var reader = makeReader(input.displayName, readOptions),
-            reader.orderDiagnosticsAsWholeFile(),
-            !TextDecoding.hasUTF16ByteOrderMark(head), !TextDecoding.looksBinary(head)
+            reader.orderDiagnosticsAsWholeFile(), !Self.firstBytesNeedWholeFile(head)
         else { return nil }
         var library = Library()
         var found = Diagnostics()
@@ -408,6 +422,13 @@ extension Pipeline {
         library.metadata = reader.collectionMetadata
         diagnostics.append(contentsOf: found)
         return ReadResult(input: input, plugin: plugin, bytes: [], library: library, size: total)
+    }
+
+    /// True when the whole-file readers decide by a file's first bytes how to read it or
+    /// whether to refuse it (UTF-16 with a byte order mark; binary data: NUL or many control
+    /// bytes): such a file is read whole, not in pieces nor streamed, so the result is theirs.
+    public static func firstBytesNeedWholeFile(_ head: [UInt8]) -> Bool {
+        TextDecoding.hasUTF16ByteOrderMark(head) || TextDecoding.looksBinary(head)
     }
 
     /// Room for the entries of a file read in pieces, asked for after each piece: the entries

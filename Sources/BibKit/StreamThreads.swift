@@ -321,29 +321,16 @@ extension Pipeline {
                 break pieces
             case .piece(let entries, let readerFound, let metadata, let atEnd):
                 var written = Diagnostics()
-                var refused = false
                 if wantsMetadata, let metadata { writer.update(metadata: metadata) }
-                for entry in entries {
-                    guard writer.write(entry, diagnostics: &written) else {
-                        refused = true
-                        break
-                    }
-                    count += 1
-                }
+                let refused = !writer.writeAll(entries, count: &count, diagnostics: &written)
                 queue.giveBack(consume entries)
                 found.append(contentsOf: readerFound)
-                found.append(contentsOf: written)
-                if refused {
-                    stop = .needsWholeFile(
-                        writer.refusal ?? "an entry has no key (keys are generated over the whole library)")
+                if let why = writer.endPiece(
+                    refused: refused, written: written, atEnd: atEnd, metadata: { metadata ?? CollectionMetadata() },
+                    found: &found)
+                {
+                    stop = .needsWholeFile(why)
                     break pieces
-                }
-                if atEnd {
-                    writer.finish(metadata: metadata ?? CollectionMetadata(), diagnostics: &found)
-                    if let refusal = writer.refusal {
-                        stop = .needsWholeFile(refusal)
-                        break pieces
-                    }
                 }
                 do throws(BibKitError) { try output.write(writer.take()) } catch {
                     failure = error

@@ -202,11 +202,8 @@ extension ConversionRun {
         } catch {
             return false
         }
-        // What the whole-file readers decode or refuse by the first bytes (UTF-16, binary data:
-        // NUL or many control bytes) goes their way, so the result is theirs.
         guard let plugin = try? Pipeline.detectFormat(of: spec, bytes: head),
-            Pipeline.canStream(spec, as: plugin, to: target),
-            !TextDecoding.hasUTF16ByteOrderMark(head), !TextDecoding.looksBinary(head)
+            Pipeline.canStream(spec, as: plugin, to: target), !Pipeline.firstBytesNeedWholeFile(head)
         else { return false }
         let out: FileIO.PieceWriter
         let outcome: Pipeline.StreamOutcome

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import BibModel
 
 /// Reads a RIS file piece by piece, giving the entries and diagnostics of ``RISReader``.
@@ -160,22 +167,12 @@ public struct RISStreamReader: StreamingReader {
         }
     }
 
-    /// True when `bytes` has a NUL byte at `start` or after (eight bytes at a time).
+    /// True when `bytes` has a NUL byte at `start` or after (found by the C library's memchr).
     static func containsNUL(_ bytes: [UInt8], from start: Int) -> Bool {
         bytes.withUnsafeBufferPointer { buf in
-            let n = buf.count
-            guard let base = buf.baseAddress, start < n else { return false }
-            var i = max(0, start)
-            let raw = UnsafeRawPointer(base)
-            while i + 8 <= n {
-                if ByteWord.below(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), 1) != 0 { return true }
-                i += 8
-            }
-            while i < n {
-                if buf[i] == 0 { return true }
-                i += 1
-            }
-            return false
+            guard let base = buf.baseAddress, start < buf.count else { return false }
+            let from = max(0, start)
+            return memchr(base + from, 0, buf.count - from) != nil
         }
     }
 

@@ -5,7 +5,7 @@ import Testing
 
 /// The RIS streaming reader cuts a piece after its last record (``RISStreamReader/lastCut(in:)``,
 /// found from the end) and leaves files with NUL bytes to the whole-file reader
-/// (``RISStreamReader/containsNUL(_:from:)``, eight bytes at a time): both must answer as the
+/// (``RISStreamReader/containsNUL(_:from:)``, with memchr): both must answer as the
 /// plain scans from the start do, whatever the line ends (LF, CR, CRLF, LFCR, a CR at the
 /// very end), blank lines, indented or near-miss tags, and wherever the piece is cut short.
 @Suite struct StreamCutTests {
@@ -59,7 +59,7 @@ import Testing
         #expect(cut("TY  - A\nER  - \nTY  - B\nER  - \nTY  - C\r\n") == 30)
     }
 
-    @Test("NUL bytes found eight at a time as one by one, from any start")
+    @Test("NUL bytes found with memchr as one by one, from any start")
     func containsNULAgreesWithContains() {
         var g = Generator(state: 12345)
         for _ in 0..<5_000 {
