@@ -339,6 +339,10 @@ public struct UniqueKeys: Sendable {
 
     private func normalized(_ key: String) -> String { caseSensitive ? key : key.lowercased() }
 
+    /// Makes room for `count` keys at once (growing the set as keys come would hash every
+    /// key again each time it doubles).
+    public mutating func reserveCapacity(_ count: Int) { used.reserveCapacity(count) }
+
     /// Reserves a key as taken (a kept key); returns false when it was already taken.
     @discardableResult
     public mutating func reserve(_ key: String) -> Bool { used.insert(normalized(key)).inserted }

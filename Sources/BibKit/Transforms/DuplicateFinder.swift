@@ -46,7 +46,7 @@ public struct DuplicateFinder: Sendable {
 
         // Pass 1: identifiers.
         for kind in IdentifierPass.allCases {
-            var buckets = Buckets()
+            var buckets = Buckets(capacity: prints.reduce(0) { $0 + kind.values(of: $1).count })
             for i in prints.indices {
                 for value in kind.values(of: prints[i]) { buckets.add(value, i) }
             }
@@ -56,7 +56,7 @@ public struct DuplicateFinder: Sendable {
             }
         }
         // Pass 2: the whole title.
-        var titleBuckets = Buckets()
+        var titleBuckets = Buckets(capacity: prints.count)
         for i in prints.indices where !prints[i].titleKey.isEmpty {
             titleBuckets.add(prints[i].titleKey, i)
         }
@@ -64,8 +64,9 @@ public struct DuplicateFinder: Sendable {
             join(members, state: &state, reason: "title", mode: .title)
         }
         // Pass 3: the main title, for a subtitle missing on one side.
-        var mainBuckets = Buckets()
-        for i in prints.indices where prints[i].mainTitleWords >= 4 && prints[i].mainTitleKey.utf8.count >= 20 {
+        let hasMainTitle = prints.map { $0.mainTitleWords >= 4 && $0.mainTitleKey.utf8.count >= 20 }
+        var mainBuckets = Buckets(capacity: hasMainTitle.reduce(0) { $0 + ($1 ? 1 : 0) })
+        for i in prints.indices where hasMainTitle[i] {
             mainBuckets.add(prints[i].mainTitleKey, i)
         }
         for (_, members) in Self.inLibraryOrder(mainBuckets.shared) {
@@ -94,6 +95,10 @@ public struct DuplicateFinder: Sendable {
         /// The keys seen more than once, with all their indices in the order added.
         private(set) var shared: [String: [Int]] = [:]
 
+        /// Buckets for about `capacity` keys (the table of first indices is made that size at
+        /// once: growing it would hash every key again, reading them from all over the library).
+        init(capacity: Int = 0) { first.reserveCapacity(capacity) }
+
         mutating func add(_ key: String, _ i: Int) {
             // (`first` keeps the latest index after a repeat; only the first repeat, which
             // creates the shared list, reads it.)
@@ -115,25 +120,51 @@ public struct DuplicateFinder: Sendable {
     /// Compares each member of a bucket with the clusters earlier members belong to.
     private func join(_ members: [Int], state: inout ClusterState, reason: String, mode: MatchMode) {
         // Bucket members in library order; each tries the distinct clusters seen so far.
+        // The representatives' roots and year ranges are kept here, next to each other:
+        // most pairs of a common title's bucket are refused on years alone, which is then
+        // decided without reading the finder's per-entry arrays (scattered over the whole
+        // library). They change only when this loop joins two clusters, and are then read again.
         let ordered = members.sorted()
-        var representatives: [Int] = []  // one member per distinct cluster in this bucket
+        var representatives: [Representative] = []  // one member per distinct cluster in this bucket
         for i in ordered {
+            let root = state.find(i)
+            let (low, high) = state.years(ofRoot: root)
             var joined = false
             var compared = 0
             for rep in representatives {
-                if state.find(rep) == state.find(i) {
+                if rep.root == root {
                     joined = true
                     break
                 }
                 if compared >= maxComparisons { break }
                 compared += 1
-                if state.tryUnion(i, rep, reason: reason, mode: mode) {
+                // `tryUnion`'s first veto: the two clusters' years more than one apart.
+                if let lo = ClusterState.earlier(low, rep.low), let hi = ClusterState.later(high, rep.high),
+                    !ClusterState.within(lo, hi, 1)
+                {
+                    continue
+                }
+                if state.tryUnion(i, rep.entry, reason: reason, mode: mode) {
                     joined = true
+                    for n in representatives.indices {
+                        let r = state.find(representatives[n].entry)
+                        representatives[n].root = r
+                        (representatives[n].low, representatives[n].high) = state.years(ofRoot: r)
+                    }
                     break
                 }
             }
-            if !joined { representatives.append(i) }
+            if !joined { representatives.append(Representative(entry: i, root: root, low: low, high: high)) }
         }
+    }
+
+    /// A bucket member that stands for its cluster in ``join(_:state:reason:mode:)``, with the
+    /// cluster's root and years as they were last read.
+    private struct Representative {
+        var entry: Int
+        var root: Int
+        var low: Int?
+        var high: Int?
     }
 }
 
@@ -422,6 +453,14 @@ struct ClusterState {
     private var authorKeys: [Int: AuthorKeys] = [:]
     /// The details of the entries that were compared (``details(_:)``).
     private var madeDetails: [Int: FingerprintDetails] = [:]
+    /// The author keys of the entries that were compared, as hash values in flat arrays: the
+    /// "no author in common" veto between two single entries (most compared pairs, nearly all
+    /// refused by it) without making their profiles.
+    private var hashedAuthors: HashedAuthors
+    /// Whether ``tryUnion(_:_:reason:mode:)`` may refuse two single entries from
+    /// ``hashedAuthors`` before making their profiles (false only in tests, to compare with
+    /// the profiles' decision).
+    var hashedAuthorVeto = true
 
     init(prints: [Fingerprint], entries: [Entry]) {
         self.prints = prints
@@ -432,7 +471,11 @@ struct ClusterState {
         minYear = prints.map(\.year)
         maxYear = minYear
         quick = QuickKey.make(prints)
+        hashedAuthors = HashedAuthors(count: prints.count)
     }
+
+    /// The cluster's earliest and latest years (by root; nil when no member has a year).
+    func years(ofRoot root: Int) -> (Int?, Int?) { (minYear[root], maxYear[root]) }
 
     /// Makes entry `i`'s title words, unless made already.
     mutating func noteTitleWords(of i: Int) {
@@ -480,10 +523,20 @@ struct ClusterState {
         let lo = Self.earlier(minYear[ra], minYear[rb])
         let hi = Self.later(maxYear[ra], maxYear[rb])
         if let lo, let hi, !Self.within(lo, hi, 1) { return false }
-        guard pairAllows(a, b, mode: mode) else { return false }
+        let check = pairCheck(a, b, mode: mode)
+        if check == .refused { return false }
+        let requireSharedSurname = mode != .identifier && (mode == .mainTitle || quick[a].has(.generic) || quick[b].has(.generic))
+        // Two single entries (the cluster of one is its entry: `ra == a`, `rb == b`): their
+        // profiles' author veto, decided from hash values where they tell (before the
+        // container check, which makes the entries' details).
+        if hashedAuthorVeto && size[ra] == 1 && size[rb] == 1 {
+            let x = hashedAuthors.slot(a, in: entries)
+            let y = hashedAuthors.slot(b, in: entries)
+            if hashedAuthors.refuse(x, y, requireSharedSurname: requireSharedSurname) { return false }
+        }
+        if check == .ifSameContainer && !sameContainerIfBothKnown(a, b) { return false }
         let qa = profile(ra)
         let qb = profile(rb)
-        let requireSharedSurname = mode != .identifier && (mode == .mainTitle || prints[a].genericTitle || prints[b].genericTitle)
         guard qa.compatible(with: qb, requireSharedSurname: requireSharedSurname) else {
             return false
         }
@@ -526,10 +579,23 @@ struct ClusterState {
     /// matches the years, subtitles and parts) are decided from them alone; the fingerprints
     /// (large, scattered) are read only for the title words and the container.
     mutating func pairAllows(_ a: Int, _ b: Int, mode: MatchMode) -> Bool {
+        switch pairCheck(a, b, mode: mode) {
+        case .refused: return false
+        case .allowed: return true
+        case .ifSameContainer: return sameContainerIfBothKnown(a, b)
+        }
+    }
+
+    /// What ``pairAllows(_:_:mode:)`` decides without the containers.
+    enum PairCheck { case refused, allowed, ifSameContainer }
+
+    /// ``pairAllows(_:_:mode:)`` but for the container check, which is left to the caller
+    /// (``PairCheck/ifSameContainer``): it makes the entries' details.
+    func pairCheck(_ a: Int, _ b: Int, mode: MatchMode) -> PairCheck {
         let x = quick[a]
         let y = quick[b]
-        if x.family >= 0 && y.family >= 0 && x.family != y.family { return false }
-        if x.thesis >= 0 && y.thesis >= 0 && x.thesis != y.thesis { return false }
+        if x.family >= 0 && y.family >= 0 && x.family != y.family { return .refused }
+        if x.thesis >= 0 && y.thesis >= 0 && x.thesis != y.thesis { return .refused }
         switch mode {
         case .identifier:
             // Same identifier but unrelated titles: a data error more likely than a duplicate.
@@ -537,20 +603,20 @@ struct ClusterState {
             if ta.count >= 3 && tb.count >= 3 {
                 let shared = ta.intersection(tb).count
                 let smaller = min(ta.count, tb.count)
-                if Double(shared) < 0.5 * Double(smaller) { return false }
+                if Double(shared) < 0.5 * Double(smaller) { return .refused }
             }
-            return true
+            return .allowed
         case .title:
-            guard x.has(.generic) || y.has(.generic) else { return true }
-            guard x.yearsWithinOne(y) else { return false }
-            return sameContainerIfBothKnown(a, b)
+            guard x.has(.generic) || y.has(.generic) else { return .allowed }
+            guard x.yearsWithinOne(y) else { return .refused }
+            return .ifSameContainer
         case .mainTitle:
             // A subtitle missing on one side, not two different subtitles.
-            if x.has(.subtitle) && y.has(.subtitle) { return false }
-            guard x.yearsWithinOne(y) else { return false }
+            if x.has(.subtitle) && y.has(.subtitle) { return .refused }
+            guard x.yearsWithinOne(y) else { return .refused }
             // `Title: Part I` is not `Title`.
-            guard x.has(.part) == y.has(.part) && x.part == y.part else { return false }
-            return sameContainerIfBothKnown(a, b)
+            guard x.has(.part) == y.has(.part) && x.part == y.part else { return .refused }
+            return .ifSameContainer
         }
     }
 
@@ -577,15 +643,22 @@ struct AuthorKeys {
     init() {}
 
     init(_ entry: Entry) {
+        Self.forEachKey(of: entry) { key, initial in
+            surnames.insert(key)
+            if let initial { people.insert(key + "|" + String(initial)) } else { bare.insert(key) }
+        }
+    }
+
+    /// Calls `body` with every family-name key of the entry's authors (else editors, else any
+    /// contributors) and the first initial that goes with it (nil for a name without a given
+    /// name, an organisation's word): what ``init(_:)`` and ``HashedAuthors`` are made of.
+    static func forEachKey(of entry: Entry, _ body: (String, Character?) -> Void) {
         let list = entry.contributors[.author]?.names.nonEmpty
             ?? entry.contributors[.editor]?.names.nonEmpty
             ?? entry.contributors.values.first(where: { !$0.names.isEmpty })?.names ?? []
         for name in list {
             if let literal = name.literal {
-                for w in MatchText.words(literal) where w.utf8.count >= 3 {
-                    surnames.insert(w)
-                    bare.insert(w)
-                }
+                for w in MatchText.words(literal) where w.utf8.count >= 3 { body(w, nil) }
                 continue
             }
             var keys: [String] = []
@@ -600,10 +673,7 @@ struct AuthorKeys {
                 keys.append(MatchText.key(given))
             }
             let initial = name.family == nil ? nil : name.given.flatMap { MatchText.key($0).first }
-            for key in keys where !key.isEmpty {
-                surnames.insert(key)
-                if let initial { people.insert(key + "|" + String(initial)) } else { bare.insert(key) }
-            }
+            for key in keys where !key.isEmpty { body(key, initial) }
         }
     }
 
@@ -618,6 +688,75 @@ struct AuthorKeys {
         surnames.formUnion(o.surnames)
         people.formUnion(o.people)
         bare.formUnion(o.bare)
+    }
+}
+
+/// The ``AuthorKeys`` of some entries as hash values (`String.hashValue`: equal strings,
+/// which `String` compares by canonical equivalence, have equal hashes), made the first time
+/// an entry is asked for, all in one flat array: disjoint hash lists mean disjoint key sets,
+/// so where the hashes already rule out a shared author the profiles' author veto refuses the
+/// pair without building any set; where they do not, the profiles decide (a hash collision
+/// only costs the slower check).
+struct HashedAuthors {
+    /// Per entry: where its lists start in `pool`, or -1 when not made yet.
+    private var start: [Int]
+    /// Per entry made: the counts of its `people`, `bare` and `surnames` hashes, then the
+    /// three lists, each sorted.
+    private var pool: [Int] = []
+
+    init(count: Int) { start = Array(repeating: -1, count: count) }
+
+    /// Entry `i`'s lists (made from `entries[i]` the first time; the entry is read in place,
+    /// not copied, which would retain and release every value of it).
+    mutating func slot(_ i: Int, in entries: [Entry]) -> Int {
+        let made = start[i]
+        if made >= 0 { return made }
+        var people: [Int] = []
+        var bare: [Int] = []
+        var surnames: [Int] = []
+        AuthorKeys.forEachKey(of: entries[i]) { key, initial in
+            surnames.append(key.hashValue)
+            if let initial { people.append((key + "|" + String(initial)).hashValue) } else { bare.append(key.hashValue) }
+        }
+        let at = pool.count
+        pool.append(people.count)
+        pool.append(bare.count)
+        pool.append(surnames.count)
+        pool += people.sorted()
+        pool += bare.sorted()
+        pool += surnames.sorted()
+        start[i] = at
+        return at
+    }
+
+    /// True when the profiles of two single entries (slots from ``slot(_:_:)``) would refuse
+    /// them for their authors: both have authors and none in common (``AuthorKeys/shares(with:)``
+    /// with hashes), or a shared surname is required and one has none. False when the hashes
+    /// cannot tell.
+    func refuse(_ x: Int, _ y: Int, requireSharedSurname: Bool) -> Bool {
+        let (xp, xb, xs) = lists(x)
+        let (yp, yb, ys) = lists(y)
+        if xs.isEmpty || ys.isEmpty { return requireSharedSurname }
+        return !intersect(xp, yp) && !intersect(xb, ys) && !intersect(yb, xs)
+    }
+
+    private func lists(_ s: Int) -> (Range<Int>, Range<Int>, Range<Int>) {
+        let p = s + 3
+        let b = p + pool[s]
+        let n = b + pool[s + 1]
+        return (p..<b, b..<n, n..<(n + pool[s + 2]))
+    }
+
+    /// True when two sorted ranges of `pool` have a value in common.
+    private func intersect(_ x: Range<Int>, _ y: Range<Int>) -> Bool {
+        var i = x.lowerBound
+        var j = y.lowerBound
+        while i < x.upperBound && j < y.upperBound {
+            let (u, v) = (pool[i], pool[j])
+            if u == v { return true }
+            if u < v { i += 1 } else { j += 1 }
+        }
+        return false
     }
 }
 

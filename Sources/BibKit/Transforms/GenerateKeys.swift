@@ -19,6 +19,7 @@ public struct GenerateKeys: LibraryTransform {
     public func apply(to library: inout Library, diagnostics: inout Diagnostics) -> TransformReport {
         var report = TransformReport()
         var keys = UniqueKeys()
+        keys.reserveCapacity(library.entries.count)
         var needsKey = [Bool](repeating: !keepExisting, count: library.entries.count)
         if keepExisting {
             for (i, entry) in library.entries.enumerated() {
