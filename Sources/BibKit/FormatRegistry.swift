@@ -18,6 +18,15 @@ public enum FormatRegistry {
         JATSFormat.plugin.validated { JATSValidation.validate(bytes: $0, source: $1) },
     ]
 
+    /// An extra read as text by the plug-in whose namespace it is in (see
+    /// ``BibModel/WriteOptions/extraText``), or nil.
+    public static func extraText(_ key: FieldKey, _ value: String) -> RichText? {
+        for plugin in plugins {
+            if let read = plugin.extraText, let text = read(key, value) { return text }
+        }
+        return nil
+    }
+
     /// The plug-in for a name or alias (case-insensitive), or nil.
     public static func plugin(named name: String) -> FormatPlugin? {
         let wanted = name.lowercased()

@@ -54,13 +54,26 @@ public struct SourceStore: Sendable {
 public struct Pipeline: Sendable {
     /// Options for readers.
     public var readOptions: ReadOptions
-    /// Options for writers.
-    public var writeOptions: WriteOptions
+    /// Options for writers. Without an ``BibModel/WriteOptions/extraText`` of their own, they
+    /// read extras through the registered plug-ins' (``FormatRegistry/extraText(_:_:)``).
+    public var writeOptions: WriteOptions {
+        get { options }
+        set { options = Self.completed(newValue) }
+    }
+
+    private var options: WriteOptions
 
     /// Creates a pipeline.
     public init(readOptions: ReadOptions = ReadOptions(), writeOptions: WriteOptions = WriteOptions()) {
         self.readOptions = readOptions
-        self.writeOptions = writeOptions
+        self.options = Self.completed(writeOptions)
+    }
+
+    private static func completed(_ options: WriteOptions) -> WriteOptions {
+        guard options.extraText == nil else { return options }
+        var completed = options
+        completed.extraText = FormatRegistry.extraText
+        return completed
     }
 
     /// The format of an input: the one given, else by extension, else by content.

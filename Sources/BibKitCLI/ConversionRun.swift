@@ -205,12 +205,18 @@ extension ConversionRun {
         guard let plugin = try? Pipeline.detectFormat(of: spec, bytes: head),
             Pipeline.canStream(spec, as: plugin, to: target), !Pipeline.firstBytesNeedWholeFile(head)
         else { return false }
-        let out: FileIO.PieceWriter
+        // Where the output cannot even be started, the whole-file path reports why.
+        guard let out = try? FileIO.PieceWriter(path: destination) else { return false }
         let outcome: Pipeline.StreamOutcome
         do {
-            out = try FileIO.PieceWriter(path: destination)
-            outcome = try pipeline.streamConvert(spec, as: plugin, to: target, output: out, threads: threads ?? pipeline.defaultStreamThreads(to: target), diagnostics: &diagnostics)
+            outcome = try pipeline.streamConvert(
+                spec, as: plugin, to: target, output: out, threads: threads ?? pipeline.defaultStreamThreads(to: target),
+                diagnostics: &diagnostics)
         } catch {
+            // A read or write error part way (the output's temporary file is removed): the
+            // whole-file path tries again and reports the error if it happens again; say why.
+            out.abort()
+            console.summary("note: converting \(spec.displayName) piece by piece stopped (\(error.description)); converting it whole instead")
             return false
         }
         guard case .converted(let count) = outcome else {

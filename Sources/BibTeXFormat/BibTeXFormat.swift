@@ -13,7 +13,8 @@ public enum BibTeXFormat {
             sniff: { sniff($0, biblatex: false) }),
         reader: BibTeXReader(dialect: .bibtex), writer: BibTeXWriter(dialect: .bibtex)
     ).streaming(
-        reader: BibTeXStreamReader.maker(.bibtex), writer: { BibTeXWriter.Stream(dialect: .bibtex, options: $0) })
+        reader: BibTeXStreamReader.maker(.bibtex), writer: { BibTeXWriter.Stream(dialect: .bibtex, options: $0) }
+    ).readingExtras(extraText)
 
     /// BibLaTeX for biber: UTF-8, ISO 8601 `date`, biblatex entry types and field names.
     public static let biblatexPlugin = FormatPlugin(
@@ -26,7 +27,16 @@ public enum BibTeXFormat {
             sniff: { sniff($0, biblatex: true) }),
         reader: BibTeXReader(dialect: .biblatex), writer: BibTeXWriter(dialect: .biblatex)
     ).streaming(
-        reader: BibTeXStreamReader.maker(.biblatex), writer: { BibTeXWriter.Stream(dialect: .biblatex, options: $0) })
+        reader: BibTeXStreamReader.maker(.biblatex), writer: { BibTeXWriter.Stream(dialect: .biblatex, options: $0) }
+    ).readingExtras(extraText)
+
+    /// A `bibtex:` or `biblatex:` extra (the LaTeX source of a field the model has no place
+    /// for) as text, decoded as a title is (braces that only protect case go): how CSL-JSON
+    /// joins a `subtitle` or `titleaddon` to its title. Nil for other namespaces.
+    public static func extraText(_ key: FieldKey, _ value: String) -> RichText? {
+        guard key.namespace == "bibtex" || key.namespace == "biblatex" else { return nil }
+        return BibTeXEntryMapper.withoutWriterProtection(LaTeXDecoder.decode(value, protectGroups: true).text)
+    }
 
     /// How likely the bytes are a `.bib` file (0–100): high when the first character that is
     /// not white space or a `%` comment is `@` followed by letters. The BibLaTeX plug-in scores

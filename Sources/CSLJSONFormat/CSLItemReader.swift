@@ -600,7 +600,8 @@ struct CSLItemReader {
     /// hand-edited file) is read after all, rather than lost.
     private func isDerived(_ name: String) -> Bool {
         guard derived.contains(name) else { return false }
-        // A container title derived from a biblatex `maintitle` kept in custom.
+        // A container title derived from a biblatex `maintitle` kept in custom (read as
+        // BibTeX or as BibLaTeX).
         if name == "container-title", hasCustomMaintitle { return true }
         guard CSLCustomKey.texVariables.contains(name) else { return true }
         return texMarkup[name] != nil || (name == "note" && hasCustomNotes)
@@ -636,7 +637,7 @@ struct CSLItemReader {
                 for m in member.value.members ?? [] {
                     if let s = m.value.string { namesFrom[m.key] = s }
                 }
-            case let key where key.lowercased() == "bibtex:maintitle":
+            case let key where key.lowercased() == "bibtex:maintitle" || key.lowercased() == "biblatex:maintitle":
                 hasCustomMaintitle = member.value.string != nil
             default: break
             }

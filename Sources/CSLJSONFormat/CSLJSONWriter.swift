@@ -75,6 +75,7 @@ public struct CSLJSONWriter: BibliographyWriter {
             pretty = options.pretty
             emitter = JSONEmitter(pretty: options.pretty, reserving: capacity)
             emitter.byte(UInt8(ascii: "["))
+            item.readExtra = options.extraText
         }
 
         /// Appends one item; false (nothing written) for an entry without a key.
@@ -172,6 +173,8 @@ struct CSLItemWriter {
     var emitter = JSONEmitter(pretty: false)
     /// Typeset formulas (the caller swaps its own cache in and out, as the emitter).
     var mathCache = MathTypesetCache()
+    /// How an extra in its format's markup reads as text (``BibModel/WriteOptions/extraText``).
+    var readExtra: (@Sendable (FieldKey, String) -> RichText?)?
 
     private var memberCount = 0
     /// The keys written so far (a handful: a linear search beats hashing).
@@ -251,10 +254,10 @@ struct CSLItemWriter {
 
         if let main = Self.mainWorkTitle(entry), let title = entry.title {
             // A volume of a multi-volume work: CSL titles the work and names the volume.
-            writeTitle(main, variable: "title", parts: Self.mainTitleParts)
-            writeTitle(title, variable: "volume-title", parts: Self.titleParts)
+            writeTitle(main, variable: "title", parts: TitleParts.main)
+            writeTitle(title, variable: "volume-title", parts: TitleParts.own)
         } else if let title = entry.title, !title.isEmpty {
-            writeTitle(title, variable: "title", parts: Self.titleParts)
+            writeTitle(title, variable: "title", parts: TitleParts.own)
         }
         if let short = entry.shortTitle, !short.isEmpty { putMarkup("title-short", short, field: "title-short") }
 
@@ -300,14 +303,6 @@ struct CSLItemWriter {
         }
     }
 
-    /// The extras joined to the title, to the main title of a multi-volume work, and to a
-    /// container's title (a book's or a journal's).
-    static let titleParts: [(StaticString, String)] = [("subtitle", ": "), ("titleaddon", ". ")]
-    static let mainTitleParts: [(StaticString, String)] = [("mainsubtitle", ": "), ("maintitleaddon", ". ")]
-    static let containerTitleParts: [(StaticString, String)] = [
-        ("booksubtitle", ": "), ("booktitleaddon", ". "), ("journalsubtitle", ": "), ("journaltitleaddon", ". "),
-    ]
-
     /// The main title of a multi-volume work the entry is a volume of: a book's container
     /// (biblatex `maintitle`), when the entry has a title of its own and the container
     /// nothing else CSL would have to drop. CSL 1.0.2 writes such a volume as the work's
@@ -323,42 +318,17 @@ struct CSLItemWriter {
 
     /// A title. CSL has no subtitle: a BibLaTeX `subtitle` and `titleaddon` (kept as
     /// extras; `mainsubtitle` and `maintitleaddon` for a main title) are joined to it for
-    /// readers, as biblatex prints them ("Title: Subtitle. Addon"); the title alone goes to
-    /// `custom.tex` and the variable is derived, so the reader gets the model back.
-    private mutating func writeTitle(_ title: RichText, variable: String, parts: [(StaticString, String)]) {
-        var joined = title.inlines
-        var ending: String?
-        for (name, separator) in parts {
-            guard let part = entry.extra.first(where: { $0.key.namespace == "bibtex" && Self.equalsLowercased($0.key.name, name) })?
-                .value, !part.allSatisfy(\.isWhitespace)
-            else { continue }
-            let previous = ending ?? title.plainText
-            let punctuated = previous.last.map { ".:;?!".contains($0) } ?? false
-            joined.append(.text((punctuated ? " " : separator) + part))
-            ending = part
-        }
-        guard joined.count > title.inlines.count else {
+    /// readers (``BibModel/TitleParts``); the title alone goes to `custom.tex` and the
+    /// variable is derived, so the reader gets the model back.
+    private mutating func writeTitle(_ title: RichText, variable: String, parts: [TitleParts.Part]) {
+        guard let joined = TitleParts.joined(title, parts, of: entry, read: readExtra) else {
             putMarkup(variable, title, field: variable)
             return
         }
         let own = renderings(title, field: variable)
         texMarkup.append((variable, nil, own.tex ?? own.typeset))
         derived.append(variable)
-        putString(variable, renderings(RichText(joined), field: variable).typeset)
-    }
-
-    /// `s.lowercased() == lower` for an ASCII lower-case `lower`, without making the string.
-    static func equalsLowercased(_ s: String, _ lower: StaticString) -> Bool {
-        let u = s.utf8
-        guard u.count == lower.utf8CodeUnitCount else { return false }
-        let l = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
-        var k = 0
-        for b in u {
-            let folded = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-            if folded != l[k] { return false }
-            k += 1
-        }
-        return true
+        putString(variable, renderings(joined.text, field: variable).typeset)
     }
 
     /// The typeset markup, and the lossless one when it differs (losses reported once).
@@ -593,22 +563,19 @@ struct CSLItemWriter {
                 // written as the title
             } else if let t = container.title, !t.isEmpty, entry.fields[.volumeTitle] != nil {
                 // A chapter in a volume of a multi-volume work: the container is the work.
-                writeTitle(t, variable: "container-title", parts: Self.mainTitleParts)
+                writeTitle(t, variable: "container-title", parts: TitleParts.main)
             } else if let t = container.title, !t.isEmpty {
-                writeTitle(t, variable: "container-title", parts: Self.containerTitleParts)
+                writeTitle(t, variable: "container-title", parts: TitleParts.container)
             }
             putString("container-title-short", container.shortTitle)
             if let n = container.number { setCustom(.containerNumber, .string(n)) }
         }
-        if entry.container?.title == nil, entry.fields[.volumeTitle] == nil, let main = bibtexExtra("maintitle") {
+        if entry.container?.title == nil, entry.fields[.volumeTitle] == nil, let main = TitleParts.extra("maintitle", of: entry, read: readExtra)?.text {
             // The biblatex `maintitle` of an item of another type (the album of a song, the
             // series of an episode, the symposium of a talk: CSL's container), which the model
             // keeps as an extra (biblatex has no container field for these types).
-            var text = main
-            for (name, separator) in Self.mainTitleParts {
-                if let part = bibtexExtra(name) { text += (text.last.map { ".:;?!".contains($0) } ?? false ? " " : separator) + part }
-            }
-            putString("container-title", CSLMarkup.render(RichText(text.filter { $0 != "{" && $0 != "}" })))
+            let joined = TitleParts.joined(main, TitleParts.main, of: entry, read: readExtra)?.text ?? main
+            putString("container-title", renderings(joined, field: "container-title").typeset)
             derived.append("container-title")
         }
         if let series = entry.series {
@@ -783,14 +750,6 @@ struct CSLItemWriter {
 
     private static func linkObject(_ link: Link) -> JSONOutput {
         .object([JSONOutputMember("url", .string(link.url)), JSONOutputMember("kind", .string(link.kind.rawValue))])
-    }
-
-    /// A non-blank BibTeX extra by (lower-case) name.
-    private func bibtexExtra(_ name: StaticString) -> String? {
-        guard let value = entry.extra.first(where: { $0.key.namespace == "bibtex" && Self.equalsLowercased($0.key.name, name) })?.value,
-            !value.allSatisfy(\.isWhitespace)
-        else { return nil }
-        return value
     }
 
     /// The link biblatex makes of an `eprint` of a kind the model keeps as extras (Google

@@ -67,6 +67,7 @@ public struct JATSWriter: BibliographyWriter {
             w.start("ref-list", namespaces)
         }
         var state = WriteState()
+        state.readExtra = options.extraText
         let ids = RefIDs.assign(library.entries, state: &state)
         for (index, entry) in library.entries.enumerated() {
             state.currentKey = entry.key ?? ids[index]
@@ -83,6 +84,8 @@ public struct JATSWriter: BibliographyWriter {
         // A blank value has nothing to say, and JATS elements must not be empty.
         var entry = entry
         entry.fields = entry.fields.filter { !$0.value.allSatisfy(\.isWhitespace) }
+        // JATS has no subtitles in a citation: biblatex's are joined to their titles.
+        entry = TitleParts.joiningParts(of: entry, read: state.readExtra)
         w.start("ref", [("id", id)])
         if let label = entry.extra[FieldKey("jats", "label")] { w.element("label", text: label) }
         let kind = entry.type.kind
@@ -390,6 +393,9 @@ public struct JATSWriter: BibliographyWriter {
 /// What one write collects: unwritable fields, id repairs.
 struct WriteState {
     var currentKey = ""
+    /// How a `bibtex:`/`biblatex:` extra reads as text (``BibModel/WriteOptions/extraText``).
+    var readExtra: (@Sendable (FieldKey, String) -> RichText?)?
+
     var lost: [String: (count: Int, firstKey: String)] = [:]
     var lostOrder: [String] = []
     var repairedIDs: [(key: String, id: String)] = []

@@ -17,6 +17,7 @@ import Testing
         ("maintitle.bib", "csl-json"), ("maintitle.bib", "biblatex"), ("maintitle.bib", "ris"), ("maintitle.bib", "jats"),
         ("maintitle.json", "biblatex"), ("maintitle.json", "csl-json"),
         ("eprint-url.bib", "csl-json"),
+        ("subtitles.bib", "csl-json"), ("subtitles.bib", "jats"), ("subtitles-biblatex.bib", "csl-json"), ("subtitles-biblatex.bib", "biblatex"),
     ]
 
     static func goldenName(_ input: String, _ format: String) -> String {
@@ -24,8 +25,9 @@ import Testing
         return "\(input).\(format).\(ext)"
     }
 
+    /// An input's format: by extension, and BibLaTeX for a `-biblatex.bib`.
     static func formatOf(_ input: String) -> String {
-        input.hasSuffix(".json") ? "csl-json" : input.hasSuffix(".ris") ? "ris" : input.hasSuffix(".xml") ? "jats" : "bibtex"
+        input.hasSuffix("-biblatex.bib") ? "biblatex" : input.hasSuffix(".json") ? "csl-json" : input.hasSuffix(".ris") ? "ris" : input.hasSuffix(".xml") ? "jats" : "bibtex"
     }
 
     static func read(_ input: String) throws -> Library {

@@ -24,12 +24,22 @@ public struct WriteOptions: Sendable {
     /// Write a whole document rather than a fragment where the format tells them apart
     /// (JATS: an `<article>` around the `<ref-list>`).
     public var wholeDocument: Bool
+    /// How an extra kept in its format's own markup reads as text: the LaTeX of a `bibtex:` or
+    /// `biblatex:` extra, decoded. A writer that joins such an extra to a title (CSL-JSON
+    /// writes a biblatex `subtitle` as "Title: Subtitle") reads it through this; nil, or nil
+    /// returned, leaves the value as it is. The pipeline sets it from the registered plug-ins
+    /// (``FormatPlugin/extraText``) when it is nil.
+    public var extraText: (@Sendable (FieldKey, String) -> RichText?)?
 
     /// Creates write options.
-    public init(pretty: Bool = true, keepUnicode: Bool? = nil, wholeDocument: Bool = false) {
+    public init(
+        pretty: Bool = true, keepUnicode: Bool? = nil, wholeDocument: Bool = false,
+        extraText: (@Sendable (FieldKey, String) -> RichText?)? = nil
+    ) {
         self.pretty = pretty
         self.keepUnicode = keepUnicode
         self.wholeDocument = wholeDocument
+        self.extraText = extraText
     }
 }
 
@@ -136,6 +146,9 @@ public struct FormatPlugin: Sendable {
     public var streamReader: (@Sendable (_ source: String, _ options: ReadOptions) -> (any StreamingReader)?)?
     /// Makes a writer that writes entry by entry (see ``streaming(reader:writer:)``).
     public var streamWriter: (@Sendable (_ options: WriteOptions) -> any StreamingWriter)?
+    /// Reads the extras this format's reader keeps in the format's own markup as text (see
+    /// ``WriteOptions/extraText``): nil for an extra of another namespace.
+    public var extraText: (@Sendable (FieldKey, String) -> RichText?)?
 
     /// Creates a plug-in.
     public init(
@@ -153,6 +166,13 @@ public struct FormatPlugin: Sendable {
     public func validated(by validator: @escaping @Sendable ([UInt8], String) -> Diagnostics) -> FormatPlugin {
         var copy = self
         copy.validator = validator
+        return copy
+    }
+
+    /// The same plug-in reading its own extras as text (``extraText``).
+    public func readingExtras(_ extraText: @escaping @Sendable (FieldKey, String) -> RichText?) -> FormatPlugin {
+        var copy = self
+        copy.extraText = extraText
         return copy
     }
 }
