@@ -229,22 +229,25 @@ import TestSupport
         }
     }
 
-    /// `Buckets` keeps exactly the groups a dictionary of all keys gives, minus the keys one
-    /// index has: same members in the same order, repeats included.
-    @Test func bucketsKeepTheSharedKeysOfAFullGrouping() {
+    /// `KeyList` keeps exactly the groups a dictionary of all keys gives, minus the keys one
+    /// index has: same members in the same order, repeats included; also when different keys
+    /// share a hash value (a hash that collides often).
+    @Test func keyListsKeepTheSharedKeysOfAFullGrouping() {
         var rng = SplitMix64(seed: 42)
         for round in 0..<20 {
-            var buckets = DuplicateFinder.Buckets()
+            var lists = [DuplicateFinder.KeyList(), DuplicateFinder.KeyList(hashOf: { $0.utf8.count % 3 })]
             var reference: [String: [Int]] = [:]
             for i in 0..<(50 + round * 10) {
                 // Some indices add two values, sometimes the same one twice.
                 for _ in 0..<(1 + Int(rng.next() % 2)) {
                     let key = "k\(rng.next() % UInt64(10 + round * 5))"
-                    buckets.add(key, i)
+                    for n in lists.indices { lists[n].add(key, i) }
                     reference[key, default: []].append(i)
                 }
             }
-            #expect(buckets.shared == reference.filter { $0.value.count > 1 }, "round \(round)")
+            let shared = reference.filter { $0.value.count > 1 }
+            #expect(!shared.isEmpty)
+            for list in lists { #expect(list.shared() == shared, "round \(round)") }
         }
     }
 

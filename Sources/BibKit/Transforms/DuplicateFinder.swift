@@ -37,39 +37,22 @@ public struct DuplicateFinder: Sendable {
 
     /// The clusters of two or more entries, ordered by their first member.
     public func clusters(in entries: [Entry]) -> [Cluster] {
-        // (Entries and fingerprints are read in place below: a copy of either would retain
-        // and release every value of it.)
-        var prints: [Fingerprint] = []
-        prints.reserveCapacity(entries.count)
-        for i in entries.indices { prints.append(Fingerprint(entries[i])) }
-        var state = ClusterState(prints: prints, entries: entries)
+        let filed = Self.file(entries)
+        var state = ClusterState(quick: filed.quick, years: filed.years, entries: entries)
 
         // Pass 1: identifiers.
-        for kind in IdentifierPass.allCases {
-            var buckets = Buckets(capacity: prints.reduce(0) { $0 + kind.values(of: $1).count })
-            for i in prints.indices {
-                for value in kind.values(of: prints[i]) { buckets.add(value, i) }
-            }
-            for (value, members) in Self.inLibraryOrder(buckets.shared) {
+        for (kind, buckets) in zip(IdentifierPass.allCases, filed.identifiers) {
+            for (value, members) in Self.inLibraryOrder(buckets) {
                 for m in members { state.noteTitleWords(of: m) }
                 join(members, state: &state, reason: "\(kind.rawValue) \(value)", mode: .identifier)
             }
         }
         // Pass 2: the whole title.
-        var titleBuckets = Buckets(capacity: prints.count)
-        for i in prints.indices where !prints[i].titleKey.isEmpty {
-            titleBuckets.add(prints[i].titleKey, i)
-        }
-        for (_, members) in Self.inLibraryOrder(titleBuckets.shared) {
+        for (_, members) in Self.inLibraryOrder(filed.titles) {
             join(members, state: &state, reason: "title", mode: .title)
         }
         // Pass 3: the main title, for a subtitle missing on one side.
-        let hasMainTitle = prints.map { $0.mainTitleWords >= 4 && $0.mainTitleKey.utf8.count >= 20 }
-        var mainBuckets = Buckets(capacity: hasMainTitle.reduce(0) { $0 + ($1 ? 1 : 0) })
-        for i in prints.indices where hasMainTitle[i] {
-            mainBuckets.add(prints[i].mainTitleKey, i)
-        }
-        for (_, members) in Self.inLibraryOrder(mainBuckets.shared) {
+        for (_, members) in Self.inLibraryOrder(filed.mainTitles) {
             join(members, state: &state, reason: "main title", mode: .mainTitle)
         }
 
@@ -87,22 +70,95 @@ public struct DuplicateFinder: Sendable {
             .sorted { $0.members[0] < $1.members[0] }
     }
 
-    /// Entry indices by key, kept only for keys that two or more entries (or values) share:
-    /// the first index of a key is remembered without an array, so the many keys that only
-    /// one entry has cost no allocation.
-    struct Buckets {
-        private var first: [String: Int] = [:]
-        /// The keys seen more than once, with all their indices in the order added.
-        private(set) var shared: [String: [Int]] = [:]
+    /// What the passes of ``clusters(in:)`` start from: the buckets of two or more entries
+    /// (``KeyList/shared()``) of each identifier kind (in ``IdentifierPass`` order), of titles
+    /// and of main titles, and each entry's ``QuickKey`` and year.
+    struct Filed {
+        var identifiers: [[String: [Int]]]
+        var titles: [String: [Int]]
+        var mainTitles: [String: [Int]]
+        var quick: [QuickKey]
+        var years: [Int?]
+    }
 
-        /// Buckets for about `capacity` keys (the table of first indices is made that size at
-        /// once: growing it would hash every key again, reading them from all over the library).
-        init(capacity: Int = 0) { first.reserveCapacity(capacity) }
+    /// Makes each entry's fingerprint in one pass over the entries and notes its keys, while
+    /// the entry and its fingerprint are in the cache, then groups the keys by sorting their
+    /// hash values (``KeyList``): no pass over all fingerprints per key kind and no hash table
+    /// of every key, which at 100 000 entries no longer fit in any cache. The fingerprints are
+    /// not kept; the few that the cluster profiles need are made again (``ClusterState``).
+    static func file(_ entries: [Entry]) -> Filed {
+        var makeQuick = QuickKey.Maker()
+        var quick: [QuickKey] = []
+        quick.reserveCapacity(entries.count)
+        var years: [Int?] = []
+        years.reserveCapacity(entries.count)
+        var identifiers = IdentifierPass.allCases.map { _ in KeyList() }
+        var titles = KeyList()
+        var mainTitles = KeyList()
+        // (Entries are read in place: a copy would retain and release every value of it.)
+        for i in entries.indices {
+            let p = Fingerprint(entries[i])
+            quick.append(makeQuick.key(p))
+            years.append(p.year)
+            for (n, kind) in IdentifierPass.allCases.enumerated() {
+                for value in kind.values(of: p) { identifiers[n].add(value, i) }
+            }
+            if !p.titleKey.isEmpty { titles.add(p.titleKey, i) }
+            if p.mainTitleWords >= 4 && p.mainTitleKey.utf8.count >= 20 { mainTitles.add(p.mainTitleKey, i) }
+        }
+        return Filed(
+            identifiers: identifiers.map { $0.shared() }, titles: titles.shared(), mainTitles: mainTitles.shared(), quick: quick,
+            years: years)
+    }
 
+    /// Keys noted with the entry index each belongs to, grouped by sorting hash values rather
+    /// than in a hash table: sorting an array of (hash, position) pairs reads memory in order,
+    /// where a table of 100 000 keys is probed at random and compares each repeated key with
+    /// the one stored, read from wherever it lies.
+    struct KeyList {
+        private var keys: [String] = []
+        private var indices: [Int] = []
+        private var hashes: [(hash: Int, at: Int)] = []
+        /// `String.hashValue` but in tests (equal strings, which `String` compares by canonical
+        /// equivalence, have equal hashes).
+        private let hashOf: (String) -> Int
+
+        init(hashOf: @escaping (String) -> Int = { $0.hashValue }) { self.hashOf = hashOf }
+
+        /// Notes that entry `i` has `key` (an entry may note a key more than once).
         mutating func add(_ key: String, _ i: Int) {
-            // (`first` keeps the latest index after a repeat; only the first repeat, which
-            // creates the shared list, reads it.)
-            if let earlier = first.updateValue(i, forKey: key) { shared[key, default: [earlier]].append(i) }
+            hashes.append((hashOf(key), keys.count))
+            keys.append(key)
+            indices.append(i)
+        }
+
+        /// The keys noted two or more times, each with its indices in the order noted: what a
+        /// dictionary of every key's indices holds, without the keys noted once.
+        func shared() -> [String: [Int]] {
+            var order = hashes
+            order.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.at < $1.at }
+            var out: [String: [Int]] = [:]
+            var start = 0
+            while start < order.count {
+                var end = start + 1
+                while end < order.count && order[end].hash == order[start].hash { end += 1 }
+                if end - start > 1 {
+                    // Equal hashes: the keys are almost always equal, but are compared (two
+                    // different keys may share a hash). In the order noted, as `at` is.
+                    var groups: [(key: String, members: [Int])] = []
+                    for k in start..<end {
+                        let at = order[k].at
+                        if let g = groups.firstIndex(where: { $0.key == keys[at] }) {
+                            groups[g].members.append(indices[at])
+                        } else {
+                            groups.append((keys[at], [indices[at]]))
+                        }
+                    }
+                    for g in groups where g.members.count > 1 { out[g.key] = g.members }
+                }
+                start = end
+            }
+            return out
         }
     }
 
@@ -386,19 +442,21 @@ struct QuickKey {
         has(.year) && o.has(.year) && ClusterState.within(year, o.year, 1)
     }
 
-    static func make(_ prints: [Fingerprint]) -> [QuickKey] {
-        var families: [String: Int32] = [:]
-        var theses: [String: Int32] = [:]
-        func number(_ text: String?, _ table: inout [String: Int32]) -> Int32 {
+    /// Makes the keys of fingerprints one by one, numbering family and thesis-genre texts as
+    /// they come.
+    struct Maker {
+        private var families: [String: Int32] = [:]
+        private var theses: [String: Int32] = [:]
+
+        private static func number(_ text: String?, _ table: inout [String: Int32]) -> Int32 {
             guard let text else { return -1 }
             if let n = table[text] { return n }
             let n = Int32(table.count)
             table[text] = n
             return n
         }
-        var out: [QuickKey] = []
-        out.reserveCapacity(prints.count)
-        for p in prints {
+
+        mutating func key(_ p: Fingerprint) -> QuickKey {
             var k = QuickKey()
             if let y = p.year {
                 k.year = y
@@ -410,18 +468,21 @@ struct QuickKey {
             }
             if p.genericTitle { k.flags.insert(.generic) }
             if p.hasSubtitle { k.flags.insert(.subtitle) }
-            k.family = number(p.family, &families)
-            k.thesis = number(p.thesisGenre, &theses)
-            out.append(k)
+            k.family = Self.number(p.family, &families)
+            k.thesis = Self.number(p.thesisGenre, &theses)
+            return k
         }
-        return out
+    }
+
+    static func make(_ prints: [Fingerprint]) -> [QuickKey] {
+        var maker = Maker()
+        return prints.map { maker.key($0) }
     }
 }
 
 /// Union-find over entries with a profile per cluster, so a merge is checked against every
 /// value already in the cluster.
 struct ClusterState {
-    let prints: [Fingerprint]
     private var parent: [Int]
     private var size: [Int]
     private var profiles: [Int: Profile] = [:]
@@ -453,6 +514,8 @@ struct ClusterState {
     private var authorKeys: [Int: AuthorKeys] = [:]
     /// The details of the entries that were compared (``details(_:)``).
     private var madeDetails: [Int: FingerprintDetails] = [:]
+    /// The fingerprints of the entries whose profile was made (``fingerprint(_:)``).
+    private var madePrints: [Int: Fingerprint] = [:]
     /// The author keys of the entries that were compared, as hash values in flat arrays: the
     /// "no author in common" veto between two single entries (most compared pairs, nearly all
     /// refused by it) without making their profiles.
@@ -462,16 +525,22 @@ struct ClusterState {
     /// the profiles' decision).
     var hashedAuthorVeto = true
 
-    init(prints: [Fingerprint], entries: [Entry]) {
-        self.prints = prints
+    /// The state of entries not yet joined, from their quick keys and years (one each, in
+    /// library order).
+    init(quick: [QuickKey], years: [Int?], entries: [Entry]) {
         self.entries = entries
-        parent = Array(prints.indices)
-        size = Array(repeating: 1, count: prints.count)
-        reason = Array(repeating: nil, count: prints.count)
-        minYear = prints.map(\.year)
-        maxYear = minYear
-        quick = QuickKey.make(prints)
-        hashedAuthors = HashedAuthors(count: prints.count)
+        parent = Array(entries.indices)
+        size = Array(repeating: 1, count: entries.count)
+        reason = Array(repeating: nil, count: entries.count)
+        minYear = years
+        maxYear = years
+        self.quick = quick
+        hashedAuthors = HashedAuthors(count: entries.count)
+    }
+
+    /// The same from the entries' fingerprints.
+    init(prints: [Fingerprint], entries: [Entry]) {
+        self.init(quick: QuickKey.make(prints), years: prints.map(\.year), entries: entries)
     }
 
     /// The cluster's earliest and latest years (by root; nil when no member has a year).
@@ -498,10 +567,21 @@ struct ClusterState {
     private mutating func profile(_ root: Int) -> Profile {
         if let made = profiles[root] { return made }
         let more = details(root)
-        if let keys = authorKeys[root] { return Profile(prints[root], details: more, authors: keys) }
+        let print = fingerprint(root)
+        if let keys = authorKeys[root] { return Profile(print, details: more, authors: keys) }
         let keys = AuthorKeys(entries[root])
         authorKeys[root] = keys
-        return Profile(prints[root], details: more, authors: keys)
+        return Profile(print, details: more, authors: keys)
+    }
+
+    /// Entry `i`'s fingerprint, made again the first time it is asked for: they are not kept
+    /// (``DuplicateFinder/file(_:)``), and only the entries of pairs that pass every cheaper
+    /// veto get here.
+    mutating func fingerprint(_ i: Int) -> Fingerprint {
+        if let made = madePrints[i] { return made }
+        let made = Fingerprint(entries[i])
+        madePrints[i] = made
+        return made
     }
 
     /// Entry `i`'s details, made the first time they are asked for.
