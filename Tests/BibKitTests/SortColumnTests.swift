@@ -81,9 +81,16 @@ import Testing
         "year", "-year", "journal,-year,title", "date,author"])
     func prefixesGiveTheDefinedOrder(spec: String) throws {
         let sort = try Sort(parsing: spec)
-        let families = ["Abernathy", "Abernathy-Smith", "Abernath", "abernathy", "Smith", "Smithson", "Smithsonian", "", "Xu", "X"]
-        let givens: [String?] = [nil, "Ann", "Annabel", "A.", "", "Annabelle-Marie"]
-        let titles: [String?] = [nil, "", "Learning to learn", "Learning to learn again", "Learning", "Zebra", "learning to Learn"]
+        // (Values that share their first 15 bytes and more: the second prefix words tie too.)
+        let families = [
+            "Abernathy", "Abernathy-Smith", "Abernath", "abernathy", "Smith", "Smithson", "Smithsonian", "", "Xu", "X",
+            "Abernathy-Smithsonian", "Abernathy-Smithsonian-Lee", "Abernathy-Smithsonia",
+        ]
+        let givens: [String?] = [nil, "Ann", "Annabel", "A.", "", "Annabelle-Marie", "Annabelle-Marie Louise"]
+        let titles: [String?] = [
+            nil, "", "Learning to learn", "Learning to learn again", "Learning", "Zebra", "learning to Learn",
+            "Learning to learn again and again", "Learning to learn again and again, twice",
+        ]
         let years: [Int?] = [nil, 1999, 2000, 2001, -44, Int.max, Int.min, 0]
         for seed in 1...5 {
             var rng = SplitMix64(seed: UInt64(seed) * 7919)
