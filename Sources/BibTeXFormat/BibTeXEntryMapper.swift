@@ -212,6 +212,20 @@ struct BibTeXEntryMapper {
         return fields[i]
     }
 
+    /// ``take(_:)-(Known)`` giving the field's index instead of a copy of it (a copy of a
+    /// ``ResolvedField`` retains and releases each of its parts).
+    private mutating func takeIndex(_ k: Known) -> Int? {
+        guard let i = index(k), !consumed.contains(i) else { return nil }
+        consumed.insert(i)
+        return i
+    }
+
+    /// Marks a field consumed, as ``take(_:)-(Known)`` does, without a copy of it.
+    private mutating func consume(_ k: Known) {
+        guard let i = index(k) else { return }
+        consumed.insert(i)
+    }
+
     /// The first field of a name (lower case), known or not.
     private func index(_ name: String) -> Int? {
         if let k = Known.named(name) { return index(k) }
@@ -233,6 +247,22 @@ struct BibTeXEntryMapper {
         let (text, unknownCommands) = f.value.withUnsafeBufferPointer { plainCache.plain($0) }
         note(unknownCommands, f)
         return text
+    }
+
+    /// ``plain(_:)`` of field `i`, read in place.
+    private mutating func plain(at i: Int) -> String {
+        let value = fields[i].value
+        let (text, unknownCommands) = value.withUnsafeBufferPointer { plainCache.plain($0) }
+        if !unknownCommands.isEmpty { note(unknownCommands, fields[i]) }
+        return text
+    }
+
+    /// ``rich(_:title:)`` of field `i`, read in place.
+    private mutating func rich(at i: Int, title: Bool = false) -> RichText {
+        let value = fields[i].value
+        let result = value.withUnsafeBufferPointer { LaTeXDecoder.decode($0, protectGroups: true) }
+        if !result.unknownCommands.isEmpty || result.flattened { return rich(fields[i], title: title) }
+        return title ? Self.withoutWriterProtection(result.text) : result.text
     }
 
     /// Rich decoded text of a field.
@@ -262,7 +292,48 @@ struct BibTeXEntryMapper {
     }
 
     static func collapsedWhitespace(_ bytes: ArraySlice<UInt8>) -> String {
-        String(decoding: collapsedWhitespaceBytes(bytes), as: UTF8.self)
+        bytes.withUnsafeBufferPointer { buf in
+            // The usual value has nothing to collapse: its bytes as they are, without a copy.
+            hasNothingToCollapse(buf)
+                ? String(decoding: buf, as: UTF8.self) : String(decoding: collapsedWhitespaceBytes(buf), as: UTF8.self)
+        }
+    }
+
+    /// True when ``collapsedWhitespaceBytes(_:)`` gives the bytes back unchanged: no white
+    /// space first or last, none but single spaces (0x20) between. Eight bytes at a time; any
+    /// byte below 0x0E counts as other white space (a borrow may flag a byte after a true
+    /// match: only ever toward false, which is never wrong here).
+    static func hasNothingToCollapse(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        guard n > 0, let base = bytes.baseAddress else { return true }
+        if isBibSpace(bytes[0]) || isBibSpace(bytes[n - 1]) { return false }
+        var previousSpace = false
+        var i = 0
+        #if _endian(little)
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let spaces = ByteWord.equal(x, 0x20)
+            if ByteWord.below(x, 0x0E) != 0 || spaces & (spaces << 8) != 0 || (previousSpace && x & 0xFF == 0x20) {
+                return false
+            }
+            previousSpace = x >> 56 == 0x20
+            i += 8
+        }
+        #endif
+        while i < n {
+            let b = bytes[i]
+            if b == 0x20 {
+                if previousSpace { return false }
+                previousSpace = true
+            } else if isBibSpace(b) {
+                return false
+            } else {
+                previousSpace = false
+            }
+            i += 1
+        }
+        return true
     }
 
     /// ``collapsedWhitespace(_:)`` as bytes.
@@ -275,6 +346,12 @@ struct BibTeXEntryMapper {
     }
 
     static func collapsedWhitespaceBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        if hasNothingToCollapse(bytes) { return Array(bytes) }
+        return collapsedWhitespaceBytesOneByOne(bytes)
+    }
+
+    /// ``collapsedWhitespaceBytes(_:)`` without the check for nothing to collapse (tests compare the two).
+    static func collapsedWhitespaceBytesOneByOne(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var pending = false
@@ -347,8 +424,8 @@ struct BibTeXEntryMapper {
             ? plainCache.typeReading(written: source.type, dialect: dialect)
             : BibTeXTypeTable.reading(written: source.type, typeField: typeField, subtypeField: subtypeField, dialect: dialect)
         entry.type = reading.type
-        if reading.usedTypeField { _ = take(.type) }
-        if reading.usedSubtypeField { _ = take(.entrysubtype) }
+        if reading.usedTypeField { consume(.type) }
+        if reading.usedSubtypeField { consume(.entrysubtype) }
     }
 
     private mutating func plainNoReport(_ f: ResolvedField) -> String {
@@ -510,8 +587,8 @@ struct BibTeXEntryMapper {
     ]
 
     private mutating func mapTitles() {
-        if let f = take(.title) { entry.title = rich(f, title: true) }
-        if let f = take(.shorttitle) { entry.shortTitle = rich(f, title: true) }
+        if let i = takeIndex(.title) { entry.title = rich(at: i, title: true) }
+        if let i = takeIndex(.shorttitle) { entry.shortTitle = rich(at: i, title: true) }
         // The field the writer uses for the type comes first, so that a second one (an
         // `@inproceedings` with `journal` too) stays in extra under its own name.
         let containerSources: [Known]
@@ -538,10 +615,10 @@ struct BibTeXEntryMapper {
             {
                 continue
             }
-            if let f = take(name) { container.title = rich(f) }
+            if let i = takeIndex(name) { container.title = rich(at: i) }
         }
         if let f = take(.shortjournal) { container.shortTitle = plain(f) }
-        if let f = take(.series) { series.title = rich(f) }
+        if let i = takeIndex(.series) { series.title = rich(at: i) }
         if let f = take(.shortseries) { series.shortTitle = plain(f) }
     }
 
@@ -553,7 +630,7 @@ struct BibTeXEntryMapper {
     // MARK: Volume, issue, numbers
 
     private mutating func mapNumbers() {
-        if let f = take(.volume) { entry.fields[.volume] = plain(f) }
+        if let i = takeIndex(.volume) { entry.fields[.volume] = plain(at: i) }
         if typeClass.issueInNumber {
             if let f = take(.number) {
                 entry.fields[.issue] = plain(f)
@@ -574,7 +651,9 @@ struct BibTeXEntryMapper {
             if entry.fields[.number] == nil, let f = take(.eid) { entry.fields[.number] = plain(f) }
         }
         if series.number == nil, let f = take(.seriesnumber) { series.number = plain(f) }
-        if let f = take(.pages) { entry.fields[.page] = f.value.withUnsafeBufferPointer({ Self.simplePages($0) }) ?? Self.pages(plain(f)) }
+        if let i = takeIndex(.pages) {
+            entry.fields[.page] = fields[i].value.withUnsafeBufferPointer({ Self.simplePages($0) }) ?? Self.pages(plain(at: i))
+        }
     }
 
     /// The common page values read without decoding: `123` and `e12` as they are, `12-15`
@@ -631,14 +710,14 @@ struct BibTeXEntryMapper {
                 // date lacks completes it; others stay in extra.
                 let yearAgrees = field(.year).map { BibTeXDateReading.integerYear(plainNoReport($0).trimmingSpaces) == date.year } ?? true
                 if yearAgrees, !date.isRange, let start = date.start {
-                    if index(.year) != nil { _ = take(.year) }
+                    if index(.year) != nil { consume(.year) }
                     let month = field(.month).flatMap { BibTeXDateReading.month(plainNoReport($0)) }
                     if let m = month, m.end == nil {
                         if start.month == nil, let value = m.start {
                             date.start = DateParts(year: start.year, month: value)
-                            _ = take(.month)
+                            consume(.month)
                         } else if start.month == m.start || (m.season != nil && m.season == date.season) {
-                            _ = take(.month)
+                            consume(.month)
                         }
                     }
                     if let s2 = date.start, s2.month != nil, let d = field(.day), let (day, endDay) = BibTeXDateReading.day(plainNoReport(d)),
@@ -648,10 +727,10 @@ struct BibTeXEntryMapper {
                             let candidate = DateParts(year: s2.year, month: s2.month, day: day)
                             if candidate.isValid {
                                 date.start = candidate
-                                _ = take(.day)
+                                consume(.day)
                             }
                         } else if s2.day == day {
-                            _ = take(.day)
+                            consume(.day)
                         }
                     }
                 }
@@ -676,37 +755,38 @@ struct BibTeXEntryMapper {
                     "bibtex.bad-date", "date '\(text)' is not an ISO 8601 date; kept as text", at: location(f), entryKey: key, field: f.name)
             }
         }
-        if entry.dates[.issued] == nil, let y = field(.year) {
-            let yearText = plain(y)
-            let monthField = field(.month)
-            let dayField = field(.day)
-            let monthText = monthField.map { plain($0) }
-            let dayText = dayField.map { plain($0) }
+        if entry.dates[.issued] == nil, let y = index(.year) {
+            // (Fields by index: no copies of them.)
+            let yearText = plain(at: y)
+            let monthField = index(.month)
+            let dayField = index(.day)
+            let monthText = monthField.map { plain(at: $0) }
+            let dayText = dayField.map { plain(at: $0) }
             if let date = BibTeXDateReading.classic(year: yearText, month: monthText, day: dayText) {
                 entry.dates[.issued] = .typed(Self.collapsedRange(date))
-                _ = take(.year)
-                _ = take(.month)
-                _ = take(.day)
+                consume(.year)
+                consume(.month)
+                consume(.day)
             } else if let date = BibTeXDateReading.classic(year: yearText, month: monthText, day: nil) {
                 entry.dates[.issued] = .typed(date)
-                _ = take(.year)
-                _ = take(.month)
+                consume(.year)
+                consume(.month)
                 if let d = dayField {
                     diagnostics.warning(
-                        "bibtex.bad-date", "day '\(dayText ?? "")' is not a day of the month; kept as a field", at: location(d),
-                        entryKey: key, field: d.name)
+                        "bibtex.bad-date", "day '\(dayText ?? "")' is not a day of the month; kept as a field", at: location(fields[d]),
+                        entryKey: key, field: fields[d].name)
                 }
             } else if let date = BibTeXDateReading.classic(year: yearText, month: nil, day: nil) {
                 entry.dates[.issued] = .typed(date)
-                _ = take(.year)
+                consume(.year)
                 if let m = monthField {
                     diagnostics.warning(
-                        "bibtex.bad-date", "month '\(monthText ?? "")' is not a month; kept as a field", at: location(m),
-                        entryKey: key, field: m.name)
+                        "bibtex.bad-date", "month '\(monthText ?? "")' is not a month; kept as a field", at: location(fields[m]),
+                        entryKey: key, field: fields[m].name)
                 }
             } else if !yearText.trimmingSpaces.isEmpty {
                 entry.dates[.issued] = .raw(yearText.trimmingSpaces)
-                _ = take(.year)
+                consume(.year)
             }
         }
         for (name, role) in Self.otherDates {
@@ -943,7 +1023,7 @@ struct BibTeXEntryMapper {
         if links.first(where: { $0.kind == .work }) == nil, let f = field(.howpublished) {
             let text = Self.collapsedWhitespace(f.value)
             if text.hasPrefix("\\url{"), text.hasSuffix("}"), !text.dropFirst(5).dropLast().contains("}") {
-                _ = take(.howpublished)
+                consume(.howpublished)
                 let url = String(text.dropFirst(5).dropLast()).replacingAll("\\_", with: "_").replacingAll("\\%", with: "%")
                     .replacingAll("\\#", with: "#").replacingAll("\\&", with: "&")
                 links.insert(Link(url, kind: .work), at: 0)
@@ -951,7 +1031,7 @@ struct BibTeXEntryMapper {
                 // `\href{url}{text}` alone: the target is the work's URL; the text stays the
                 // value unless it only shows the URL again.
                 links.insert(Link(url, kind: .work), at: 0)
-                if Self.sameURL(shown, url) { _ = take(.howpublished) }
+                if Self.sameURL(shown, url) { consume(.howpublished) }
             }
         }
         if let f = take(.note) {
@@ -974,8 +1054,8 @@ struct BibTeXEntryMapper {
             }
         }
         entry.links = links
-        if let f = take(.abstract) {
-            let text = rich(f)
+        if let i = takeIndex(.abstract) {
+            let text = rich(at: i)
             if !text.isEmpty { entry.abstract = text }
         }
         if let f = take(.keywords) {

@@ -80,6 +80,14 @@ public enum BibTeXFormat {
         ["journaltitle", "date", "urldate", "eprinttype", "langid", "location", "addendum"].map { Array($0.utf8) })
     private static let bibLaTeXTypeMarkers: Set<[UInt8]> = Set(["online", "thesis", "report"].map { Array($0.utf8) })
 
+    /// The longest marker (a longer name is none of them).
+    private static let maxMarkerLength = (bibLaTeXFieldMarkers.union(bibLaTeXTypeMarkers)).map(\.count).max() ?? 0
+
+    /// ASCII capitals lowered.
+    private static func folded(_ name: ArraySlice<UInt8>) -> [UInt8] {
+        name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    }
+
     /// A byte of a BibTeX field or type name (letters, digits and the punctuation names use).
     private static func isNameByte(_ b: UInt8) -> Bool {
         isASCIILetter(b) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
@@ -104,14 +112,18 @@ public enum BibTeXFormat {
             // A whole name: from a byte that is not part of a name to the next such byte.
             let start = i
             while i < bytes.endIndex, isNameByte(bytes[i]) { i += 1 }
-            let name = bytes[start..<i].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
             let before = start > bytes.startIndex ? bytes[start - 1] : 0x0A
             var k = i
             while k < bytes.endIndex, bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0A || bytes[k] == 0x0D { k += 1 }
             let after = k < bytes.endIndex ? bytes[k] : 0
-            if depth == 1, after == UInt8(ascii: "="), bibLaTeXFieldMarkers.contains(name) { return true }
+            // The name is folded only where it could count (no copy of every word looked at).
+            if depth == 1, after == UInt8(ascii: "="), i - start <= maxMarkerLength,
+                bibLaTeXFieldMarkers.contains(folded(bytes[start..<i]))
+            {
+                return true
+            }
             if depth == 0, before == UInt8(ascii: "@"), after == UInt8(ascii: "{") || after == UInt8(ascii: "("),
-                bibLaTeXTypeMarkers.contains(name)
+                i - start <= maxMarkerLength, bibLaTeXTypeMarkers.contains(folded(bytes[start..<i]))
             {
                 return true
             }

@@ -321,7 +321,7 @@ struct BibTeXResolver {
     /// The keys (lower case) an entry's `crossref` and `xdata` fields name.
     static func parentKeys(of entry: ResolvedEntry) -> [String] {
         var out: [String] = []
-        for field in entry.fields where !field.inherited && (field.lower == "xdata" || field.lower == "crossref") {
+        for field in entry.fields where !field.inherited && isParentField(field.lower) {
             let text = String(decoding: field.value, as: UTF8.self)
             let keys = field.lower == "xdata" ? text.split(separator: ",").map { String($0).trimmingSpaces } : [text.trimmingSpaces]
             for key in keys where !key.isEmpty { out.append(key.lowercased()) }
@@ -377,7 +377,7 @@ struct BibTeXResolver {
             case .macro:
                 usedMacro = true
                 let name = String(bytesRange: piece.content, in: bytes)
-                if let expansion = macros[name.lowercased()] {
+                if let expansion = macros[BibTeXText.lowercased(name)] {
                     out.append(contentsOf: expansion)
                 } else {
                     diagnostics.warning(
@@ -419,14 +419,14 @@ struct BibTeXResolver {
         var seen = seenKeys
         seenKeys = [:]
         defer { seenKeys = seen }
-        /// The value at a key, inserted when missing (one lookup for both).
-        func firstValue(_ value: inout String) -> String { value }
         for entry in entries {
             guard let key = entry.key else { continue }
             let folded = BibTeXKeys.folded(key)
-            let count = seen.count
-            let first = firstValue(&seen[folded, default: key])
-            if seen.count == count {
+            // One lookup that inserts the key (`seen[folded, default: key]` made a closure for
+            // the default, two allocations per key); a key met before is put back, so the
+            // first one stays.
+            if let first = seen.updateValue(key, forKey: folded) {
+                seen[folded] = first
                 let how = first == key ? "" : " ('\(first)'; BibTeX compares keys ignoring case)"
                 diagnostics.warning(
                     "bibtex.duplicate-key", "citation key '\(key)' is used by an earlier entry\(how); both are kept",
@@ -559,37 +559,61 @@ struct BibTeXResolver {
     private func lend(from parent: ResolvedEntry, to child: inout ResolvedEntry, xdata: Bool) {
         // The two dialects' names of one field count as one (`journal` and `journaltitle`).
         func canonical(_ name: String) -> String { BibTeXEntryMapper.markerName(name) }
-        var have = Set<String>(minimumCapacity: child.fields.count + parent.fields.count)
-        for field in child.fields { have.insert(canonical(field.lower)) }
+        // The names the child has (a few dozen at most: a list searched lengths first costs
+        // less than hashing every name into a set).
+        var have: [String] = []
+        have.reserveCapacity(child.fields.count + parent.fields.count)
+        func insert(_ name: String) -> Bool {
+            let count = name.utf8.count
+            for h in have where h.utf8.count == count && h == name { return false }
+            have.append(name)
+            return true
+        }
+        for k in child.fields.indices { _ = insert(canonical(child.fields[k].lower)) }
         let ptype = BibTeXText.lowercased(parent.type)
         let ctype = BibTeXText.lowercased(child.type)
         let map = xdata ? nil : Self.rulesByParent[ptype]?.first { Self.rules[$0].children.contains(ctype) }.map { Self.rules[$0].map }
         var lent: [ResolvedField] = []
-        func add(_ field: ResolvedField, as name: String) {
-            guard have.insert(canonical(name)).inserted else { return }
-            var f = field
-            f.name = name == field.lower ? field.name : name
+        func add(_ k: Int, as name: String) {
+            guard insert(canonical(name)) else { return }
+            var f = parent.fields[k]
+            f.name = name == f.lower ? f.name : name
             f.lower = name
             f.inherited = true
             lent.append(f)
         }
-        for field in parent.fields where !Self.notInherited.contains(field.lower) {
+        for k in parent.fields.indices where !Self.isNotInherited(parent.fields[k].lower) {
+            let lower = parent.fields[k].lower
             // The parent's `key` when the BibTeX writer generated it for the parent (``BibTeXLabelKey``).
-            if field.lower == "key", !field.inherited,
-                BibTeXLabelKey.isGenerated(BibTeXEntryMapper.collapsedWhitespace(field.value), in: parent)
+            if lower == "key", !parent.fields[k].inherited,
+                BibTeXLabelKey.isGenerated(BibTeXEntryMapper.collapsedWhitespace(parent.fields[k].value), in: parent)
             {
                 continue
             }
-            if let targets = map?[field.lower] {
-                for t in targets { add(field, as: t) }
-            } else if !xdata && map == nil && field.lower == "title" && Self.partTypes.contains(ctype) {
-                add(field, as: "booktitle")
+            if let targets = map?[lower] {
+                for t in targets { add(k, as: t) }
+            } else if !xdata && map == nil && lower == "title" && Self.partTypes.contains(ctype) {
+                add(k, as: "booktitle")
             } else {
-                add(field, as: field.lower)
+                add(k, as: lower)
             }
         }
         child.fields.append(contentsOf: lent)
     }
+
+    /// ``notInherited`` by length first: most names have a length none of them has.
+    static func isNotInherited(_ name: String) -> Bool {
+        let count = name.utf8.count
+        guard count < notInheritedLengths.count, notInheritedLengths[count] else { return false }
+        return notInherited.contains(name)
+    }
+
+    /// Whether some name of ``notInherited`` has this many bytes (by count, up to the longest).
+    static let notInheritedLengths: [Bool] = {
+        var out = [Bool](repeating: false, count: (notInherited.map(\.utf8.count).max() ?? 0) + 1)
+        for name in notInherited { out[name.utf8.count] = true }
+        return out
+    }()
 }
 
 extension Substring {

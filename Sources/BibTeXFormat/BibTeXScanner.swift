@@ -907,6 +907,25 @@ enum BibTeXText {
     /// `s.lowercased()`, without making a new string when `s` is ASCII without capitals
     /// (field names, entry types and citation keys nearly always are).
     static func lowercased(_ s: String) -> String {
+        // Over the contiguous bytes (the usual native or small string): ASCII capitals are
+        // lowered in a new string of the same length, which is what `lowercased()` gives for
+        // ASCII (it costs a Unicode walk); anything else goes to `lowercased()`.
+        let fast: String?? = s.utf8.withContiguousStorageIfAvailable { buf -> String? in
+            var upper = false
+            for b in buf {
+                if b >= 0x80 { return nil }
+                if b &- 0x41 < 26 { upper = true }
+            }
+            guard upper else { return s }
+            return String(unsafeUninitializedCapacity: buf.count) { out in
+                for i in 0..<buf.count {
+                    let b = buf[i]
+                    out[i] = b &- 0x41 < 26 ? b | 0x20 : b
+                }
+                return buf.count
+            }
+        }
+        if let fast { return fast ?? s.lowercased() }
         var upper = false
         for b in s.utf8 {
             if b >= 0x80 { return s.lowercased() }

@@ -142,7 +142,7 @@ public struct BibTeXStreamReader {
         var kept: [Int] = []
         var next = 0
         func meet(_ key: String, at start: Int) {
-            let key = key.lowercased()
+            let key = BibTeXText.lowercased(key)
             if metKeys.insert(key).inserted, referenced.contains(key) { kept.append(start) }
         }
         for block in document.blocks {

@@ -48,8 +48,13 @@ public enum LaTeXDecoder {
     /// ``decode(_:protectGroups:)`` without the fast path for plain values (tests compare the two).
     /// The first `plainPrefix` bytes are known to be plain (see ``plainStop(_:)``): they are
     /// the parser's text so far, as it would have copied them.
-    static func parsed(_ bytes: UnsafeBufferPointer<UInt8>, protectGroups: Bool, plainPrefix: Int = 0) -> Result {
+    /// `wordAtATime` false: the runs of ordinary bytes are found byte by byte only (tests
+    /// compare the two).
+    static func parsed(
+        _ bytes: UnsafeBufferPointer<UInt8>, protectGroups: Bool, plainPrefix: Int = 0, wordAtATime: Bool = true
+    ) -> Result {
         var parser = Parser(buf: bytes, protectGroups: protectGroups, plainPrefix: plainPrefix)
+        parser.wordAtATime = wordAtATime
         parser.run()
         return Result(text: parser.finish(), unknownCommands: parser.unknown, flattened: parser.flattened)
     }
@@ -79,10 +84,62 @@ public enum LaTeXDecoder {
     /// run of spaces among them), so it may start there. Also whether a non-ASCII byte was seen.
     @inline(__always)
     static func plainStop(_ bytes: UnsafeBufferPointer<UInt8>) -> (stop: Int, nonASCII: Bool) {
+        plainStop(bytes, wordAtATime: true)
+    }
+
+    /// ``plainStop(_:)``; `wordAtATime` false: byte by byte only (tests compare the two).
+    @inline(__always)
+    static func plainStop(_ bytes: UnsafeBufferPointer<UInt8>, wordAtATime: Bool) -> (stop: Int, nonASCII: Bool) {
         var previousSpace = true  // a leading space needs trimming: no fast path
         var nonASCII = false
         let n = bytes.count
         var k = 0
+        // Eight bytes at a time while they hold nothing the byte loop below would look at
+        // twice: no byte of class 1 (nor any other control byte), no `-` or `'`, no two spaces
+        // in a row (within the word, or a space after a space that ended the word before).
+        // Such a word moves the loop on exactly as its bytes one by one would. Any other word
+        // (a borrow may flag a byte after a true match: only ever toward this) goes byte by byte.
+        #if _endian(little)
+        if wordAtATime, let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while k + 8 <= n {
+                let x = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                let special =
+                    ByteWord.equal(x, 0x5C) | ByteWord.equal(x, 0x7B) | ByteWord.equal(x, 0x7D) | ByteWord.equal(x, 0x24)
+                    | ByteWord.equal(x, 0x7E) | ByteWord.equal(x, 0x60) | ByteWord.equal(x, 0x2D) | ByteWord.equal(x, 0x27)
+                    | ByteWord.below(x, 0x20)
+                let spaces = ByteWord.equal(x, 0x20)
+                let leading: UInt64 = previousSpace ? 0x80 : 0
+                if special | (spaces & ((spaces << 8) | leading)) != 0 {
+                    // This word byte by byte.
+                    let end = k + 8
+                    while k < end {
+                        let b = bytes[k]
+                        switch fastPathClass[Int(b)] {
+                        case 0:
+                            previousSpace = false
+                        case 1:
+                            return (k, nonASCII)
+                        case 2:
+                            if previousSpace { return (k, nonASCII) }
+                            previousSpace = true
+                        case 3:
+                            if k + 1 < n && bytes[k + 1] == b { return (k, nonASCII) }
+                            previousSpace = false
+                        default:
+                            nonASCII = true
+                            previousSpace = false
+                        }
+                        k += 1
+                    }
+                    continue
+                }
+                if x & 0x8080_8080_8080_8080 != 0 { nonASCII = true }
+                previousSpace = x >> 56 == 0x20
+                k += 8
+            }
+        }
+        #endif
         while k < n {
             let b = bytes[k]
             switch fastPathClass[Int(b)] {
@@ -393,6 +450,8 @@ private struct Parser {
     /// Whether ``emit(_:)`` wrote a space: only then can one text run hold two spaces in a
     /// row (``emitSpace()`` never writes a second one, and copied runs hold single spaces).
     var emittedSpace = false
+    /// Runs of ordinary bytes looked at eight bytes at a time (see ``run()``).
+    var wordAtATime = true
 
     init(buf: UnsafeBufferPointer<UInt8>, protectGroups: Bool, plainPrefix: Int = 0) {
         self.buf = buf
@@ -549,6 +608,23 @@ private struct Parser {
                 // between them included (they need no collapsing: the byte before is no space).
                 var j = i + 1
                 while j < n {
+                    #if _endian(little)
+                    // Eight at once while there is no special byte (nor any other control
+                    // byte) but single spaces, none of them last: the steps below would take
+                    // exactly these eight bytes (a borrow only ever flags more).
+                    if wordAtATime, j + 8 <= n, let base = buf.baseAddress {
+                        let x = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                        let special =
+                            ByteWord.equal(x, 0x5C) | ByteWord.equal(x, 0x7B) | ByteWord.equal(x, 0x7D)
+                            | ByteWord.equal(x, 0x24) | ByteWord.equal(x, 0x7E) | ByteWord.equal(x, 0x60)
+                            | ByteWord.equal(x, 0x2D) | ByteWord.equal(x, 0x27) | ByteWord.below(x, 0x20)
+                        let spaces = ByteWord.equal(x, 0x20)
+                        if special | (spaces & (spaces << 8)) == 0 && x >> 56 != 0x20 {
+                            j += 8
+                            continue
+                        }
+                    }
+                    #endif
                     let c = buf[j]
                     if !Self.isSpecial[Int(c)] {
                         j += 1
@@ -1292,7 +1368,7 @@ struct LaTeXPlainCache {
                 if e < 0 { return (nil, k) }
                 let entry = entries[e]
                 if entry.hash == h, Int(entry.count) == bytes.count,
-                    bytes.elementsEqual(UnsafeBufferPointer(rebasing: keys[Int(entry.start)..<Int(entry.start + entry.count)]))
+                    sameBytes(bytes, UnsafeBufferPointer(rebasing: keys[Int(entry.start)..<Int(entry.start + entry.count)]))
                 {
                     return (entry.value, k)
                 }
@@ -1380,4 +1456,12 @@ struct LaTeXPlainCache {
         let r = LaTeXDecoder.parsed(bytes, protectGroups: false, plainPrefix: plainPrefix)
         return (r.text.plainText, r.unknownCommands)
     }
+}
+
+/// Whether two buffers hold the same bytes (one `memcmp`; `elementsEqual` went byte by byte).
+@inline(__always)
+func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    guard let x = a.baseAddress, let y = b.baseAddress, a.count > 0 else { return true }
+    return memcmp(x, y, a.count) == 0
 }

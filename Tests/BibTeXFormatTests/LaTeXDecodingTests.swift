@@ -184,6 +184,39 @@ struct LaTeXDecodingTests {
         #expect(taken > 300)
     }
 
+    /// Longer strings over the bytes the eight-byte tests look at, so that each comes at every
+    /// position of a word, after a word that ends with a space, a dash or a quote, and so on.
+    static func wordSamples(count: Int, seed: UInt64) -> [String] {
+        let alphabet = [
+            "abc", "Z", "7", " ", "  ", "-", "--", "'", "''", "`", "~", "\\'e", "{", "}", "$", "é", "\t", "\n", ".",
+            "\\&", "%", "&", "|", "\u{1}", "\u{7F}", "defgh ", " ijklmn", "ö-ü",
+        ]
+        return strings(of: alphabet, upTo: 40, count: count, seed: seed)
+    }
+
+    @Test("the fast path's and the parser's eight-byte steps decide as byte by byte")
+    func wordStepsAgreeWithByteSteps() {
+        var stopsInside = 0
+        for text in Self.wordSamples(count: 6000, seed: 31) + Self.samples(count: 2000, seed: 37) {
+            var t = text
+            t.withUTF8 { buf in
+                let words = LaTeXDecoder.plainStop(buf, wordAtATime: true)
+                let bytes = LaTeXDecoder.plainStop(buf, wordAtATime: false)
+                #expect(words.stop == bytes.stop, "\(text.debugDescription)")
+                #expect(words.nonASCII == bytes.nonASCII, "\(text.debugDescription)")
+                if bytes.stop >= 8 { stopsInside += 1 }
+                for protect in [false, true] {
+                    let byWords = LaTeXDecoder.parsed(buf, protectGroups: protect)
+                    let byBytes = LaTeXDecoder.parsed(buf, protectGroups: protect, wordAtATime: false)
+                    #expect(byWords.text.inlines == byBytes.text.inlines, "\(text.debugDescription)")
+                    #expect(byWords.unknownCommands == byBytes.unknownCommands)
+                }
+            }
+        }
+        // Values plain for more than a word before what stops the fast path.
+        #expect(stopsInside > 500)
+    }
+
     @Test("the parser started after the plain prefix the fast path saw reads as from the start")
     func plainPrefixHandOff() {
         var started = 0

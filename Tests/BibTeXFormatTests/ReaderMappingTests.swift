@@ -240,6 +240,63 @@ struct ReaderMappingTests {
         #expect(lib.entries[1].title == RichText("The Book"))
     }
 
+    @Test("white space collapsed: the check for nothing to collapse gives what collapsing byte by byte gives")
+    func collapsedWhitespaceShortcut() {
+        // Mostly what needs no collapsing, so that many values have nothing to collapse.
+        let plain = ["a", "bcdefgh", "Z9", " ", "é", "{x}", "~", "ab cd"]
+        let alphabet = plain + plain + plain + ["  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{0}", "\u{8}", "\u{0E}"]
+        var unchanged = 0
+        for text in LaTeXDecodingTests.strings(of: alphabet, upTo: 30, count: 8000, seed: 41) + ["", " ", "a", " a", "a ", "a  b"] {
+            let bytes = Array(text.utf8)
+            let reference = bytes.withUnsafeBufferPointer { BibTeXEntryMapper.collapsedWhitespaceBytesOneByOne($0) }
+            #expect(bytes.withUnsafeBufferPointer { BibTeXEntryMapper.collapsedWhitespaceBytes($0) } == reference, "\(text.debugDescription)")
+            // Also for a slice that does not start at zero.
+            let slice = ([UInt8(ascii: "x")] + bytes)[1...]
+            #expect(BibTeXEntryMapper.collapsedWhitespace(slice) == String(decoding: reference, as: UTF8.self), "\(text.debugDescription)")
+            if bytes.withUnsafeBufferPointer({ BibTeXEntryMapper.hasNothingToCollapse($0) }) {
+                #expect(reference == bytes)
+                if bytes.count > 8 { unchanged += 1 }
+            }
+        }
+        #expect(unchanged > 300)
+    }
+
+    @Test("keys, types and field names lowered as lowercased() lowers them")
+    func lowercasedAsTheStandardLibrary() {
+        let alphabet = ["a", "Z", "Huang2019:", "0", "-", "_", "É", "é", "İ", "ΣΑ", "ß", "Ǆ", "\u{0}", "@", "[", "`", "{"]
+        var lowered = 0
+        for text in LaTeXDecodingTests.strings(of: alphabet, upTo: 12, count: 6000, seed: 43)
+            + ["", "A", "ARTICLE", "article", "InProceedings", String(repeating: "Ab", count: 40), "@", "[", "`", "{"]
+        {
+            #expect(BibTeXText.lowercased(text) == text.lowercased(), "\(text.debugDescription)")
+            #expect(Array(BibTeXText.lowercased(text).utf8) == Array(text.lowercased().utf8), "\(text.debugDescription)")
+            if text.utf8.allSatisfy({ $0 < 0x80 }) && text != text.lowercased() { lowered += 1 }
+        }
+        #expect(lowered > 200)
+    }
+
+    @Test("the names a parent does not lend are told by length first exactly as by the set")
+    func notInheritedByLength() throws {
+        let others = ["", "a", "id", "idss", "title", "booktitle", "xdatas", "label2", "sortkeys", "relatedoption", "Label", "ïds"]
+        for name in BibTeXResolver.notInherited.sorted() + others {
+            #expect(BibTeXResolver.isNotInherited(name) == BibTeXResolver.notInherited.contains(name), "\(name)")
+        }
+        // Through a crossref: the parent's `label`, `ids` and `sortkey` stay with it; a child's
+        // own field wins over the parent's; `journal` and `journaltitle` count as one.
+        let lib = try read(
+            """
+            @article{child, title = {T}, crossref = {parent}, journaltitle = {Own}}
+            @periodical{parent, title = {P}, label = {L}, ids = {x}, sortkey = {s}, journal = {J}, note = {N}}
+            """)
+        let child = lib.entries[0]
+        #expect(child.extra[FieldKey("bibtex", "label")] == nil)
+        #expect(child.extra[FieldKey("bibtex", "ids")] == nil)
+        #expect(child.extra[FieldKey("bibtex", "sortkey")] == nil)
+        #expect(child.container?.title == RichText("Own"))
+        #expect(child.notes == [RichText("N")])
+        #expect(lib.entries[1].extra[FieldKey("bibtex", "label")] == "L")
+    }
+
     @Test("xdata and nested crossrefs; cycles are reported, not followed")
     func xdata() throws {
         let (lib, diags) = try readWithDiagnostics(
