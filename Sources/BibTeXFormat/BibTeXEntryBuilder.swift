@@ -1038,6 +1038,32 @@ struct EntryBuilder {
         !value.isEmpty && value.allSatisfy(isASCIIDigit)
     }
 
+    /// Whether `name` is among the field names taken. (Lengths first: most names taken differ
+    /// in length from the one asked about, and a String comparison of two unequal names costs
+    /// more than the whole test.)
+    private static func isUsed(_ name: String, in used: [String]) -> Bool {
+        let count = name.utf8.count
+        for u in used where u.utf8.count == count && u == name { return true }
+        return false
+    }
+
+    /// Whether candidate `c` (its name `folded`) can be placed: its name and its companions'
+    /// not taken, and all of them allowed. Field names compare ignoring case (extras keep the
+    /// case they were read with).
+    private static func fits(
+        _ c: FieldCandidate, folded name: String, _ isInteger: Bool, used: [String], dialect: BibTeXDialect, type: String
+    ) -> Bool {
+        if isUsed(name, in: used) || c.companions.contains(where: { isUsed($0.name, in: used) }) { return false }
+        return allowed(name, isInteger: isInteger, dialect: dialect, type: type)
+            && c.companions.allSatisfy { allowed($0.name, isInteger: Self.isInteger($0.value), dialect: dialect, type: type) }
+    }
+
+    /// Takes the names of candidate `c` (its name `folded`) and of its companions.
+    private static func take(_ c: FieldCandidate, folded name: String, into used: inout [String]) {
+        used.append(name)
+        for companion in c.companions { used.append(companion.name) }
+    }
+
     private mutating func resolve() {
         // The field names taken (a few dozen at most: a linear search beats hashing).
         var used = usedNames
@@ -1062,33 +1088,29 @@ struct EntryBuilder {
         let byPriority: [Int] =
             inOrder ? [] : requests.indices.sorted { (requests[$0].priority, $0) < (requests[$1].priority, $1) }
         // Field names compare ignoring case (extras keep the case they were read with).
-        func fits(_ c: FieldCandidate, _ isInteger: Bool) -> Bool {
-            let name = BibTeXKeys.folded(c.name)
-            if used.contains(name) || c.companions.contains(where: { used.contains($0.name) }) { return false }
-            return Self.allowed(name, isInteger: isInteger, dialect: dialect, type: type)
-                && c.companions.allSatisfy {
-                    Self.allowed($0.name, isInteger: Self.isInteger($0.value), dialect: dialect, type: type)
-                }
-        }
-        func take(_ c: FieldCandidate) {
-            used.append(BibTeXKeys.folded(c.name))
-            for companion in c.companions { used.append(companion.name) }
-        }
+        // (Static helpers over `used` passed in: nested functions capturing the mutable array
+        // reached it through a box with an exclusivity check at every access.)
         for step in 0..<n {
             let i = inOrder ? step : byPriority[step]
-            if let first = requests[i].candidates.first, fits(first, requests[i].isInteger) {
-                chosen[i] = 0
-                take(first)
+            if let first = requests[i].candidates.first {
+                let name = BibTeXKeys.folded(first.name)
+                if Self.fits(first, folded: name, requests[i].isInteger, used: used, dialect: dialect, type: type) {
+                    chosen[i] = 0
+                    Self.take(first, folded: name, into: &used)
+                }
             }
         }
         for step in 0..<n {
             let i = inOrder ? step : byPriority[step]
             guard chosen[i] < 0 else { continue }
             let candidates = requests[i].candidates
-            for k in candidates.indices.dropFirst() where fits(candidates[k], requests[i].isInteger) {
-                chosen[i] = k
-                take(candidates[k])
-                break
+            for k in candidates.indices.dropFirst() {
+                let name = BibTeXKeys.folded(candidates[k].name)
+                if Self.fits(candidates[k], folded: name, requests[i].isInteger, used: used, dialect: dialect, type: type) {
+                    chosen[i] = k
+                    Self.take(candidates[k], folded: name, into: &used)
+                    break
+                }
             }
         }
         used.removeAll(keepingCapacity: true)
@@ -1180,7 +1202,11 @@ struct EntryBuilder {
         }
         guard let expansion = expanded.bytes, let plain = expanded.plain else { return nil }
         // The usual value is the expansion itself, byte for byte: then its plain text is too.
-        if arena[value].elementsEqual(expansion) { return expression }
+        if arena.withUnsafeBufferPointer({ a in
+            expansion.withUnsafeBufferPointer { sameBytes(UnsafeBufferPointer(rebasing: a[value]), $0) }
+        }) {
+            return expression
+        }
         if plain == arena[value].withUnsafeBufferPointer({ LaTeXDecoder.plain($0).0 }) {
             return expression
         }
