@@ -134,6 +134,42 @@ import TestSupport
         #expect(clustered > 10)
     }
 
+    /// The author keys as `AuthorKeys.forEachKey` gives them (the name with its particle looked
+    /// at only when there is one) against the rule written out: every name's family key, its
+    /// words when it has several, the key of the name with its particle when that differs.
+    @Test func authorKeysAsTheRuleSays() {
+        let names: [PersonName] = [
+            PersonName(family: "Smith", given: "John"), PersonName(family: "van der Berg", given: "J."),
+            PersonName(family: "Berg", given: "Jan", nonDroppingParticle: "van der"),
+            PersonName(family: "Alembert", given: "Jean", nonDroppingParticle: "d'"),
+            PersonName(family: "Gogh", nonDroppingParticle: "van"), PersonName(family: "Beethoven", droppingParticle: "van"),
+            PersonName(given: "Madonna"), PersonName(literal: "World Health Organization"), PersonName(family: "O'Brien-Smith", given: "Ö."),
+            PersonName(family: "Lee", given: "Jae-Won", nonDroppingParticle: "Lee"),
+        ]
+        func rule(_ name: PersonName) -> [String] {
+            if let literal = name.literal { return MatchText.words(literal).filter { $0.utf8.count >= 3 } }
+            var keys: [String] = []
+            if let family = name.family {
+                let words = MatchText.words(family)
+                let key = words.joined()
+                if !key.isEmpty { keys.append(key) }
+                if words.count > 1 { keys += words.filter { $0.utf8.count >= 2 } }
+                let withParticle = MatchText.key(name.familyWithParticle)
+                if !withParticle.isEmpty && withParticle != key { keys.append(withParticle) }
+            } else if let given = name.given {
+                keys.append(MatchText.key(given))
+            }
+            return keys.filter { !$0.isEmpty }
+        }
+        for name in names {
+            var entry = Entry(key: "k", type: EntryType(.articleJournal))
+            entry.authors = NameList([name])
+            var got: [String] = []
+            AuthorKeys.forEachKey(of: entry) { key, _ in got.append(key) }
+            #expect(got == rule(name), "\(name)")
+        }
+    }
+
     /// Two single entries' authors from hash values: refused exactly where the profiles'
     /// author rules refuse (the hashes never refuse a pair that shares an author).
     @Test func hashedAuthorsRefuseAsTheAuthorKeysDo() {

@@ -747,8 +747,11 @@ struct AuthorKeys {
                 let key = words.joined()
                 if !key.isEmpty { keys.append(key) }
                 if words.count > 1 { for w in words where w.utf8.count >= 2 { keys.append(w) } }
-                let withParticle = MatchText.key(name.familyWithParticle)
-                if !withParticle.isEmpty && withParticle != key { keys.append(withParticle) }
+                // Without a particle the name with particle is the family name: its key is `key`.
+                if name.nonDroppingParticle != nil {
+                    let withParticle = MatchText.key(name.familyWithParticle)
+                    if !withParticle.isEmpty && withParticle != key { keys.append(withParticle) }
+                }
             } else if let given = name.given {
                 keys.append(MatchText.key(given))
             }
