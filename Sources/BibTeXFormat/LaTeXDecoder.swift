@@ -114,21 +114,8 @@ public enum LaTeXDecoder {
                     // This word byte by byte.
                     let end = k + 8
                     while k < end {
-                        let b = bytes[k]
-                        switch fastPathClass[Int(b)] {
-                        case 0:
-                            previousSpace = false
-                        case 1:
+                        if plainStops(at: k, bytes, previousSpace: &previousSpace, nonASCII: &nonASCII) {
                             return (k, nonASCII)
-                        case 2:
-                            if previousSpace { return (k, nonASCII) }
-                            previousSpace = true
-                        case 3:
-                            if k + 1 < n && bytes[k + 1] == b { return (k, nonASCII) }
-                            previousSpace = false
-                        default:
-                            nonASCII = true
-                            previousSpace = false
                         }
                         k += 1
                     }
@@ -141,27 +128,36 @@ public enum LaTeXDecoder {
         }
         #endif
         while k < n {
-            let b = bytes[k]
-            switch fastPathClass[Int(b)] {
-            case 0:
-                previousSpace = false
-            case 1:
-                return (k, nonASCII)
-            case 2:
-                if previousSpace { return (k, nonASCII) }
-                previousSpace = true
-            case 3:
-                // `-` and `'` stand for themselves unless doubled (`--` is a dash, `''` a quote).
-                if k + 1 < n && bytes[k + 1] == b { return (k, nonASCII) }
-                previousSpace = false
-            default:
-                nonASCII = true
-                previousSpace = false
-            }
+            if plainStops(at: k, bytes, previousSpace: &previousSpace, nonASCII: &nonASCII) { return (k, nonASCII) }
             k += 1
         }
         if previousSpace && n > 0 { return (n, nonASCII) }
         return (-1, nonASCII)
+    }
+
+    /// One byte of ``plainStop(_:wordAtATime:)``'s loop: true where the fast path stops at it.
+    @inline(__always)
+    private static func plainStops(
+        at k: Int, _ bytes: UnsafeBufferPointer<UInt8>, previousSpace: inout Bool, nonASCII: inout Bool
+    ) -> Bool {
+        let b = bytes[k]
+        switch fastPathClass[Int(b)] {
+        case 0:
+            previousSpace = false
+        case 1:
+            return true
+        case 2:
+            if previousSpace { return true }
+            previousSpace = true
+        case 3:
+            // `-` and `'` stand for themselves unless doubled (`--` is a dash, `''` a quote).
+            if k + 1 < bytes.count && bytes[k + 1] == b { return true }
+            previousSpace = false
+        default:
+            nonASCII = true
+            previousSpace = false
+        }
+        return false
     }
 
     /// The text of a value ``plainStop(_:)`` found plain: its bytes, NFC.
