@@ -31,8 +31,7 @@ only=${ONLY:-}
 out="$root/bench-out"; mkdir -p "$out"
 
 scripts/ensure-deps.sh
-swift build -c release --product bibkit >/dev/null
-bin="$root/.build/release/bibkit"
+bin=$(scripts/build-release.sh 2>/dev/null)
 
 # median of `runs` measurements of a shell command: prints "wall cpu peakKB"
 measure() {

@@ -23,8 +23,7 @@ if [ -n "${BIBKIT_BIN:-}" ]; then
   bin=$BIBKIT_BIN
 else
   scripts/ensure-deps.sh
-  swift build -c release --product bibkit
-  bin="$(swift build -c release --show-bin-path)/bibkit"
+  bin=$(scripts/build-release.sh)
 fi
 [ -x "$bin" ] || { echo "install.sh: no bibkit binary at $bin" >&2; exit 2; }
 

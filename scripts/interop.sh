@@ -221,8 +221,7 @@ fi
 
 if [ -z "${BIBKIT:-}" ]; then
   echo "building bibkit (release)..." >&2
-  (cd "$ROOT" && swift build -c release --product bibkit >&2) || exit 2
-  BIBKIT="$(cd "$ROOT" && swift build -c release --show-bin-path)/bibkit"
+  BIBKIT="$("$ROOT/scripts/build-release.sh")" || exit 2
 fi
 # the interpreter itself rather than a version-manager shim (one fork less per oracle call)
 PY_DIR="$(dirname "$(python3 -c 'import sys; print(sys.executable)')")"
