@@ -257,17 +257,24 @@ struct BibTeXEntryMapper {
         return text
     }
 
-    /// ``rich(_:title:)`` of field `i`, read in place.
+    /// ``rich(_:title:)`` of field `i`, read in place (the field is copied only to report
+    /// what its decoding found).
     private mutating func rich(at i: Int, title: Bool = false) -> RichText {
         let value = fields[i].value
         let result = value.withUnsafeBufferPointer { LaTeXDecoder.decode($0, protectGroups: true) }
-        if !result.unknownCommands.isEmpty || result.flattened { return rich(fields[i], title: title) }
+        if !result.unknownCommands.isEmpty || result.flattened { report(result, fields[i]) }
         return title ? Self.withoutWriterProtection(result.text) : result.text
     }
 
     /// Rich decoded text of a field.
     private mutating func rich(_ f: ResolvedField, title: Bool = false) -> RichText {
         let result = f.value.withUnsafeBufferPointer { LaTeXDecoder.decode($0, protectGroups: true) }
+        report(result, f)
+        return title ? Self.withoutWriterProtection(result.text) : result.text
+    }
+
+    /// What decoding field `f` found: its unknown commands, formatting nested too deep.
+    private mutating func report(_ result: LaTeXDecoder.Result, _ f: ResolvedField) {
         note(result.unknownCommands, f)
         if result.flattened {
             diagnostics.warning(
@@ -275,7 +282,6 @@ struct BibTeXEntryMapper {
                 "formatting nested more than \(LaTeXDecoder.maxInlineDepth) levels deep; the inner formatting was dropped",
                 at: location(f), entryKey: key, field: f.name)
         }
-        return title ? Self.withoutWriterProtection(result.text) : result.text
     }
 
     private mutating func note(_ commands: [String], _ f: ResolvedField) {
