@@ -25,7 +25,7 @@ import BibModel
 public enum RISFormat {
     /// The plug-in to list in the registry.
     public static let plugin = FormatPlugin(descriptor, reader: RISReader(), writer: RISWriter()).streaming(
-        reader: { source, _ in RISStreamReader(source: source) }, writer: { _ in RISWriter.Stream() })
+        reader: { source, _ in RISStreamReader(source: source) }, writer: { RISWriter.Stream(options: $0) })
 
     /// The descriptor: `ris` (alias `refman`), extension `.ris`.
     public static let descriptor = FormatDescriptor(

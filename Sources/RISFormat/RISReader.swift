@@ -604,6 +604,11 @@ struct RISRecordMapper {
         case "no-title":
             if entry.title?.plainText == RISWriter.untitled { entry.title = nil }
             return true
+        case "title.alone":
+            // `TI` holds the title with its subtitle parts (kept as notes) joined.
+            guard entry.title != nil else { return false }
+            entry.title = RISText.richText(value)
+            return true
         default:
             break
         }
@@ -641,6 +646,10 @@ struct RISRecordMapper {
         switch what {
         case "title":
             guard level.title == nil else { return false }
+            level.title = RISText.richText(value)
+        case "title.alone":
+            // The title written (`T2`, `BT`, …, or a `container.title` note) has parts joined.
+            guard level.title != nil else { return false }
             level.title = RISText.richText(value)
         case "short-title":
             guard level.shortTitle == nil else { return false }

@@ -189,10 +189,12 @@ extension RISWriter {
     public struct Stream: StreamingWriter {
         private var out: [UInt8] = []
         private var count = 0
-        private var tables = RISWriteTables()
+        private var tables: RISWriteTables
 
-        /// Starts an empty output.
-        public init() {}
+        /// Starts an empty output; `options` as for ``RISWriter/write(_:options:diagnostics:)``.
+        public init(options: WriteOptions = WriteOptions()) {
+            tables = RISWriteTables(readExtra: options.extraText)
+        }
 
         /// Appends one record (always written).
         public mutating func write(_ entry: Entry, diagnostics: inout Diagnostics) -> Bool {

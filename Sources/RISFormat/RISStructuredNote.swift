@@ -8,7 +8,9 @@ import BibModel
 ///   (a ``Field`` by its CSL name), `bibkit:date.original-date: 1999`,
 ///   `bibkit:role.director: Kubrick, Stanley`, `bibkit:id.pmid: 12345`,
 ///   `bibkit:container.number: 3`, `bibkit:series.number: 12`, `bibkit:type: article`,
-///   `bibkit:type-genre: phd`, `bibkit:et-al: author` (a truncated list), `bibkit:no-title: true`;
+///   `bibkit:type-genre: phd`, `bibkit:et-al: author` (a truncated list), `bibkit:no-title: true`,
+///   `bibkit:title.alone: Title` and `bibkit:container.title.alone: …` (the title without the
+///   biblatex subtitle parts the writer joined to `TI` or to the container's title);
 /// - extras of other formats verbatim under their own key: `bibtex:timestamp: 2020-01-01`;
 /// - `ris:` extras whose tag RIS clients would reject (unknown tags, a second value of a
 ///   single-valued tag, a malformed date): `ris:NL: Clin Psychol`.

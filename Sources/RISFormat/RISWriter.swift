@@ -24,7 +24,7 @@ public struct RISWriter: BibliographyWriter {
     public func write(_ library: Library, options: WriteOptions, diagnostics: inout Diagnostics) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(library.entries.count * 1024)
-        write(library, diagnostics: &diagnostics, into: &out, pieceSize: .max) { _ in }
+        write(library, options: options, diagnostics: &diagnostics, into: &out, pieceSize: .max) { _ in }
         return out
     }
 
@@ -36,17 +36,17 @@ public struct RISWriter: BibliographyWriter {
     ) {
         var out: [UInt8] = []
         out.reserveCapacity(min(pieceSize, writerPieceSize) * 5 / 4)
-        write(library, diagnostics: &diagnostics, into: &out, pieceSize: pieceSize, sink: sink)
+        write(library, options: options, diagnostics: &diagnostics, into: &out, pieceSize: pieceSize, sink: sink)
         out.withUnsafeBufferPointer(sink)
     }
 
     /// The records into `out`, handed to `sink` and emptied whenever `pieceSize` bytes are
     /// written.
     private func write(
-        _ library: Library, diagnostics: inout Diagnostics, into out: inout [UInt8],
+        _ library: Library, options: WriteOptions, diagnostics: inout Diagnostics, into out: inout [UInt8],
         pieceSize: Int, sink: (UnsafeBufferPointer<UInt8>) -> Void
     ) {
-        var tables = RISWriteTables()
+        var tables = RISWriteTables(readExtra: options.extraText)
         for (i, entry) in library.entries.enumerated() {
             if i > 0 { out.append(contentsOf: [0x0D, 0x0A]) }
             Self.appendRecord(entry, to: &out, diagnostics: &diagnostics, tables: &tables)
@@ -62,7 +62,7 @@ public struct RISWriter: BibliographyWriter {
         _ entry: Entry, to out: inout [UInt8], diagnostics: inout Diagnostics, tables: inout RISWriteTables
     ) {
         // The record writes its lines straight into `out` (borrowed by swapping).
-        var record = RISRecordWriter(entry: entry, tags: tables.tags(for: entry.type.kind))
+        var record = RISRecordWriter(entry: entry, tags: tables.tags(for: entry.type.kind), readExtra: tables.readExtra)
         swap(&record.out, &out)
         record.write()
         swap(&record.out, &out)
@@ -83,11 +83,26 @@ struct RISRecordWriter {
 
     /// The tag table's answers for the entry's work type.
     let tags: RISKindTags
+    /// The entry's title and its container's with their biblatex parts (`subtitle`,
+    /// `titleaddon`, `booksubtitle`, …) joined as biblatex prints them, as bibutils does:
+    /// RIS has no tag for a subtitle. The parts stay in `N1` notes too, and each joined title
+    /// alone in a `bibkit:title.alone`/`bibkit:container.title.alone` note, so bibkit reads
+    /// the entry back as it was.
+    let shownTitle: RichText?
+    let shownContainerTitle: RichText?
 
-    init(entry: Entry, tags: RISKindTags) {
+    init(entry: Entry, tags: RISKindTags, readExtra: (@Sendable (FieldKey, String) -> RichText?)?) {
         self.entry = entry
         self.kind = entry.type.kind
         self.tags = tags
+        if entry.extra.isEmpty {
+            shownTitle = entry.title
+            shownContainerTitle = entry.container?.title
+        } else {
+            let joined = TitleParts.joiningParts(of: entry, read: readExtra)
+            shownTitle = joined.title
+            shownContainerTitle = joined.container?.title
+        }
     }
 
     mutating func add(_ tag: String, _ value: String) {
@@ -173,7 +188,7 @@ struct RISRecordWriter {
         Self.appendTag("ER", to: &out)
         out.append(0x0D)
         out.append(0x0A)
-        for text in [entry.title, entry.abstract].compactMap({ $0 }) where RISText.markupIsLossy(text) {
+        for text in [shownTitle, entry.abstract].compactMap({ $0 }) where RISText.markupIsLossy(text) {
             diagnostics.note(
                 "ris.markup-flattened", "math, links or code in '\(label)' were written as plain text", entryKey: entry.key)
             break
@@ -208,9 +223,10 @@ struct RISRecordWriter {
 
     mutating func writeTitle() {
         let plain = entry.title?.plainText ?? ""
-        if let title = entry.title, !RISText.oneLine(plain).isEmpty {
+        if let own = entry.title, let title = shownTitle, !RISText.oneLine(plain).isEmpty {
             // A plain title is its own markup.
-            add("TI", title.isPlain ? plain : RISText.markup(title))
+            add("TI", title.isPlain ? title.plainText : RISText.markup(title))
+            if title != own { note("title.alone", RISText.markup(own)) }
         } else {
             add("TI", RISWriter.untitled)
             note("no-title", "true")
@@ -280,8 +296,15 @@ struct RISRecordWriter {
 
     mutating func writeLevels() {
         if let c = entry.container {
-            if let title = c.title, !title.isEmpty {
-                if let t = tag(for: .containerTitle) { add(t, RISText.markup(title)) } else { note("container.title", RISText.markup(title)) }
+            if let own = c.title, !own.isEmpty {
+                if let t = tag(for: .containerTitle) {
+                    let title = shownContainerTitle ?? own
+                    add(t, RISText.markup(title))
+                    if title != own { note("container.title.alone", RISText.markup(own)) }
+                } else {
+                    // Only bibkit reads the note: the title alone, its parts in their own notes.
+                    note("container.title", RISText.markup(own))
+                }
             }
             if let short = c.shortTitle { add("J2", short) }
             if let n = c.number { note("container.number", n) }
@@ -499,8 +522,13 @@ struct RISKindTags {
 /// ``RISKindTags`` by work type, for one write.
 struct RISWriteTables {
     private var byKind: [WorkType: RISKindTags] = [:]
+    /// How a `bibtex:`/`biblatex:` extra reads as text (``BibModel/WriteOptions/extraText``),
+    /// for the title parts joined to `TI` and the container's title.
+    let readExtra: (@Sendable (FieldKey, String) -> RichText?)?
 
-    init() {}
+    init(readExtra: (@Sendable (FieldKey, String) -> RichText?)?) {
+        self.readExtra = readExtra
+    }
 
     mutating func tags(for kind: WorkType) -> RISKindTags {
         if let tags = byKind[kind] { return tags }
