@@ -60,7 +60,7 @@ row() {
   [ -z "$only" ] || [[ $name == *"$only"* ]] || return 0
   [ -s "$input" ] || return 0
   local mb w c kb
-  mb=$(awk -v b="$(stat -c %s "$input")" 'BEGIN{printf "%.1f", b/1048576}')
+  mb=$(awk -v b="$(stat -L -c %s "$input")" 'BEGIN{printf "%.1f", b/1048576}')
   read -r w c kb < <(measure "'$bin' convert '$input' $args -q -o /dev/null")
   cpu_of["$name/$n"]=$c
   local mbs; mbs=$(awk -v m="$mb" -v s="$c" 'BEGIN{ if (s > 0) printf "%.1f", m/s; else print "-" }')
