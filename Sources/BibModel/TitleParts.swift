@@ -50,15 +50,21 @@ public enum TitleParts {
             keys += joined.keys
         }
         if let title = entry.container?.title, !title.isEmpty {
-            let parts =
-                entry.fields[.volumeTitle] != nil ? main : entry.type.kind == .book ? main + container : container
-            if let joined = joined(title, parts, of: entry, read: read) {
+            if let joined = joined(title, containerParts(of: entry), of: entry, read: read) {
                 result.container?.title = joined.text
                 keys += joined.keys
             }
         }
         for key in keys { result.extra[key] = nil }
         return result
+    }
+
+    /// The parts that go with the title of the entry's container: the multi-volume work's
+    /// (`mainsubtitle`, `maintitleaddon`) for a chapter in a volume (the entry has a volume
+    /// title) and for a book (its container is the work; a book's `booksubtitle` would be
+    /// joined too), otherwise the book's or the journal's.
+    public static func containerParts(of entry: Entry) -> [Part] {
+        entry.fields[.volumeTitle] != nil ? main : entry.type.kind == .book ? main + container : container
     }
 
     /// The entry's BibTeX or BibLaTeX extra of a (lower-case) name, read as text; nil when

@@ -254,7 +254,7 @@ struct CSLItemWriter {
 
         if let main = Self.mainWorkTitle(entry), let title = entry.title {
             // A volume of a multi-volume work: CSL titles the work and names the volume.
-            writeTitle(main, variable: "title", parts: TitleParts.main)
+            writeTitle(main, variable: "title", parts: TitleParts.containerParts(of: entry))
             writeTitle(title, variable: "volume-title", parts: TitleParts.own)
         } else if let title = entry.title, !title.isEmpty {
             writeTitle(title, variable: "title", parts: TitleParts.own)
@@ -561,11 +561,10 @@ struct CSLItemWriter {
         if let container = entry.container {
             if Self.mainWorkTitle(entry) != nil {
                 // written as the title
-            } else if let t = container.title, !t.isEmpty, entry.fields[.volumeTitle] != nil {
-                // A chapter in a volume of a multi-volume work: the container is the work.
-                writeTitle(t, variable: "container-title", parts: TitleParts.main)
             } else if let t = container.title, !t.isEmpty {
-                writeTitle(t, variable: "container-title", parts: TitleParts.container)
+                // A chapter in a volume of a multi-volume work, or a book: the container is the
+                // work, with its parts; otherwise the book's or the journal's.
+                writeTitle(t, variable: "container-title", parts: TitleParts.containerParts(of: entry))
             }
             putString("container-title-short", container.shortTitle)
             if let n = container.number { setCustom(.containerNumber, .string(n)) }
