@@ -47,6 +47,10 @@ public struct FieldKey: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// `namespace:name`.
     public var description: String { "\(namespace):\(name)" }
 
+    /// True for a key of the BibTeX family (`bibtex:` or `biblatex:`): a field name that
+    /// BibTeX and BibLaTeX writers may write back as it is, its value in LaTeX.
+    public var isBibTeXFamily: Bool { namespace == "bibtex" || namespace == "biblatex" }
+
     /// Orders by namespace, then name.
     public static func < (lhs: FieldKey, rhs: FieldKey) -> Bool {
         (lhs.namespace, lhs.name) < (rhs.namespace, rhs.name)

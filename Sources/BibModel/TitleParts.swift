@@ -74,7 +74,7 @@ public enum TitleParts {
     ) -> (key: FieldKey, text: RichText)? {
         guard
             let extra = entry.extra.first(where: {
-                ($0.key.namespace == "bibtex" || $0.key.namespace == "biblatex") && equalsLowercased($0.key.name, name)
+                $0.key.isBibTeXFamily && equalsLowercased($0.key.name, name)
             }), !extra.value.allSatisfy(\.isWhitespace)
         else { return nil }
         let text = read?(extra.key, extra.value) ?? RichText(extra.value)

@@ -315,7 +315,7 @@ struct EntryBuilder {
     /// ``chooseType()`` through the write's cache.
     private mutating func cachedType() -> TypeInfo {
         var hasParent = false
-        for key in entry.extra.keys where key.namespace == "bibtex" || key.namespace == "biblatex" {
+        for key in entry.extra.keys where key.isBibTeXFamily {
             if Self.equalsIgnoringASCIICase(key.name, "crossref") || Self.equalsIgnoringASCIICase(key.name, "xdata") {
                 hasParent = true
                 break
@@ -348,14 +348,14 @@ struct EntryBuilder {
         let genre = BibTeXTypeTable.normalizedGenre(entry.type.genre)
         let row = BibTeXTypeTable.row(for: kind, genre: entry.type.genre)
         var written = row.type(in: dialect)
-        if let original = entry.type.original, original.namespace == "bibtex" || original.namespace == "biblatex" {
+        if let original = entry.type.original, original.isBibTeXFamily {
             let name = original.name.lowercased()
             if BibTeXTypeTable.isWritable(name, in: dialect) { written = name }
         }
         // A child of a `crossref`/`xdata` parent may get its editor or author from the parent:
         // its own fields alone do not tell `@incollection` from `@inbook`.
         let hasParent = entry.extra.keys.contains {
-            ($0.namespace == "bibtex" || $0.namespace == "biblatex") && ["crossref", "xdata"].contains($0.name.lowercased())
+            $0.isBibTeXFamily && ["crossref", "xdata"].contains($0.name.lowercased())
         }
         if dialect == .biblatex, written == row.biblatex, !hasParent {
             if let alternative = row.biblatexWithoutEditor, !hasEditor {
@@ -953,7 +953,7 @@ struct EntryBuilder {
             if fieldKey.namespace == BibTeXReader.macroNamespace {
                 let name = BibTeXKeys.folded(fieldKey.name)
                 macroMarkers.append((name, Self.markerAliases[name], value))
-            } else if fieldKey.namespace == "bibtex" || fieldKey.namespace == "biblatex" {
+            } else if fieldKey.isBibTeXFamily {
                 let name = BibTeXKeys.identifier(fieldKey.name) ?? BibTeXKeys.fieldName(fieldKey.name, preservingCase: true)
                 var bytes: Range<Int>
                 if BraceBalance.isBalanced(value) {

@@ -34,7 +34,7 @@ public enum BibTeXFormat {
     /// for) as text, decoded as a title is (braces that only protect case go): how CSL-JSON
     /// joins a `subtitle` or `titleaddon` to its title. Nil for other namespaces.
     public static func extraText(_ key: FieldKey, _ value: String) -> RichText? {
-        guard key.namespace == "bibtex" || key.namespace == "biblatex" else { return nil }
+        guard key.isBibTeXFamily else { return nil }
         return BibTeXEntryMapper.withoutWriterProtection(LaTeXDecoder.decode(value, protectGroups: true).text)
     }
 

@@ -925,13 +925,9 @@ enum BibTeXText {
                 return buf.count
             }
         }
-        if let fast { return fast ?? s.lowercased() }
-        var upper = false
-        for b in s.utf8 {
-            if b >= 0x80 { return s.lowercased() }
-            if b >= 0x41 && b <= 0x5A { upper = true }
-        }
-        return upper ? s.lowercased() : s
+        // nil: a string without contiguous UTF-8 (a bridged one; never on Linux).
+        guard let fast else { return s.lowercased() }
+        return fast ?? s.lowercased()
     }
 
     /// Decodes bytes as UTF-8, or as Windows-1252 when they are not valid UTF-8.

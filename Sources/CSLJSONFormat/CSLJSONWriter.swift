@@ -755,7 +755,7 @@ struct CSLItemWriter {
     /// Books, JSTOR), as biblatex's `eprint:googlebooks` and `eprint:jstor` formats do.
     private var eprintURL: String? {
         func extra(_ name: String) -> String? {
-            entry.extra.first { ($0.key.namespace == "bibtex" || $0.key.namespace == "biblatex") && $0.key.name.lowercased() == name }?
+            entry.extra.first { $0.key.isBibTeXFamily && $0.key.name.lowercased() == name }?
                 .value.trimmingSpaces
         }
         guard let id = extra("eprint"), !id.isEmpty, !id.contains(where: { $0 == " " || $0 == "\\" || $0 == "{" }) else { return nil }

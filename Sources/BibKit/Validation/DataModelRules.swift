@@ -56,7 +56,7 @@ public enum DataModelRules {
     /// The entry type an entry has (or would be written as) in a data model: its own BibTeX
     /// or BibLaTeX type when it was read as one the model knows, else the writer's choice.
     public static func entryType(of entry: Entry, in model: Model) -> String {
-        if let o = entry.type.original, o.namespace == "bibtex" || o.namespace == "biblatex" {
+        if let o = entry.type.original, o.isBibTeXFamily {
             let name = o.name.lowercased()
             switch model {
             case .bibtex where bibtex[name] != nil: return name
@@ -78,7 +78,7 @@ public enum DataModelRules {
     public static func missing(in entry: Entry, model: Model) -> (type: String, missing: [[String]]) {
         let type = entryType(of: entry, in: model)
         let rules = (model == .bibtex ? bibtex[type] : biblatex[type]) ?? []
-        let written = entry.type.original.map { $0.namespace == "bibtex" || $0.namespace == "biblatex" } ?? false
+        let written = entry.type.original?.isBibTeXFamily ?? false
         let missing = rules.filter { alternatives in
             // The writer supplies BibLaTeX's `type` for reports and theses read from elsewhere.
             if alternatives == ["type"] && !written { return false }
