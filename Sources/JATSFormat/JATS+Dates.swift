@@ -71,6 +71,9 @@ enum JATSDates {
             return nil
         }
         let rest = t.dropFirst(digits.count)
+        // "350 BC" (as people write it; bibkit writes the astronomical year, -349, which
+        // bibkit's JATS schema and numeric-year pipelines expect): astronomical year -349.
+        if year > 0, ["bc", "bce", "b.c.", "b.c.e."].contains(String(rest).trimmingXMLSpace.lowercased()) { return 1 - year }
         guard rest.count <= 2, rest.allSatisfy({ $0.isASCII && $0.isLetter && $0.isLowercase }) else { return nil }
         return year
     }

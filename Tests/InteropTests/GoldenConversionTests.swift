@@ -13,7 +13,7 @@ import Testing
     /// (input fixture, format written); the golden is `<input>.<format>.<ext>`.
     static let cases: [(String, String)] = [
         ("href-symbol.bib", "csl-json"),
-        ("bc-years.bib", "csl-json"), ("bc-years.json", "biblatex"),
+        ("bc-years.bib", "csl-json"), ("bc-years.bib", "jats"), ("bc-years.json", "biblatex"),
         ("maintitle.bib", "csl-json"), ("maintitle.bib", "biblatex"), ("maintitle.bib", "ris"), ("maintitle.bib", "jats"),
         ("maintitle.json", "biblatex"), ("maintitle.json", "csl-json"),
         ("eprint-url.bib", "csl-json"),

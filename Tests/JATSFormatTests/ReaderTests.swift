@@ -25,6 +25,23 @@ import Testing
         #expect(entry.extra[FieldKey("jats", "label")] == "1.")
     }
 
+    /// A year before Christ as people write it ("350 BC") is the astronomical year (-349)
+    /// when no `iso-8601-date` attribute says so.
+    @Test func readsYearsBeforeChrist() throws {
+        let xml = """
+            <ref-list>
+            <ref id="a"><element-citation publication-type="book"><source>Poetics</source><year>350 BC</year></element-citation></ref>
+            <ref id="b"><element-citation publication-type="book"><source>One</source><year>1 B.C.</year></element-citation></ref>
+            <ref id="c"><element-citation publication-type="book"><source>Two</source><year>-43</year></element-citation></ref>
+            </ref-list>
+            """
+        let read = Support.read(Array(xml.utf8))
+        try #require(read.library.entries.count == 3)
+        #expect(read.library.entries.map { $0.dates[.issued] } == [
+            .typed(BibDate(year: -349)), .typed(BibDate(year: 0)), .typed(BibDate(year: -43)),
+        ])
+    }
+
     @Test func readsNLMCitationsAndKeepsUnknownElements() throws {
         let xml = """
             <ref-list>
