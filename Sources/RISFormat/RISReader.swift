@@ -606,7 +606,7 @@ struct RISRecordMapper {
             return true
         case "title.alone":
             // `TI` holds the title with its subtitle parts (kept as notes) joined.
-            guard entry.title != nil else { return false }
+            guard entry.title != nil, !value.isEmpty else { return false }
             entry.title = RISText.richText(value)
             return true
         default:
@@ -649,7 +649,7 @@ struct RISRecordMapper {
             level.title = RISText.richText(value)
         case "title.alone":
             // The title written (`T2`, `BT`, …, or a `container.title` note) has parts joined.
-            guard level.title != nil else { return false }
+            guard level.title != nil, !value.isEmpty else { return false }
             level.title = RISText.richText(value)
         case "short-title":
             guard level.shortTitle == nil else { return false }

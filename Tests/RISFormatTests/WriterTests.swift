@@ -123,6 +123,17 @@ import Testing
         #expect(readOne(text).title == nil)
     }
 
+    /// `bibkit:title.alone` gives the title without the parts joined to `TI` (and to the
+    /// container's title); an empty one, which bibkit never writes, does not blank a title.
+    @Test func titleAloneNotesReplaceJoinedTitles() {
+        let joined = readOne("TY  - JOUR\r\nTI  - Main: Sub\r\nT2  - J: S\r\nN1  - bibkit:title.alone: Main\r\nN1  - bibkit:container.title.alone: J\r\nER  - \r\n")
+        #expect(joined.title == "Main")
+        #expect(joined.container?.title == "J")
+        let empty = readOne("TY  - JOUR\r\nTI  - Main: Sub\r\nT2  - J: S\r\nN1  - bibkit:title.alone: \r\nN1  - bibkit:container.title.alone:\r\nER  - \r\n")
+        #expect(empty.title == "Main: Sub")
+        #expect(empty.container?.title == "J: S")
+    }
+
     @Test func truncatedListsAreNoted() {
         let e = Entry(type: EntryType(.articleJournal), contributors: [.author: NameList([PersonName(family: "A", given: "B")], truncated: true)], title: "T")
         let text = writeRIS(e)
