@@ -139,6 +139,29 @@ import Testing
         #expect(!PageRange.isWellFormed("see chapter two"))
     }
 
+    /// The byte path for plain numeric ranges says what the general one says, and leaves
+    /// everything else to it.
+    @Test func simplePageRangesAgreeWithTheGeneralCheck() {
+        let pieces = ["1", "0", "9", "45", "123", "-", "--", "–", " ", ",", "e", "x", "S", "1234567890123", "007"]
+        var state: UInt64 = 11
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        var simple = 0
+        for _ in 0..<20_000 {
+            var s = ""
+            for _ in 0..<(1 + next() % 4) { s += pieces[next() % pieces.count] }
+            let general = PageRange.anyIsWellFormed(s)
+            if let fast = PageRange.simpleRangeIsWellFormed(s) {
+                simple += 1
+                #expect(fast == general, "\(s.debugDescription)")
+            }
+            #expect(PageRange.isWellFormed(s) == general, "\(s.debugDescription)")
+        }
+        #expect(simple > 1_000)
+    }
+
     @Test(arguments: [
         ("March 2020", "2020-03"), ("Mar. 15, 2020", "2020-03-15"), ("15 March 2020", "2020-03-15"),
         ("2020 Mar 15", "2020-03-15"), ("2020/03/15", "2020-03-15"), ("03/2020", "2020-03"), ("c. 1988", "1988~"),

@@ -85,6 +85,11 @@ public enum PageRange {
     /// True when the text looks like a page or page range (`12`, `12-15`, `e1234`, `S1-S5`,
     /// `xii-xv`, lists of these).
     public static func isWellFormed(_ pages: String) -> Bool {
+        simpleRangeIsWellFormed(pages) ?? anyIsWellFormed(pages)
+    }
+
+    /// ``isWellFormed(_:)`` for any value, by Characters.
+    static func anyIsWellFormed(_ pages: String) -> Bool {
         let normalized = normalized(pages)
         for item in normalized.split(separator: ",") {
             let bounds = item.trimmedSpaces.split(separator: "-", omittingEmptySubsequences: false)
@@ -102,6 +107,33 @@ public enum PageRange {
             }
         }
         return true
+    }
+}
+
+extension PageRange {
+    /// ``isWellFormed(_:)`` for the usual value, ASCII digits with at most one run of `-`
+    /// between two numbers (`123`, `123-145`, `123--145`), on its bytes; nil for anything else.
+    static func simpleRangeIsWellFormed(_ pages: String) -> Bool? {
+        var pages = pages
+        return pages.withUTF8 { b -> Bool? in
+            var i = 0
+            func number() -> (value: Int, digits: Int)? {
+                var value = 0
+                let start = i
+                while i < b.count, b[i] &- 0x30 < 10, i - start < 12 {
+                    value = value * 10 + Int(b[i] &- 0x30)
+                    i += 1
+                }
+                return i > start ? (value, i - start) : nil
+            }
+            guard let first = number() else { return nil }
+            if i == b.count { return true }
+            guard b[i] == UInt8(ascii: "-") else { return nil }
+            while i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
+            guard let last = number(), i == b.count else { return nil }
+            // A range that runs backwards is wrong unless the end is abbreviated (`123-45`).
+            return !(last.value < first.value && last.digits >= first.digits)
+        }
     }
 }
 

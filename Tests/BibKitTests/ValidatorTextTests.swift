@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@testable import BibKit
+
+/// `validate`'s HTML check works on bytes: it must find what a search of the lower-cased
+/// text for each marker finds, and also a marker followed by a combining mark (which a
+/// search by Characters misses: `>` and the mark are one Character).
+@Suite struct ValidatorTextTests {
+    static func reference(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return EntryChecker.htmlMarkers.contains { lower.contains(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    @Test func findsMarkersInAnyCase() {
+        #expect(EntryChecker.hasHTML("Deep &amp; wide"))
+        #expect(EntryChecker.hasHTML("Journal of <I>Tests</I>"))
+        #expect(EntryChecker.hasHTML("line<BR/>break"))
+        #expect(EntryChecker.hasHTML("x&#233;"))
+        #expect(!EntryChecker.hasHTML("Salt & pepper < 3 <i"))
+        #expect(!EntryChecker.hasHTML(""))
+        #expect(!EntryChecker.hasHTML("&am"))
+        #expect(EntryChecker.hasHTML("<i>\u{301}x</i>"))
+    }
+
+    @Test func agreesWithSearchingTheLowercasedText() {
+        let pieces = ["a", "Z", " ", "&", "<", ">", "/", "#", "amp;", "AMP;", "lt;", "Gt;", "quot;", "i>", "I>", "b>", "sub>",
+            "SUP>", "em>", "br", "é", "İ", "ß", "K", "&a", "<s", "u", "\u{2126}"]
+        var rng = SplitMix(seed: 7)
+        for _ in 0..<20_000 {
+            var s = ""
+            for _ in 0..<Int(rng.next() % 8) { s += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            #expect(EntryChecker.hasHTML(s) == Self.reference(s), "\(s.debugDescription) \(Array(s.unicodeScalars).map { String($0.value, radix: 16) })")
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64).
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
