@@ -112,13 +112,13 @@ public enum BibTeXKeys {
 /// The keys used so far in one file, compared ignoring ASCII case as BibTeX does. Each base
 /// remembers its next suffix, so many entries with one key stay linear.
 struct KeyRegistry {
-    private var used = Set<String>()
+    private var used = CitationKeySet()
     private var nextSuffix: [String: Int] = [:]
 
     /// `key` if unused, else `key` plus the first free suffix `a`, `b`, …; records the result.
     mutating func unique(_ key: String) -> String {
+        if used.insert(key).inserted { return key }
         let folded = BibTeXKeys.folded(key)
-        if used.insert(folded).inserted { return key }
         var n = nextSuffix[folded] ?? 0
         while true {
             let suffix = BibTeXKeys.suffix(n)

@@ -89,7 +89,7 @@ public struct BibTeXReader: BibliographyReader {
         document.blocks = []
         resolver.checkDuplicateKeys(resolved)
         resolved = resolver.lendParents(resolved)
-        resolver.seenKeys = [:]
+        resolver.seenKeys = CitationKeySet()
         diagnostics.append(contentsOf: resolver.diagnostics)
         var library = Library()
         library.metadata = resolver.metadata
@@ -411,22 +411,21 @@ struct BibTeXResolver {
         return parts.joined(separator: " # ")
     }
 
-    /// Keys met so far (folded → as written), for duplicate-key warnings.
-    var seenKeys: [String: String] = [:]
+    /// Keys met so far (compared ignoring case, each as first written), for duplicate-key
+    /// warnings.
+    var seenKeys = CitationKeySet()
 
     mutating func checkDuplicateKeys(_ entries: [ResolvedEntry]) {
         // Moved out and back, so the table is not copied (it holds every key of the file).
         var seen = seenKeys
-        seenKeys = [:]
+        seenKeys = CitationKeySet()
         defer { seenKeys = seen }
         for entry in entries {
             guard let key = entry.key else { continue }
-            let folded = BibTeXKeys.folded(key)
-            // One lookup that inserts the key (`seen[folded, default: key]` made a closure for
-            // the default, two allocations per key); a key met before is put back, so the
-            // first one stays.
-            if let first = seen.updateValue(key, forKey: folded) {
-                seen[folded] = first
+            // A key met before stays as first written.
+            let (inserted, index) = seen.insert(key)
+            if !inserted {
+                let first = seen.spelling(at: index)
                 let how = first == key ? "" : " ('\(first)'; BibTeX compares keys ignoring case)"
                 diagnostics.warning(
                     "bibtex.duplicate-key", "citation key '\(key)' is used by an earlier entry\(how); both are kept",

@@ -31,7 +31,7 @@ public struct BibTeXStreamReader {
     private var base = SourceLocation(file: "", line: 1, column: 1, offset: 0)
     private var macros: [String: [UInt8]]? = nil
     private var metadata = CollectionMetadata()
-    private var seenKeys: [String: String] = [:]
+    private var seenKeys = CitationKeySet()
     private var unknown = UnknownCommandReport()
     private var plainCache = LaTeXPlainCache()
     private var sawBlock = false
@@ -72,13 +72,14 @@ public struct BibTeXStreamReader {
     /// too, however early they come.
     public init(dialect: BibTeXDialect = .bibtex, source: String, wanted: Set<String>) {
         self.init(dialect: dialect, source: source)
-        referenced = wanted
+        for key in wanted { referenced.insert(key) }
     }
 
-    // First pass: keys named by crossref/xdata, keys met, and the parents kept (positions in
-    // the whole file), in file order.
-    private var referenced = Set<String>()
-    private var metKeys = Set<String>()
+    // First pass: keys named by crossref/xdata, keys met (both lower case, as `lowercased()`
+    // gives them; the sets ignore ASCII case, so ASCII keys go in as written), and the
+    // parents kept (positions in the whole file), in file order.
+    private var referenced = CitationKeySet()
+    private var metKeys = CitationKeySet()
     private(set) var parents: [ResolvedEntry] = []
 
     /// True when the first pass found entries that inherit from others.
@@ -88,7 +89,7 @@ public struct BibTeXStreamReader {
     /// pass did not keep it): run the first pass again with ``init(dialect:source:wanted:)``.
     public var missingParents: Set<String> {
         let kept = Set(parents.compactMap { $0.key?.lowercased() })
-        return referenced.filter { metKeys.contains($0) && !kept.contains($0) }
+        return Set(referenced.spellings.filter { metKeys.contains($0) && !kept.contains($0) })
     }
 
     /// Hands the parents found by a first pass to the reader of the second.
@@ -145,16 +146,27 @@ public struct BibTeXStreamReader {
             let key = BibTeXText.lowercased(key)
             if metKeys.insert(key).inserted, referenced.contains(key) { kept.append(start) }
         }
+        // A skimmed entry's key straight from its bytes (a string only when one is not ASCII).
+        func meet(_ skim: BibTeXScanner.SkimmedEntry) {
+            let range = skim.keyRange.clamped(to: bytes.indices)
+            let fresh = bytes.withUnsafeBufferPointer { all in
+                let key = UnsafeBufferPointer(rebasing: all[range])
+                let string = { BibTeXText.lowercased(BibTeXText.string(key)) }
+                return metKeys.insert(key, string: string).inserted && !referenced.isEmpty
+                    && referenced.contains(key, string: string)
+            }
+            if fresh { kept.append(skim.range.lowerBound) }
+        }
         for block in document.blocks {
             guard case .entry(let raw) = block else { continue }
             while next < skimmed.count, skimmed[next].range.lowerBound < raw.range.lowerBound {
-                meet(BibTeXText.string(bytes[skimmed[next].keyRange]), at: skimmed[next].range.lowerBound)
+                meet(skimmed[next])
                 next += 1
             }
             if let key = raw.key { meet(key, at: raw.range.lowerBound) }
         }
         while next < skimmed.count {
-            meet(BibTeXText.string(bytes[skimmed[next].keyRange]), at: skimmed[next].range.lowerBound)
+            meet(skimmed[next])
             next += 1
         }
         var resolved: [ResolvedEntry] = []
@@ -240,7 +252,9 @@ public struct BibTeXStreamReader {
         let named = children.resolve(document, inheriting: false) { raw in
             raw.fields.contains { BibTeXResolver.isParentField($0.name) }
         }
-        for entry in named { referenced.formUnion(BibTeXResolver.parentKeys(of: entry)) }
+        for entry in named {
+            for key in BibTeXResolver.parentKeys(of: entry) { referenced.insert(key) }
+        }
         return children
     }
 
@@ -327,7 +341,7 @@ public struct BibTeXStreamReader {
         resolver.metadata = metadata
         // Handed over, not shared: the key table grows with the file and must not be copied.
         resolver.seenKeys = seenKeys
-        seenKeys = [:]
+        seenKeys = CitationKeySet()
         let own: [ResolvedEntry]
         if order != nil {
             own = resolver.resolve(document, inheriting: false, checkingKeys: false)
@@ -376,8 +390,8 @@ public struct BibTeXStreamReader {
         metadata = resolver.metadata
         // After the last piece no key is checked any more: the table (every key of the file)
         // goes before the last entries are mapped, not with the reader.
-        seenKeys = atEnd ? [:] : resolver.seenKeys
-        resolver.seenKeys = [:]
+        seenKeys = atEnd ? CitationKeySet() : resolver.seenKeys
+        resolver.seenKeys = CitationKeySet()
         for entry in resolved {
             var mapper = BibTeXEntryMapper(source: entry, dialect: dialect, lines: lines)
             swap(&mapper.plainCache, &plainCache)
