@@ -240,7 +240,9 @@ final class EntryMerger {
         if current == theirs { return }
         let a = current.plainText
         let b = theirs.plainText
-        if MatchText.key(a) == MatchText.key(b) {
+        let ka = MatchText.key(a)
+        let kb = MatchText.key(b)
+        if ka == kb {
             // The same text spelled differently: prefer formatting, accents, mixed case.
             if Self.richness(theirs) > Self.richness(current) {
                 mine = theirs
@@ -249,8 +251,6 @@ final class EntryMerger {
             return
         }
         // One extends the other (a missing subtitle): the longer is more complete.
-        let ka = MatchText.key(a)
-        let kb = MatchText.key(b)
         if kb.hasPrefix(ka) {
             mine = theirs
             replaced(field, a, b, from: source, why: "more complete")
