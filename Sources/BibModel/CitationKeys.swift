@@ -241,10 +241,25 @@ public struct CitationKeyPattern: Sendable, Hashable, CustomStringConvertible {
     /// Title words folded to ASCII letters and digits, stop words marked.
     private static func titleWords(_ entry: Entry) -> [(word: String, significant: Bool)] {
         guard let title = entry.title?.plainText else { return [] }
-        return title.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "'" && $0 != "’" })
+        return titlePieces(title)
             .map { CitationKeyGenerator.asciiAlnum(String($0)) }
             .filter { !$0.isEmpty }
             .map { ($0, !CitationKeyGenerator.stopWords.contains($0.lowercased())) }
+    }
+
+    /// A title cut into words: runs of letters, digits and apostrophes. An ASCII title (most
+    /// are) is cut on its bytes, where those are the ASCII letters and digits; any other by
+    /// Characters (``titlePiecesByCharacters(_:)``), whose Unicode properties cost a lookup each.
+    static func titlePieces(_ title: String) -> [Substring] {
+        guard title.utf8.allSatisfy({ $0 < 0x80 }) else { return titlePiecesByCharacters(title) }
+        return title.utf8.split(whereSeparator: { b in
+            !(b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == UInt8(ascii: "'"))
+        }).map { Substring($0) }
+    }
+
+    /// ``titlePieces(_:)`` for any title.
+    static func titlePiecesByCharacters(_ title: String) -> [Substring] {
+        title.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "'" && $0 != "’" })
     }
 
     private static func camel(_ word: String) -> String { word.prefix(1).uppercased() + word.dropFirst() }
@@ -316,11 +331,23 @@ extension CitationKeyGenerator {
     static func asciiAlnum(_ text: String, keepCase: Bool = false, camel: Bool = false) -> String {
         var out = ""
         let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.asciiFolded
-        for word in folded.split(whereSeparator: { !$0.isASCII || !($0.isLetter || $0.isNumber) }) {
+        for word in asciiAlnumWords(folded) {
             let w = keepCase ? String(word) : word.lowercased()
             out += camel ? w.prefix(1).uppercased() + w.dropFirst() : w
         }
         return out
+    }
+
+    /// The runs of ASCII letters and digits in a text: on the bytes when it is ASCII (a
+    /// Character's properties cost a lookup each), else by Characters.
+    static func asciiAlnumWords(_ text: String) -> [Substring] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return asciiAlnumWordsByCharacters(text) }
+        return text.utf8.split(whereSeparator: { b in !(b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26) }).map { Substring($0) }
+    }
+
+    /// ``asciiAlnumWords(_:)`` for any text.
+    static func asciiAlnumWordsByCharacters(_ text: String) -> [Substring] {
+        text.split(whereSeparator: { !$0.isASCII || !($0.isLetter || $0.isNumber) })
     }
 
 }
