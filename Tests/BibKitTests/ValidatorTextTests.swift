@@ -47,3 +47,29 @@ private struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// `trimmedSpaces` returns an ASCII-bounded string at once: the same as cutting white
+/// space scalar by scalar.
+@Suite struct TrimmedSpacesTests {
+    @Test func agreesWithTheScalarPath() {
+        let pieces = ["a", "Z", " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1F}", "\u{85}", "\u{A0}", "\u{2003}", "\u{3000}", "é", "x\u{301}", "中", "-", "\u{7F}"]
+        var rng = SplitMixTrim(seed: 13)
+        for _ in 0..<20_000 {
+            var s = ""
+            for _ in 0..<Int(rng.next() % 7) { s += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            #expect(s.trimmedSpaces == s.trimmedSpacesByScalars, "\(s.debugDescription)")
+        }
+    }
+}
+
+private struct SplitMixTrim {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

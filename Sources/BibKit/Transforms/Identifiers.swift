@@ -368,6 +368,18 @@ enum ISBNRanges {
 extension String {
     /// The string without leading and trailing white space (including no-break space).
     var trimmedSpaces: String {
+        // The usual value starts and ends with an ASCII byte that is not white space (U+0009 to
+        // U+000D and U+0020 are the only ASCII White_Space): nothing to trim, no property lookup.
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+            !(first == 0x20 || first &- 0x09 < 5), !(last == 0x20 || last &- 0x09 < 5)
+        {
+            return self
+        }
+        return trimmedSpacesByScalars
+    }
+
+    /// ``trimmedSpaces`` for any string: white space (Unicode White_Space) cut at both ends.
+    var trimmedSpacesByScalars: String {
         let isSpace: (Unicode.Scalar) -> Bool = { $0.properties.isWhitespace }
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !isSpace($0) }),
