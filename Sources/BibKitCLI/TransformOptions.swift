@@ -64,7 +64,7 @@ struct TransformOptions: ParsableArguments {
     @Flag(name: .customLong("sort-fields"), inversion: .prefixedNo, help: "Put fields in canonical order and unknown fields alphabetically. Off in --clean.")
     var sortFields: Bool?
 
-    @Flag(name: .customLong("strip-comments"), inversion: .prefixedNo, help: "Drop comments between BibTeX entries. Off in --clean.")
+    @Flag(name: .customLong("strip-comments"), inversion: .prefixedNo, help: "Drop the comments of BibTeX input: before, between and after the entries. Off in --clean.")
     var stripComments: Bool?
 
     // MARK: Filter and sort

@@ -7,8 +7,9 @@ import OrderedCollections
 /// standard variables (volume, pages, publisher, …) by name; ``extra`` keeps, in source
 /// order and verbatim, whatever the model has no slot for, namespaced by origin.
 ///
-/// Layout: the series, which few entries have, is kept behind one reference that is nil
-/// for most entries, so an entry takes 368 bytes in a library instead of 432.
+/// Layout: the series and the comments before the entry, which few entries have, are kept
+/// behind one reference that is nil for most entries, so an entry takes 368 bytes in a
+/// library instead of 440, and copying one retains one reference less for each.
 public struct Entry: Sendable {
     /// The citation key (`zimmer2023sparse`), or nil when the source had none.
     public var key: String?
@@ -26,25 +27,42 @@ public struct Entry: Sendable {
     public var container: Level?
     /// The series the work or its container belongs to.
     public var series: Level? {
-        get { seriesBox?.level }
-        set { seriesBox = newValue.map(LevelBox.init) }
+        get { rare?.series }
+        set { rare = RareParts.make(series: newValue, comments: rare?.comments ?? []) }
         _modify {
             // Taken out of its box for the change: when no copy of the entry shares the box,
             // the level's parts are then changed in place.
-            var level = seriesBox?.level
-            seriesBox = nil
-            defer { seriesBox = level.map(LevelBox.init) }
+            var level = rare?.series
+            let comments = rare?.comments ?? []
+            rare = nil
+            defer { rare = RareParts.make(series: level, comments: comments) }
             yield &level
         }
     }
-    /// The series in a box of its own; nil when there is none. Never changed once made (a
-    /// change makes a new box), so copies of an entry can share it.
-    private var seriesBox: LevelBox?
+    /// The comments and free text between the entry before and this one, in source order
+    /// (a BibTeX writer writes them just before the entry), so they move with the entry
+    /// when the library is sorted or merged. Most entries have none.
+    public var precedingComments: [BibComment] {
+        get { rare?.comments ?? [] }
+        set { rare = RareParts.make(series: rare?.series, comments: newValue) }
+    }
+    /// The series and the comments in a box of their own; nil when there are neither. Never
+    /// changed once made (a change makes a new box), so copies of an entry can share it.
+    private var rare: RareParts?
 
-    /// A ``Level`` kept behind a reference.
-    private final class LevelBox: Sendable {
-        let level: Level
-        init(_ level: Level) { self.level = level }
+    /// What few entries have, kept behind a reference.
+    private final class RareParts: Sendable {
+        let series: Level?
+        let comments: [BibComment]
+        init(series: Level?, comments: [BibComment]) {
+            self.series = series
+            self.comments = comments
+        }
+
+        /// A box for these parts; nil when there is nothing to keep.
+        static func make(series: Level?, comments: [BibComment]) -> RareParts? {
+            series == nil && comments.isEmpty ? nil : RareParts(series: series, comments: comments)
+        }
     }
     /// Standard variables without a dedicated slot, by ``Field``; values verbatim.
     public var fields: OrderedDictionary<Field, String>
@@ -73,7 +91,8 @@ public struct Entry: Sendable {
         series: Level? = nil, fields: OrderedDictionary<Field, String> = [:],
         identifiers: [Identifier] = [], links: [Link] = [], abstract: RichText? = nil,
         keywords: [String] = [], language: String? = nil, notes: [RichText] = [],
-        extra: OrderedDictionary<FieldKey, String> = [:], origin: SourceRange? = nil
+        extra: OrderedDictionary<FieldKey, String> = [:], origin: SourceRange? = nil,
+        precedingComments: [BibComment] = []
     ) {
         self.key = key
         self.type = type
@@ -82,7 +101,7 @@ public struct Entry: Sendable {
         self.shortTitle = shortTitle
         self.dates = dates
         self.container = container
-        self.seriesBox = series.map(LevelBox.init)
+        self.rare = RareParts.make(series: series, comments: precedingComments)
         self.fields = fields
         self.identifiers = identifiers
         self.links = links
@@ -138,6 +157,7 @@ extension Entry: Hashable {
             && lhs.identifiers == rhs.identifiers && lhs.links == rhs.links
             && lhs.abstract == rhs.abstract && lhs.keywords == rhs.keywords
             && lhs.language == rhs.language && lhs.notes == rhs.notes && lhs.extra == rhs.extra
+            && lhs.precedingComments == rhs.precedingComments
     }
 
     /// Hashes the content; ``origin`` is ignored.

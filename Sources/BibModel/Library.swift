@@ -32,14 +32,24 @@ public struct CollectionMetadata: Sendable, Hashable {
     public var preambles: [String]
     /// BibTeX `@string` macro definitions, verbatim values, in order.
     public var macros: OrderedDictionary<String, String>
-    /// Comments and free text between entries, verbatim, in order (for round trips).
-    public var comments: [String]
+    /// The comments of the collection's head, in order: those before the first entry (BibTeX),
+    /// the text outside records (RIS), unrecognised header lines (profile text). Comments
+    /// between entries go with the entry that follows them (``Entry/precedingComments``),
+    /// those after the last entry to ``trailingComments``.
+    public var comments: [BibComment]
+    /// How many of the first ``comments`` came before every `@preamble` and `@string` (the
+    /// BibTeX writer puts them first, the others after the `@string`s).
+    public var leadingComments: Int
+    /// Comments after the last entry, in order (written after it). While a file is read,
+    /// the comments met since the last entry wait here for the next one.
+    public var trailingComments: [BibComment]
 
     /// Creates metadata.
     public init(
         title: String? = nil, owner: PersonName? = nil,
         properties: OrderedDictionary<FieldKey, String> = [:], preambles: [String] = [],
-        macros: OrderedDictionary<String, String> = [:], comments: [String] = []
+        macros: OrderedDictionary<String, String> = [:], comments: [BibComment] = [], leadingComments: Int = 0,
+        trailingComments: [BibComment] = []
     ) {
         self.title = title
         self.owner = owner
@@ -47,15 +57,59 @@ public struct CollectionMetadata: Sendable, Hashable {
         self.preambles = preambles
         self.macros = macros
         self.comments = comments
+        self.leadingComments = leadingComments
+        self.trailingComments = trailingComments
     }
 
-    /// Merges another collection's metadata into this one (first title and owner win).
+    /// Every comment: the head's, and those after the last entry (not the entries' own).
+    public var commentCount: Int { comments.count + trailingComments.count }
+
+    /// Merges another collection's metadata into this one (first title and owner win; the
+    /// other's comments after this one's, its trailing comments after this one's).
     public mutating func merge(_ other: CollectionMetadata) {
         if title == nil { title = other.title }
         if owner == nil { owner = other.owner }
         for (k, v) in other.properties where properties[k] == nil { properties[k] = v }
+        // The other's leading comments still lead when all of this one's do and nothing else
+        // of this one's comes before them.
+        if preambles.isEmpty && macros.isEmpty && leadingComments == comments.count {
+            leadingComments += other.leadingComments
+        }
         preambles.append(contentsOf: other.preambles)
         for (k, v) in other.macros where macros[k] == nil { macros[k] = v }
         comments.append(contentsOf: other.comments)
+        trailingComments.append(contentsOf: other.trailingComments)
     }
+}
+
+/// A comment or free text kept outside the entries, for round trips.
+///
+/// The text is as the source gave it, trimmed. ``Form-swift.enum`` says how it was written,
+/// so a writer with comments can write it the same way (BibTeX: `@comment{…}` stays
+/// `@comment{…}`, free text stays `%` lines).
+public struct BibComment: Hashable, Sendable, ExpressibleByStringLiteral {
+    /// How the source wrote a comment.
+    public enum Form: UInt8, Hashable, Sendable {
+        /// A comment of its own: a BibTeX `@comment{…}` (the text between its delimiters),
+        /// or text a format without comments kept (RIS text outside records, profile header
+        /// lines).
+        case block
+        /// Free text between blocks, which BibTeX ignores, line by line as written (a
+        /// BibTeX `%` line keeps its `%`).
+        case text
+    }
+
+    /// The text.
+    public var text: String
+    /// How it was written.
+    public var form: Form
+
+    /// Creates a comment.
+    public init(_ text: String, form: Form = .block) {
+        self.text = text
+        self.form = form
+    }
+
+    /// A ``Form-swift.enum/block`` comment.
+    public init(stringLiteral value: String) { self.init(value) }
 }

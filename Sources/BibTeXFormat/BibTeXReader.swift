@@ -16,8 +16,10 @@ import BibModel
 ///   other formats' extras (`profile-score`) go back to their namespace (`profile:score`).
 /// - A field whose value used a macro (`journal = jmlr`) keeps the expression in a
 ///   `bibtex-macro:<field>` extra; the writer puts the macro back when the value is unchanged.
-///   `@string` definitions, `@preamble`s (as BibTeX expressions) and comments (including
-///   text between entries) go to ``CollectionMetadata``.
+///   `@string` definitions, `@preamble`s (as BibTeX expressions) and the comments before
+///   the first entry and after the last go to ``CollectionMetadata``; comments and free text
+///   between two entries go with the entry after them (``Entry/precedingComments``).
+///   `@comment{…}` keeps its content, free text its lines as written (`%` included).
 /// - A duplicate field is reported; the first value counts (as in BibTeX), the later ones
 ///   are kept as `<name>-duplicate` extras.
 /// - Title words the writer protects by itself (`{ECHOSAT}`, `{Frank-Wolfe}`) read back as
@@ -106,6 +108,7 @@ public struct BibTeXReader: BibliographyReader {
             // the name parser reserved and did not use.
             var mapped = mapper.map()
             mapped.releaseUnusedCapacity()
+            if let comments = resolver.comments(of: entry) { mapped.precedingComments = comments }
             library.entries.append(mapped)
             swap(&mapper.plainCache, &cache)
             diagnostics.append(contentsOf: mapper.diagnostics)
@@ -198,6 +201,10 @@ struct ResolvedEntry {
     var fields: [ResolvedField]
     var range: Range<Int>
     var isComplete: Bool
+    /// Where ``BibTeXResolver/entryComments`` holds the comments between the entry before
+    /// and this one; -1: none. (An index, not an array: entries are copied often, and an
+    /// array would be retained with each copy.)
+    var commentsIndex = -1
 }
 
 /// Expands macros in file order, collects the collection metadata and applies crossref/xdata.
@@ -213,6 +220,12 @@ struct BibTeXResolver {
     let validUTF8: Bool
     /// Lend crossref/xdata parents' fields (``ReadOptions/inheritCrossReferences``).
     var inherits = true
+    /// True once an entry was resolved: comments before it are the collection's
+    /// (``CollectionMetadata/comments``); later ones wait in
+    /// ``CollectionMetadata/trailingComments`` for the next entry, which takes them.
+    var metEntry = false
+    /// The comments of entries, by ``ResolvedEntry/commentsIndex``.
+    var entryComments: [[BibComment]] = []
 
     init(bytes: [UInt8], lines: LineIndex, dialect: BibTeXDialect, validUTF8: Bool) {
         self.bytes = bytes
@@ -253,8 +266,17 @@ struct BibTeXResolver {
                             name: field.name, lower: lowerName(field), value: value, expression: expression,
                             offset: field.nameRange.lowerBound))
                 }
+                var commentsIndex = -1
+                if !metadata.trailingComments.isEmpty {
+                    commentsIndex = entryComments.count
+                    entryComments.append([])
+                    swap(&entryComments[commentsIndex], &metadata.trailingComments)
+                }
+                metEntry = true
                 entries.append(
-                    ResolvedEntry(type: raw.type, key: raw.key, fields: fields, range: raw.range, isComplete: raw.isComplete))
+                    ResolvedEntry(
+                        type: raw.type, key: raw.key, fields: fields, range: raw.range, isComplete: raw.isComplete,
+                        commentsIndex: commentsIndex))
             case .string(let field, _):
                 var (value, _) = expand(field.value, key: nil, field: field.name)
                 if !validUTF8 && !value.withUnsafeBufferPointer({ TextDecoding.isValidUTF8($0) }) {
@@ -273,10 +295,10 @@ struct BibTeXResolver {
                 metadata.preambles.append(expressionText(value))
             case .comment(let content, _):
                 let text = String(bytesRange: content, in: bytes).trimmingSpaces
-                if !text.isEmpty { metadata.comments.append(text) }
+                if !text.isEmpty { keep(BibComment(text, form: .block)) }
             case .text(let range):
                 let text = Self.commentText(String(bytesRange: range, in: bytes))
-                if !text.isEmpty { metadata.comments.append(text) }
+                if !text.isEmpty { keep(BibComment(text, form: .text)) }
             }
         }
         if checkingKeys { checkDuplicateKeys(entries) }
@@ -329,24 +351,36 @@ struct BibTeXResolver {
         return out
     }
 
-    /// Text between entries as a comment: trimmed; when every line is a `%` comment, the
-    /// text after the `%` (and one space), as the writer's `%` lines give it back.
+    /// The comments between the entry before and this one, if any.
+    func comments(of entry: ResolvedEntry) -> [BibComment]? {
+        entryComments.indices.contains(entry.commentsIndex) ? entryComments[entry.commentsIndex] : nil
+    }
+
+    /// A comment before the first entry goes to the collection's head (leading when no
+    /// `@preamble` or `@string` came before it); a later one waits for the next entry.
+    private mutating func keep(_ comment: BibComment) {
+        if metEntry {
+            metadata.trailingComments.append(comment)
+            return
+        }
+        if metadata.preambles.isEmpty && metadata.macros.isEmpty && metadata.leadingComments == metadata.comments.count {
+            metadata.leadingComments += 1
+        }
+        metadata.comments.append(comment)
+    }
+
+    /// Text between blocks as a comment, its lines as written (`%` included): trimmed, line
+    /// ends without `\r` or trailing blanks.
     static func commentText(_ raw: String) -> String {
         let text = raw.trimmingSpaces
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return text }
+        var lines: [Substring] = []
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            var l = line
+            while let last = l.last, last == " " || last == "\t" { l = l.dropLast() }
+            lines.append(l)
         }
-        guard lines.allSatisfy({ $0.trimmingPrefixSpaces.hasPrefix("%") || $0.allSatisfy { $0 == " " || $0 == "\t" } }) else {
-            return text
-        }
-        let stripped = lines.map { line -> String in
-            var l = line.trimmingPrefixSpaces
-            guard l.hasPrefix("%") else { return "" }
-            l = l.dropFirst()
-            if l.hasPrefix(" ") { l = l.dropFirst() }
-            return String(l)
-        }
-        return stripped.joined(separator: "\n").trimmingSpaces
+        return lines.joined(separator: "\n")
     }
 
     /// A field's name in lower case: the name itself when its bytes are ASCII without

@@ -36,6 +36,8 @@ public struct BibTeXStreamReader {
     private var plainCache = LaTeXPlainCache()
     private var sawBlock = false
     private var sawText = false
+    /// An entry was read (``BibTeXResolver/metEntry``, from piece to piece).
+    private var metEntry = false
     /// Diagnostics kept back in the whole-file reader's order (``orderDiagnosticsAsWholeFile()``);
     /// nil: given piece by piece.
     private var order: WholeFileOrder?
@@ -339,6 +341,7 @@ public struct BibTeXStreamReader {
         var resolver = BibTeXResolver(bytes: bytes, lines: lines, dialect: dialect, validUTF8: true)
         if let macros { resolver.macros = macros }
         resolver.metadata = metadata
+        resolver.metEntry = metEntry
         // Handed over, not shared: the key table grows with the file and must not be copied.
         resolver.seenKeys = seenKeys
         seenKeys = CitationKeySet()
@@ -388,6 +391,7 @@ public struct BibTeXStreamReader {
         }
         macros = resolver.macros
         metadata = resolver.metadata
+        metEntry = resolver.metEntry
         // After the last piece no key is checked any more: the table (every key of the file)
         // goes before the last entries are mapped, not with the reader.
         seenKeys = atEnd ? CitationKeySet() : resolver.seenKeys
@@ -395,7 +399,7 @@ public struct BibTeXStreamReader {
         for entry in resolved {
             var mapper = BibTeXEntryMapper(source: entry, dialect: dialect, lines: lines)
             swap(&mapper.plainCache, &plainCache)
-            let mapped = mapper.map()
+            let mapped = Self.withComments(mapper.map(), resolver.comments(of: entry))
             swap(&mapper.plainCache, &plainCache)
             each(consume mapped)
             if order != nil { order?.mapped.append(contentsOf: mapper.diagnostics) } else { diagnostics.append(contentsOf: mapper.diagnostics) }
@@ -418,6 +422,14 @@ public struct BibTeXStreamReader {
             base = lines.location(ofOffset: used)
         }
         return used
+    }
+
+    /// The entry with the comments that came before it.
+    private static func withComments(_ entry: consuming Entry, _ comments: [BibComment]?) -> Entry {
+        guard let comments else { return entry }
+        var entry = entry
+        entry.precedingComments = comments
+        return entry
     }
 
     private static func start(of block: BibTeXRawBlock) -> Int {

@@ -6,10 +6,11 @@ extension BibTeXWriter {
     /// ``BibTeXWriter/write(_:options:diagnostics:)`` for the same entries and metadata.
     ///
     /// The whole-file writer puts the header, every `@preamble`, `@string` and comment of the
-    /// library before the first entry, and expands `bibtex-macro:` markers with the macros of
-    /// the whole library. Entries are written as they come (``take()``); the prologue is known
-    /// only at the end, so ``finish(metadata:diagnostics:)`` makes it and ``takePrefix()``
-    /// hands it to the driver, which puts it in front of everything taken. Macro markers are
+    /// collection's head before the first entry, and expands `bibtex-macro:` markers with the
+    /// macros of the whole library. Entries are written as they come (``take()``), each with
+    /// the comments before it; the prologue is known only at the end, so
+    /// ``finish(metadata:diagnostics:)`` makes it (and writes the trailing comments) and
+    /// ``takePrefix()`` hands it to the driver, which puts it in front of everything taken. Macro markers are
     /// expanded with the macros read so far (``update(metadata:)``) and checked against the
     /// final ones at the end: when an expansion used would differ (a macro defined or
     /// redefined after an entry that uses it), ``refusal`` says so and the driver converts the
@@ -57,6 +58,9 @@ extension BibTeXWriter {
             swap(&context.diagnostics, &diagnostics)
             let key = BibTeXWriter.ownKey(original, registry: &registry, diagnostics: &context.diagnostics)
             if count > 0 { out.append(0x0A) }
+            if !entry.precedingComments.isEmpty {
+                BibTeXWriter.appendComments(entry.precedingComments, context: &context, to: &out)
+            }
             withUnsafePointer(to: entry) { entry in
                 BibTeXWriter.appendEntry(entry, key: key, context: &context, buffers: &buffers, to: &out)
             }
@@ -77,6 +81,10 @@ extension BibTeXWriter {
                 }
             }
             swap(&context.diagnostics, &diagnostics)
+            if !metadata.trailingComments.isEmpty {
+                if count > 0 { out.append(0x0A) }
+                BibTeXWriter.appendComments(metadata.trailingComments, context: &context, to: &out)
+            }
             writer.appendPrologue(metadata, to: &prefix, context: &context)
             if count == 0, prefix.last == 0x0A, prefix.count >= 2, prefix[prefix.count - 2] == 0x0A {
                 prefix.removeLast()
@@ -92,7 +100,7 @@ extension BibTeXWriter {
         }
 
         /// After ``finish(metadata:diagnostics:)``: the header, `@preamble`s, `@string`s and
-        /// comments, which go before everything taken.
+        /// the comments of the head, which go before everything taken.
         public mutating func takePrefix() -> [UInt8] {
             defer { prefix = [] }
             return prefix

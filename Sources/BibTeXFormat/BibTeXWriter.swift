@@ -2,11 +2,16 @@ import BibModel
 
 /// Writes a library as classic BibTeX or as BibLaTeX (biber).
 ///
-/// Output is deterministic: a `%` header for profile libraries, `@preamble`, `@string` and
-/// comments (`@comment{…}` in BibTeX, `%` lines for biber), then one entry per model entry
-/// with its fields in a fixed canonical order (`  name = {value}`, unaligned), `extra`
-/// fields last in source order, a blank line between entries. Nothing is dropped silently: what a dialect has no place for is
-/// reported in `diagnostics` (BibLaTeX: one warning per field name, with a count).
+/// Output is deterministic: a `%` header for profile libraries, the leading comments,
+/// `@preamble`, `@string`, the other comments of the collection's head, then one entry per
+/// model entry with its fields in a fixed canonical order (`  name = {value}`, unaligned),
+/// `extra` fields last in source order, a blank line between entries; each entry's
+/// ``BibModel/Entry/precedingComments`` just before it, the trailing comments after the last.
+/// Comments keep their form: `@comment{…}` (in BibTeX, when its braces balance) or free
+/// text as `%` lines (lines already `%` lines as written); biber gets `%` lines only, since
+/// `biber --tool` echoes `@comment` blocks as entries. Nothing is dropped silently: what a
+/// dialect has no place for is reported in `diagnostics` (BibLaTeX: one warning per field
+/// name, with a count).
 public struct BibTeXWriter: BibliographyWriter {
     /// The dialect written.
     public typealias Dialect = BibTeXDialect
@@ -57,6 +62,9 @@ public struct BibTeXWriter: BibliographyWriter {
         lib.entries.withUnsafeBufferPointer { entries in
             guard let first = entries.baseAddress else { return }
             for i in entries.indices {
+                if !entries[i].precedingComments.isEmpty {
+                    Self.appendComments(entries[i].precedingComments, context: &context, to: &out)
+                }
                 Self.appendEntry(first + i, key: keys[i], context: &context, buffers: &buffers, to: &out)
                 out.append(0x0A)
                 if out.count >= max(pieceSize, 3) {
@@ -66,6 +74,8 @@ public struct BibTeXWriter: BibliographyWriter {
                 }
             }
         }
+        // After the last entry's blank line (or the prologue's).
+        Self.appendComments(lib.metadata.trailingComments, context: &context, to: &out)
         if out.last == 0x0A, out.count >= 2, out[out.count - 2] == 0x0A { out.removeLast() }
         context.report.flush(into: &context.diagnostics)
         diagnostics.append(contentsOf: context.diagnostics)
@@ -129,8 +139,9 @@ public struct BibTeXWriter: BibliographyWriter {
 
     // MARK: Header, @preamble, @string, @comment
 
-    /// What goes before the entries: the header of a profile library, then every `@preamble`,
-    /// `@string` and comment (with a blank line after them when there are any).
+    /// What goes before the entries: the header of a profile library, then the leading
+    /// comments, every `@preamble` and `@string`, and the other comments of the head (with a
+    /// blank line after them when there are any).
     func appendPrologue(_ metadata: CollectionMetadata, to out: inout [UInt8], context: inout WriteContext) {
         writeHeader(metadata, to: &out, context: &context)
         writeMetadataBlocks(metadata, to: &out, context: &context)
@@ -151,7 +162,9 @@ public struct BibTeXWriter: BibliographyWriter {
     }
 
     private func writeMetadataBlocks(_ metadata: CollectionMetadata, to out: inout [UInt8], context: inout WriteContext) {
-        var wrote = false
+        let leading = min(max(metadata.leadingComments, 0), metadata.comments.count)
+        Self.appendComments(metadata.comments[..<leading], context: &context, to: &out)
+        var wrote = leading > 0
         for preamble in metadata.preambles {
             let body = delimited(preamble)
             guard BraceBalance.isBalanced(body) else {
@@ -180,24 +193,48 @@ public struct BibTeXWriter: BibliographyWriter {
             out.append(contentsOf: "}\n".utf8)
             wrote = true
         }
-        for comment in metadata.comments {
-            let safe = commentText(comment, context: &context)
-            // biber --tool echoes `@comment` blocks as entries (and the biber oracle counts
-            // them as such); `%` lines are ignored by BibTeX and biber alike.
-            if dialect == .bibtex && BraceBalance.isBalanced(safe) {
-                out.append(contentsOf: "@comment{".utf8)
-                out.append(contentsOf: safe.utf8)
-                out.append(contentsOf: "}\n".utf8)
-            } else {
-                for line in safe.split(separator: "\n", omittingEmptySubsequences: false) {
-                    out.append(contentsOf: "% ".utf8)
-                    out.append(contentsOf: line.utf8)
-                    out.append(0x0A)
-                }
-            }
+        if leading < metadata.comments.count {
+            Self.appendComments(metadata.comments[leading...], context: &context, to: &out)
             wrote = true
         }
         if wrote { out.append(0x0A) }
+    }
+
+    /// Appends comments, each on lines of its own: a ``BibModel/BibComment/Form-swift.enum/block``
+    /// as `@comment{…}` in BibTeX when its braces balance, else as `%` lines; free text
+    /// (``BibModel/BibComment/Form-swift.enum/text``) line by line, a `%` put in front of each
+    /// line that is neither blank nor already a `%` line.
+    static func appendComments(
+        _ comments: some Collection<BibComment>, context: inout WriteContext, to out: inout [UInt8]
+    ) {
+        for comment in comments {
+            let safe = commentText(comment.text, context: &context)
+            switch comment.form {
+            case .block:
+                // biber --tool echoes `@comment` blocks as entries (and the biber oracle counts
+                // them as such); `%` lines are ignored by BibTeX and biber alike.
+                if context.dialect == .bibtex && BraceBalance.isBalanced(safe) {
+                    out.append(contentsOf: "@comment{".utf8)
+                    out.append(contentsOf: safe.utf8)
+                    out.append(contentsOf: "}\n".utf8)
+                } else {
+                    for line in safe.split(separator: "\n", omittingEmptySubsequences: false) {
+                        out.append(contentsOf: "% ".utf8)
+                        out.append(contentsOf: line.utf8)
+                        out.append(0x0A)
+                    }
+                }
+            case .text:
+                for line in safe.split(separator: "\n", omittingEmptySubsequences: false) {
+                    let start = line.trimmingPrefixSpaces
+                    if !start.isEmpty {
+                        if !start.hasPrefix("%") { out.append(contentsOf: "% ".utf8) }
+                        out.append(contentsOf: line.utf8)
+                    }
+                    out.append(0x0A)
+                }
+            }
+        }
     }
 
     /// A value that is already a BibTeX expression (`"…"`, `{…}`, a number, a concatenation
@@ -212,7 +249,7 @@ public struct BibTeXWriter: BibliographyWriter {
     }
 
     /// BibTeX starts an entry at any `@`, even inside a comment: write `(at)` instead.
-    private func commentText(_ text: String, context: inout WriteContext) -> String {
+    private static func commentText(_ text: String, context: inout WriteContext) -> String {
         guard text.utf8.contains(UInt8(ascii: "@")) else { return text }
         context.diagnostics.note(
             "bibtex.comment-changed", "'@' in a comment was written as '(at)': BibTeX would start an entry there")
@@ -220,7 +257,7 @@ public struct BibTeXWriter: BibliographyWriter {
     }
 
     private func appendComment(_ text: String, to out: inout [UInt8], context: inout WriteContext) {
-        let safe = commentText(text, context: &context)
+        let safe = Self.commentText(text, context: &context)
         for line in safe.split(separator: "\n") {
             out.append(contentsOf: "% ".utf8)
             out.append(contentsOf: line.utf8)

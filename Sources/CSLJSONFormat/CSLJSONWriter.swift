@@ -47,7 +47,9 @@ public struct CSLJSONWriter: BibliographyWriter {
                 "csl.generated-key",
                 "\(unkeyed) \(unkeyed == 1 ? "entry has" : "entries have") no citation key; generated \(unkeyed == 1 ? "one" : "them") for `id` and `citation-key`")
         }
-        Self.reportMetadata(library.metadata, &diagnostics)
+        var entryComments = 0
+        for entry in library.entries where !entry.precedingComments.isEmpty { entryComments += entry.precedingComments.count }
+        Self.reportMetadata(library.metadata, entryComments: entryComments, &diagnostics)
         for entry in library.entries {
             stream.write(entry, diagnostics: &diagnostics)
             if stream.pendingCount >= pieceSize { stream.drain(sink) }
@@ -66,6 +68,8 @@ public struct CSLJSONWriter: BibliographyWriter {
         /// The item writer, kept from entry to entry for the memory of its lists.
         private var item = CSLItemWriter(entry: Stream.placeholder, key: "", id: "")
         private var count = 0
+        /// The comments of the entries written (``BibModel/Entry/precedingComments``), for the report.
+        private(set) var entryComments = 0
         private let pretty: Bool
         /// What the item writer holds between entries (not the last entry written).
         private static let placeholder = Entry(type: EntryType(.document))
@@ -82,6 +86,7 @@ public struct CSLJSONWriter: BibliographyWriter {
         @discardableResult
         public mutating func write(_ entry: Entry, diagnostics: inout Diagnostics) -> Bool {
             guard let key = entry.key, !key.isEmpty else { return false }
+            if !entry.precedingComments.isEmpty { entryComments += entry.precedingComments.count }
             let preferred = entry.extra[FieldKey("csl", "id")] ?? key
             let id = usedIDs.unique(preferred)
             if id != preferred {
@@ -133,12 +138,15 @@ public struct CSLJSONWriter: BibliographyWriter {
     }
 
     /// What CSL-JSON cannot hold of a collection's metadata, reported once (the streaming
-    /// path calls it after the last entry).
-    public static func report(_ metadata: CollectionMetadata, _ diagnostics: inout Diagnostics) {
-        reportMetadata(metadata, &diagnostics)
+    /// path calls it after the last entry); `entryComments`: the entries' own comments
+    /// (``BibModel/Entry/precedingComments``), counted with the collection's.
+    public static func report(_ metadata: CollectionMetadata, entryComments: Int = 0, _ diagnostics: inout Diagnostics) {
+        reportMetadata(metadata, entryComments: entryComments, &diagnostics)
     }
 
-    private static func reportMetadata(_ metadata: CollectionMetadata, _ diagnostics: inout Diagnostics) {
+    private static func reportMetadata(
+        _ metadata: CollectionMetadata, entryComments: Int, _ diagnostics: inout Diagnostics
+    ) {
         var lost: [String] = []
         if let title = metadata.title { lost.append("title “\(title)”") }
         if let owner = metadata.owner { lost.append("owner “\(owner.displayName)”") }
@@ -153,7 +161,8 @@ public struct CSLJSONWriter: BibliographyWriter {
         var bibtexOnly: [String] = []
         if !metadata.preambles.isEmpty { bibtexOnly.append("\(metadata.preambles.count) @preamble") }
         if !metadata.macros.isEmpty { bibtexOnly.append("\(metadata.macros.count) @string") }
-        if !metadata.comments.isEmpty { bibtexOnly.append("\(metadata.comments.count) comment(s)") }
+        let comments = metadata.commentCount + entryComments
+        if comments > 0 { bibtexOnly.append("\(comments) comment(s)") }
         if !bibtexOnly.isEmpty {
             diagnostics.note(
                 "csl.collection-metadata",

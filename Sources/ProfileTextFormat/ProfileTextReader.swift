@@ -175,7 +175,7 @@ struct ProfileMapper {
 
     private mutating func unknownHeaderLine(_ md: inout CollectionMetadata, _ line: SourceLine) {
         let content = text(line.content)
-        md.comments.append(content)
+        md.comments.append(BibComment(content))
         diagnostics.warning(
             "profile.unknown-header-line", "unrecognised line before the first paper; kept as a comment",
             at: location(line.contentStart))

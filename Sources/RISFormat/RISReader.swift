@@ -48,7 +48,7 @@ public struct RISReader: BibliographyReader {
             library.entries.append(RISRecordMapper.map(record, lines: lines, diagnostics: &mapped))
         }
         diagnostics.append(contentsOf: mapped)
-        library.metadata.comments = document.outside.map(\.text)
+        library.metadata.comments = document.outside.map { BibComment($0.text) }
         if document.records.isEmpty {
             let start = Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF] ? 3 : 0
             if bytes.count >= start + 3, bytes[start] == UInt8(ascii: "F"), bytes[start + 1] == UInt8(ascii: "N"),

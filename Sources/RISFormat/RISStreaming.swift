@@ -90,7 +90,7 @@ public struct RISStreamReader: StreamingReader {
         }
         if order != nil { order?.mapped.append(contentsOf: mapped) } else { diagnostics.append(contentsOf: mapped) }
         records += document.records.count
-        metadata.comments.append(contentsOf: document.outside.map(\.text))
+        metadata.comments.append(contentsOf: document.outside.map { BibComment($0.text) })
         if atEnd {
             if records == 0 { throw StreamStop("no RIS record") }
             if let kept = order {

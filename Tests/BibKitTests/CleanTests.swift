@@ -136,13 +136,21 @@ import Testing
         var lib = Library(entries: [Make.entry("a", title: "T", fields: [.publisher: "P", .volume: "1"])])
         lib.entries[0].fields = [.publisher: "P", .volume: "1"]
         lib.entries[0].extra = [FieldKey("bibtex", "zeta"): "z", FieldKey("bibtex", "alpha"): "a"]
-        lib.metadata.comments = ["% a comment"]
+        lib.metadata.comments = ["% a comment", "another"]
+        lib.metadata.leadingComments = 1
+        lib.metadata.trailingComments = ["after the last entry"]
+        lib.entries.append(Make.entry("b", title: "U"))
+        lib.entries[1].precedingComments = ["before b", BibComment("% also before b", form: .text)]
         var options = Clean.Options()
         options.stripComments = true
         options.sortFields = true
         var d = Diagnostics()
-        _ = Clean(options: options).apply(to: &lib, diagnostics: &d)
-        #expect(lib.metadata.comments.isEmpty)
+        let report = Clean(options: options).apply(to: &lib, diagnostics: &d)
+        #expect(lib.metadata.comments.isEmpty && lib.metadata.leadingComments == 0 && lib.metadata.trailingComments.isEmpty)
+        #expect(lib.entries[1].precedingComments.isEmpty)
+        let removed = report.changes.filter { $0.field == "comments" }
+        #expect(removed.map(\.entry) == ["b", "(library)"])
+        #expect(removed.map(\.old) == ["2 comment(s) before it", "3 comment(s)"])
         #expect(Array(lib.entries[0].fields.keys) == [.volume, .publisher])
         #expect(lib.entries[0].extra.keys.map(\.name) == ["alpha", "zeta"])
     }

@@ -377,6 +377,26 @@ import TestSupport
         #expect(report.keyMap == [KeyRename(old: "smith2020", new: "Smith_J_2020")])
     }
 
+    @Test("the comments before every member go before the survivor, in library order, under every policy",
+        arguments: Dedupe.MergePolicy.allCases)
+    func commentsGoToTheSurvivor(policy: Dedupe.MergePolicy) {
+        var es = entries
+        es[0].precedingComments = [BibComment("% before smith2020", form: .text)]
+        es[1].precedingComments = ["before unrelated"]
+        es[2].precedingComments = ["before Smith_J_2020 (1)", BibComment("% before Smith_J_2020 (2)", form: .text)]
+        let (lib, _, _) = Make.run(Dedupe(options: .init(merge: policy)), es)
+        #expect(lib.entries.count == 2)
+        #expect(
+            lib.entries[0].precedingComments == [
+                BibComment("% before smith2020", form: .text), "before Smith_J_2020 (1)",
+                BibComment("% before Smith_J_2020 (2)", form: .text),
+            ])
+        #expect(lib.entries[1].precedingComments == ["before unrelated"])
+        // A cluster without comments gets none.
+        let (plain, _, _) = merge(policy)
+        #expect(plain.entries.allSatisfy { $0.precedingComments.isEmpty })
+    }
+
     @Test func survivorWithoutKeyTakesOne() {
         var es = entries
         es[0].key = nil

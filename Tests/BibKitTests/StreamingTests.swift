@@ -313,7 +313,7 @@ import Testing
     }
 
     @Test(
-        "BibTeX out: @preamble, @string and comments anywhere (after the last entry too) go first, '@' in comments, an unbalanced @preamble, a profile-like header",
+        "BibTeX out: @preamble and @string anywhere go first, comments stay before the entry that followed them (after the last entry too), '@' in comments, an unbalanced @preamble, a profile-like header",
         arguments: [FormatID.bibtex, .biblatex])
     func bibtexPrologue(target: FormatID) throws {
         let text = """
@@ -337,9 +337,12 @@ import Testing
             #expect(streamed == r.whole, "\(target) in \(pieceSize)-byte pieces")
             #expect(r.streamedDiagnostics == r.wholeDiagnostics, "\(target) in \(pieceSize)-byte pieces")
             let out = String(decoding: streamed, as: UTF8.self)
-            #expect(out.hasPrefix("@preamble{"))
-            #expect(out.contains("Max Zimmer: h-index 29"))
-            #expect(out.contains("a comment after the last entry\(target == .bibtex ? "}" : "")\n\n@article{a,"))
+            #expect(out.hasPrefix("% Max Zimmer: h-index 29, papers 24\n@preamble{"))
+            #expect(out.contains("@string{p = \"Press\" # { Inc.}}\n\n@article{a,"))
+            let mail = target == .bibtex ? "@comment{mail me at someone(at)example.org}" : "% mail me at someone(at)example.org"
+            #expect(out.contains("}\n\n\(mail)\n@book{b,"))
+            #expect(out.contains("}\n\n% text between entries\n@misc{Aa,"))
+            #expect(out.hasSuffix("}\n\n% a comment after the last entry\n"))
             #expect(out.contains("publisher = p"))
             #expect(r.wholeDiagnostics.contains { $0.contains("bibtex.duplicate-key") })
             #expect(r.wholeDiagnostics.contains { $0.contains("bibtex.key-sanitised") })

@@ -76,8 +76,35 @@ import Testing
         #expect((e.series?.contributors[.editor]?.names.capacity ?? 0) < 64)
     }
 
-    /// The series no longer takes room in every entry of a library (72 bytes inline).
+    /// The series no longer takes room in every entry of a library (72 bytes inline), nor
+    /// do the comments before the entry (they share the series' reference).
     @Test func seriesIsNotInline() {
         #expect(MemoryLayout<Entry>.size < 400, "Entry is \(MemoryLayout<Entry>.size) bytes")
+        var e = Self.entry(series: nil)
+        let size = MemoryLayout.size(ofValue: e)
+        e.precedingComments = ["a comment"]
+        #expect(MemoryLayout.size(ofValue: e) == size)
+    }
+
+    /// The comments before the entry share the box with the series: each is kept when the
+    /// other is set, changed in place or cleared, and both count in equality.
+    @Test func commentsAndSeriesShareTheirBox() {
+        let comments: [BibComment] = [BibComment("% chapter 2", form: .text), "jabref-meta: x"]
+        var e = Self.entry(series: nil)
+        #expect(e.precedingComments.isEmpty)
+        e.precedingComments = comments
+        #expect(e.precedingComments == comments && e.series == nil)
+        e.series = Self.series
+        #expect(e.precedingComments == comments && e.series == Self.series)
+        let copy = e
+        e.series?.number = "99"
+        #expect(e.precedingComments == comments && e.series?.number == "99")
+        #expect(copy.series == Self.series && copy.precedingComments == comments)
+        e.series = nil
+        #expect(e.precedingComments == comments && e.series == nil)
+        #expect(e != Self.entry(series: nil))
+        e.precedingComments = []
+        #expect(e == Self.entry(series: nil))
+        #expect(Entry(key: "k", type: EntryType(.paperConference), precedingComments: comments).precedingComments == comments)
     }
 }

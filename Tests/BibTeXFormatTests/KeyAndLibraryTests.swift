@@ -89,6 +89,56 @@ struct KeyAndLibraryTests {
         }
     }
 
+    @Test("comments in their places and forms: leading, after the @string, before an entry, after the last", arguments: [BibTeXDialect.bibtex, .biblatex])
+    func commentPlaces(dialect: BibTeXDialect) {
+        let metadata = CollectionMetadata(
+            macros: ["j": "Journal"],
+            comments: [BibComment("% header\n\n%% banner", form: .text), "after the strings"], leadingComments: 1,
+            trailingComments: [BibComment("% the end", form: .text), "last {block"])
+        var a = Entry(key: "a", type: EntryType(.document), contributors: [.author: NameList([person("Doe", "J.")])], title: "A")
+        a.precedingComments = [BibComment("%% chapter 2\nfree text, mail@example.org\n  %indented", form: .text), "a block"]
+        let b = Entry(key: "b", type: EntryType(.document), contributors: [.author: NameList([person("Doe", "J.")])], title: "B")
+        let (text, diagnostics) = written([b, a], dialect, metadata: metadata)
+        let block = dialect == .bibtex ? "@comment{after the strings}" : "% after the strings"
+        let aBlock = dialect == .bibtex ? "@comment{a block}" : "% a block"
+        #expect(
+            text == """
+                % header
+
+                %% banner
+                @string{j = {Journal}}
+                \(block)
+
+                @misc{b,
+                  author = {Doe, J.},
+                  title = {B}
+                }
+
+                %% chapter 2
+                % free text, mail(at)example.org
+                  %indented
+                \(aBlock)
+                @misc{a,
+                  author = {Doe, J.},
+                  title = {A}
+                }
+
+                % the end
+                % last {block
+
+                """)
+        #expect(diagnostics.filter { $0.code == "bibtex.comment-changed" }.count == 1)
+        // The streaming writer: the same bytes (the prologue put in front at the end).
+        var stream = BibTeXWriter.Stream(dialect: dialect, options: WriteOptions())
+        var streamed = Diagnostics()
+        stream.update(metadata: metadata)
+        #expect(stream.write(b, diagnostics: &streamed) && stream.write(a, diagnostics: &streamed))
+        stream.finish(metadata: metadata, diagnostics: &streamed)
+        let body = stream.take()
+        #expect(String(decoding: stream.takePrefix() + body, as: UTF8.self) == text)
+        #expect(streamed.all.filter { $0.code == "bibtex.comment-changed" }.count == 1)
+    }
+
     @Test("layout: two-space indent, `name = {value}`, no trailing comma, a blank line between entries")
     func layout() {
         let a = Entry(

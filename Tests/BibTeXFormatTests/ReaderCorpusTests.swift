@@ -121,14 +121,70 @@ enum RoundTrip {
                 b.key = nil
             }
             normaliseType(&a, &b)
+            a.precedingComments = written(a.precedingComments)
             if a != b { return "entry \(a.key ?? "#\(index)"): " + (EntryDiff.first(a, b) ?? "differs") }
         }
         var m = library.metadata
-        m.comments = m.comments.map { $0.replacingOccurrences(of: "@", with: "(at)") }
+        // The head's comments: the leading ones, then those after the `@string`s (adjacent
+        // when there is no `@preamble` or `@string` between them).
+        let leading = written(Array(m.comments[..<m.leadingComments]))
+        let rest = written(Array(m.comments[m.leadingComments...]))
+        if m.preambles.isEmpty && m.macros.isEmpty {
+            m.comments = written(leading + rest)
+            m.leadingComments = m.comments.count
+        } else {
+            m.comments = leading + rest
+            m.leadingComments = leading.count
+        }
+        m.trailingComments = written(m.trailingComments)
         if m.macros != back.metadata.macros { return "macros: \(m.macros) vs \(back.metadata.macros)" }
         if m.preambles != back.metadata.preambles { return "preambles: \(m.preambles) vs \(back.metadata.preambles)" }
-        if m.comments != back.metadata.comments { return "comments differ" }
+        if m.comments != back.metadata.comments { return "comments differ: \(m.comments) vs \(back.metadata.comments)" }
+        if m.leadingComments != back.metadata.leadingComments {
+            return "leading comments: \(m.leadingComments) vs \(back.metadata.leadingComments)"
+        }
+        if m.trailingComments != back.metadata.trailingComments {
+            return "trailing comments differ: \(m.trailingComments) vs \(back.metadata.trailingComments)"
+        }
         return nil
+    }
+
+    /// Comments written one after the other as they read back: each as `written(_:)` of one
+    /// gives it, and free text next to free text as one (the reader cannot tell them apart).
+    static func written(_ comments: [BibComment]) -> [BibComment] {
+        var out: [BibComment] = []
+        for comment in comments.map(written) {
+            if comment.form == .text, let last = out.last, last.form == .text {
+                out[out.count - 1].text += "\n" + comment.text
+            } else {
+                out.append(comment)
+            }
+        }
+        return out
+    }
+
+    /// A comment as the BibTeX writer's output reads back: `@` as `(at)`; an `@comment`
+    /// whose braces do not balance as `%` lines, free text with a `%` before each line
+    /// that is not blank or a `%` line already.
+    static func written(_ comment: BibComment) -> BibComment {
+        let text = comment.text.replacingOccurrences(of: "@", with: "(at)")
+        func percent(_ line: Substring, always: Bool) -> String {
+            let start = line.drop { $0 == " " || $0 == "\t" }
+            if start.isEmpty { return always ? "%" : "" }
+            var out = always || !start.hasPrefix("%") ? "% " + line : String(line)
+            while out.hasSuffix(" ") || out.hasSuffix("\t") { out.removeLast() }
+            return out
+        }
+        switch comment.form {
+        case .block where BraceBalance.isBalanced(text):
+            return BibComment(text)
+        case .block:
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { percent($0, always: true) }
+            return BibComment(lines.joined(separator: "\n"), form: .text)
+        case .text:
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { percent($0, always: false) }
+            return BibComment(lines.joined(separator: "\n"), form: .text)
+        }
     }
 
     /// Keys the writer keeps as they are (nil where it sanitises, suffixes or generates one).
@@ -170,6 +226,9 @@ enum EntryDiff {
         if a.keywords != b.keywords { return show("keywords", a.keywords, b.keywords) }
         if a.language != b.language { return show("language", a.language as Any, b.language as Any) }
         if a.notes != b.notes { return show("notes", a.notes, b.notes) }
+        if a.precedingComments != b.precedingComments {
+            return show("precedingComments", a.precedingComments, b.precedingComments)
+        }
         if a.extra != b.extra {
             for (k, v) in a.extra where b.extra[k] != v { return show("extra \(k)", v, b.extra[k] as Any) }
             for (k, v) in b.extra where a.extra[k] == nil { return "extra \(k) added: \(v)" }

@@ -63,7 +63,7 @@ struct ReaderSyntaxTests {
         #expect(lib.entries.first?.key == key)
     }
 
-    @Test("@preamble, @comment and text between entries are kept")
+    @Test("@preamble, @comment and text between entries are kept, in their places and forms")
     func metadata() throws {
         let lib = try read(
             """
@@ -71,12 +71,27 @@ struct ReaderSyntaxTests {
             @preamble{ "\\newcommand{\\noopsort}[1]{}" # "\\x" }
             @comment{jabref-meta: databaseType:bibtex;}
             @misc{a, title = {t}}
-            Some text between entries.
+            Some text between entries.\r
+              %% indented, trailing blanks  \t
             @Comment this line is a comment
+            @misc{b, title = {u}}
+
+            % after the last entry
+            @comment{ the end }
+
             """)
         #expect(lib.metadata.preambles == [#""\newcommand{\noopsort}[1]{}" # "\x""#])
-        #expect(lib.metadata.comments == ["JabRef header line", "jabref-meta: databaseType:bibtex;", "Some text between entries.", "this line is a comment"])
-        #expect(lib.entries.count == 1)
+        // Before the first entry: the collection's; the first came before the @preamble.
+        #expect(lib.metadata.comments == [BibComment("% JabRef header line", form: .text), "jabref-meta: databaseType:bibtex;"])
+        #expect(lib.metadata.leadingComments == 1)
+        #expect(lib.entries.map(\.key) == ["a", "b"])
+        #expect(lib.entries[0].precedingComments.isEmpty)
+        // Free text with its lines as written (without CR and trailing blanks), then the @comment's content.
+        #expect(
+            lib.entries[1].precedingComments == [
+                BibComment("Some text between entries.\n  %% indented, trailing blanks", form: .text), "this line is a comment",
+            ])
+        #expect(lib.metadata.trailingComments == [BibComment("% after the last entry", form: .text), "the end"])
     }
 
     @Test("a @ in text between entries (an e-mail address) starts nothing")

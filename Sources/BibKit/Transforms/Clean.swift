@@ -51,7 +51,7 @@ public struct Clean: LibraryTransform {
         public var maxAuthors: Int?
         /// Standard fields in canonical order, `extra` fields alphabetically.
         public var sortFields = false
-        /// Drop comments kept between entries.
+        /// Drop the comments kept with the library: before, between and after the entries.
         public var stripComments = false
 
         /// Nothing on.
@@ -97,13 +97,22 @@ public struct Clean: LibraryTransform {
             library.entries[i] = cleaner.entry
             report.changes += cleaner.changes
             for d in cleaner.diagnostics { diagnostics.report(d) }
+            if options.stripComments, !library.entries[i].precedingComments.isEmpty {
+                report.changes.append(
+                    FieldChange(
+                        step: "clean", entry: cleaner.label, field: "comments",
+                        old: "\(library.entries[i].precedingComments.count) comment(s) before it", new: nil))
+                library.entries[i].precedingComments = []
+            }
         }
-        if options.stripComments, !library.metadata.comments.isEmpty {
+        if options.stripComments, library.metadata.commentCount > 0 {
             report.changes.append(
                 FieldChange(
                     step: "clean", entry: "(library)", field: "comments",
-                    old: "\(library.metadata.comments.count) comment(s)", new: nil))
+                    old: "\(library.metadata.commentCount) comment(s)", new: nil))
             library.metadata.comments = []
+            library.metadata.leadingComments = 0
+            library.metadata.trailingComments = []
         }
         return report
     }

@@ -4,7 +4,8 @@ import OrderedCollections
 /// warning per duplicate) or merges each cluster into one entry by a ``MergePolicy``.
 ///
 /// Merging keeps the entry in the place of the cluster's first member, takes the union of
-/// keywords (every policy), and maps every key that disappeared to the survivor's key
+/// keywords (every policy), puts the comments before every member before it (in library
+/// order, ``BibModel/Entry/precedingComments``), and maps every key that disappeared to the survivor's key
 /// (``TransformReport/keyMap``) so `\cite` keys can be updated.
 public struct Dedupe: LibraryTransform {
     /// How a cluster becomes one entry.
@@ -105,6 +106,10 @@ public struct Dedupe: LibraryTransform {
             let survivorKey = merger.entry.key
             let survivorLabel = merger.entry.reportLabel(index: firstIndex)
             merger.entry.origin = entries[firstIndex].origin ?? merger.entry.origin
+            // The comments before every member go before the survivor, in file order.
+            if cluster.members.contains(where: { !entries[$0].precedingComments.isEmpty }) {
+                merger.entry.precedingComments = cluster.members.flatMap { entries[$0].precedingComments }
+            }
             replacement[firstIndex] = merger.entry
             var described = Self.describe(cluster, entries: entries, labels: labels, survivor: survivorLabel)
             described.conflicts = merger.conflicts
