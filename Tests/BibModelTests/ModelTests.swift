@@ -169,3 +169,33 @@ import Testing
         #expect(WorkType(rawValue: "thesis") == .thesis && WorkType.thesis != .treaty)
     }
 }
+
+/// Several inputs read into one library: the comments of each stay in order; the leading
+/// ones of the second still lead only when nothing of the first came before them.
+@Suite struct LibraryCommentMergeTests {
+    static func library(comments: [BibComment], leading: Int, trailing: [BibComment], macros: Bool = false) -> Library {
+        Library(
+            entries: [Entry(key: "k", type: EntryType(.document), precedingComments: ["before k"])],
+            metadata: CollectionMetadata(
+                macros: macros ? ["j": "J"] : [:], comments: comments, leadingComments: leading, trailingComments: trailing))
+    }
+
+    @Test func appendKeepsEveryCommentInOrder() {
+        var a = Self.library(comments: ["a1", "a2"], leading: 2, trailing: ["a-end"])
+        a.append(contentsOf: Self.library(comments: ["b1", "b2"], leading: 1, trailing: ["b-end"]))
+        #expect(a.metadata.comments == ["a1", "a2", "b1", "b2"])
+        // All of a's comments lead and a has no @preamble or @string: b's leading one leads too.
+        #expect(a.metadata.leadingComments == 3)
+        #expect(a.metadata.trailingComments == ["a-end", "b-end"])
+        #expect(a.metadata.commentCount == 6)
+        #expect(a.entries.map(\.precedingComments) == [["before k"], ["before k"]])
+
+        // After a's @string (or a comment of a's that does not lead) nothing of b's leads.
+        var withMacros = Self.library(comments: ["a1"], leading: 1, trailing: [], macros: true)
+        withMacros.append(contentsOf: Self.library(comments: ["b1"], leading: 1, trailing: []))
+        #expect(withMacros.metadata.leadingComments == 1)
+        var notLeading = Self.library(comments: ["a1", "a2"], leading: 1, trailing: [])
+        notLeading.append(contentsOf: Self.library(comments: ["b1"], leading: 1, trailing: []))
+        #expect(notLeading.metadata.leadingComments == 1)
+    }
+}
