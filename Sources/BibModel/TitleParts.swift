@@ -61,10 +61,13 @@ public enum TitleParts {
 
     /// The parts that go with the title of the entry's container: the multi-volume work's
     /// (`mainsubtitle`, `maintitleaddon`) for a chapter in a volume (the entry has a volume
-    /// title) and for a book (its container is the work; a book's `booksubtitle` would be
-    /// joined too), otherwise the book's or the journal's.
+    /// title) and for a book whose container is its `maintitle` (a `booksubtitle` would be
+    /// joined too), otherwise the book's or the journal's: also for a book whose `booktitle`
+    /// took the container's place, its `maintitle` left an extra with its own parts.
     public static func containerParts(of entry: Entry) -> [Part] {
-        entry.fields[.volumeTitle] != nil ? main : entry.type.kind == .book ? main + container : container
+        if entry.fields[.volumeTitle] != nil { return main }
+        guard entry.type.kind == .book, extra("maintitle", of: entry, read: nil) == nil else { return container }
+        return main + container
     }
 
     /// The entry's BibTeX or BibLaTeX extra of a (lower-case) name, read as text; nil when
