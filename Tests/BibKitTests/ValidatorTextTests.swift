@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import BibKit
@@ -26,7 +27,7 @@ import Testing
     @Test func agreesWithSearchingTheLowercasedText() {
         let pieces = ["a", "Z", " ", "&", "<", ">", "/", "#", "amp;", "AMP;", "lt;", "Gt;", "quot;", "i>", "I>", "b>", "sub>",
             "SUP>", "em>", "br", "é", "İ", "ß", "K", "&a", "<s", "u", "\u{2126}"]
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<20_000 {
             var s = ""
             for _ in 0..<Int(rng.next() % 8) { s += pieces[Int(rng.next() % UInt64(pieces.count))] }
@@ -35,25 +36,13 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// `trimmedSpaces` returns an ASCII-bounded string at once: the same as cutting white
 /// space scalar by scalar.
 @Suite struct TrimmedSpacesTests {
     @Test func agreesWithTheScalarPath() {
         let pieces = ["a", "Z", " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1F}", "\u{85}", "\u{A0}", "\u{2003}", "\u{3000}", "é", "x\u{301}", "中", "-", "\u{7F}"]
-        var rng = SplitMixTrim(seed: 13)
+        var rng = SplitMix64(seed: 13)
         for _ in 0..<20_000 {
             var s = ""
             for _ in 0..<Int(rng.next() % 7) { s += pieces[Int(rng.next() % UInt64(pieces.count))] }
@@ -62,14 +51,3 @@ private struct SplitMix {
     }
 }
 
-private struct SplitMixTrim {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
