@@ -252,9 +252,7 @@ public struct CitationKeyPattern: Sendable, Hashable, CustomStringConvertible {
     /// Characters (``titlePiecesByCharacters(_:)``), whose Unicode properties cost a lookup each.
     static func titlePieces(_ title: String) -> [Substring] {
         guard title.utf8.allSatisfy({ $0 < 0x80 }) else { return titlePiecesByCharacters(title) }
-        return title.utf8.split(whereSeparator: { b in
-            !(b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == UInt8(ascii: "'"))
-        }).map { Substring($0) }
+        return CitationKeyGenerator.asciiRuns(title, apostrophes: true)
     }
 
     /// ``titlePieces(_:)`` for any title.
@@ -342,7 +340,15 @@ extension CitationKeyGenerator {
     /// Character's properties cost a lookup each), else by Characters.
     static func asciiAlnumWords(_ text: String) -> [Substring] {
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return asciiAlnumWordsByCharacters(text) }
-        return text.utf8.split(whereSeparator: { b in !(b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26) }).map { Substring($0) }
+        return asciiRuns(text, apostrophes: false)
+    }
+
+    /// The runs of ASCII letters and digits (and `'` when `apostrophes`) in an ASCII text,
+    /// cut on its bytes.
+    static func asciiRuns(_ text: String, apostrophes: Bool) -> [Substring] {
+        text.utf8.split(whereSeparator: { b in
+            !(b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || (apostrophes && b == UInt8(ascii: "'")))
+        }).map { Substring($0) }
     }
 
     /// ``asciiAlnumWords(_:)`` for any text.

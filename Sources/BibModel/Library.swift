@@ -64,6 +64,16 @@ public struct CollectionMetadata: Sendable, Hashable {
     /// Every comment: the head's, and those after the last entry (not the entries' own).
     public var commentCount: Int { comments.count + trailingComments.count }
 
+    /// True while every comment of the head leads: no `@preamble` or `@string` and no comment
+    /// after one came yet, so a comment added now still comes before them.
+    public var headCommentsAllLead: Bool { preambles.isEmpty && macros.isEmpty && leadingComments == comments.count }
+
+    /// Adds a comment to the collection's head, leading while ``headCommentsAllLead``.
+    public mutating func appendHeadComment(_ comment: BibComment) {
+        if headCommentsAllLead { leadingComments += 1 }
+        comments.append(comment)
+    }
+
     /// Merges another collection's metadata into this one (first title and owner win; the
     /// other's comments after this one's, its trailing comments after this one's).
     public mutating func merge(_ other: CollectionMetadata) {
@@ -72,9 +82,7 @@ public struct CollectionMetadata: Sendable, Hashable {
         for (k, v) in other.properties where properties[k] == nil { properties[k] = v }
         // The other's leading comments still lead when all of this one's do and nothing else
         // of this one's comes before them.
-        if preambles.isEmpty && macros.isEmpty && leadingComments == comments.count {
-            leadingComments += other.leadingComments
-        }
+        if headCommentsAllLead { leadingComments += other.leadingComments }
         preambles.append(contentsOf: other.preambles)
         for (k, v) in other.macros where macros[k] == nil { macros[k] = v }
         comments.append(contentsOf: other.comments)

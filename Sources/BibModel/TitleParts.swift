@@ -43,20 +43,28 @@ public enum TitleParts {
     /// container of a chapter in a volume, or of a book, is the multi-volume work (biblatex
     /// `maintitle`); of a chapter or an article, the book or the journal.
     public static func joiningParts(of entry: Entry, read: ((FieldKey, String) -> RichText?)?) -> Entry {
+        let titles = joinedTitles(of: entry, read: read)
         var result = entry
-        var keys: [FieldKey] = []
-        if let title = entry.title, !title.isEmpty, let joined = joined(title, own, of: entry, read: read) {
-            result.title = joined.text
-            keys += joined.keys
-        }
-        if let title = entry.container?.title, !title.isEmpty {
-            if let joined = joined(title, containerParts(of: entry), of: entry, read: read) {
-                result.container?.title = joined.text
-                keys += joined.keys
-            }
-        }
-        for key in keys { result.extra[key] = nil }
+        if let joined = titles.title { result.title = joined.text }
+        if let joined = titles.container { result.container?.title = joined.text }
+        for key in (titles.title?.keys ?? []) + (titles.container?.keys ?? []) { result.extra[key] = nil }
         return result
+    }
+
+    /// The entry's own title and its container's with their parts joined, as
+    /// ``joiningParts(of:read:)`` joins them, and the keys of the extras joined to each; nil
+    /// for a title with none of its parts (an entry without extras has none).
+    public static func joinedTitles(
+        of entry: Entry, read: ((FieldKey, String) -> RichText?)?
+    ) -> (title: (text: RichText, keys: [FieldKey])?, container: (text: RichText, keys: [FieldKey])?) {
+        guard !entry.extra.isEmpty else { return (nil, nil) }
+        var title: (text: RichText, keys: [FieldKey])?
+        if let own = entry.title, !own.isEmpty { title = joined(own, TitleParts.own, of: entry, read: read) }
+        var container: (text: RichText, keys: [FieldKey])?
+        if let main = entry.container?.title, !main.isEmpty {
+            container = joined(main, containerParts(of: entry), of: entry, read: read)
+        }
+        return (title, container)
     }
 
     /// The parts that go with the title of the entry's container: the multi-volume work's

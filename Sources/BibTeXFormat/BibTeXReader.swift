@@ -363,10 +363,7 @@ struct BibTeXResolver {
             metadata.trailingComments.append(comment)
             return
         }
-        if metadata.preambles.isEmpty && metadata.macros.isEmpty && metadata.leadingComments == metadata.comments.count {
-            metadata.leadingComments += 1
-        }
-        metadata.comments.append(comment)
+        metadata.appendHeadComment(comment)
     }
 
     /// Text between blocks as a comment, its lines as written (`%` included): trimmed, line

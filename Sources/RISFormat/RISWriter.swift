@@ -95,14 +95,9 @@ struct RISRecordWriter {
         self.entry = entry
         self.kind = entry.type.kind
         self.tags = tags
-        if entry.extra.isEmpty {
-            shownTitle = entry.title
-            shownContainerTitle = entry.container?.title
-        } else {
-            let joined = TitleParts.joiningParts(of: entry, read: readExtra)
-            shownTitle = joined.title
-            shownContainerTitle = joined.container?.title
-        }
+        let joined = TitleParts.joinedTitles(of: entry, read: readExtra)
+        shownTitle = joined.title?.text ?? entry.title
+        shownContainerTitle = joined.container?.text ?? entry.container?.title
     }
 
     mutating func add(_ tag: String, _ value: String) {
